@@ -1,0 +1,21 @@
+// Bundles src/ into dist/: one ESM entry plus a chunk per lazily loaded command,
+// so `berth status` does not pay for the YAML parser or the schema library.
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+
+rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+await build({
+  entryPoints: ['src/bin.ts'],
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  platform: 'node',
+  target: 'node20',
+  outdir: 'dist',
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'linked',
+  logLevel: 'warning',
+  // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
+  banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
+});

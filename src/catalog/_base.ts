@@ -1,0 +1,57 @@
+import type { CommonOptions, ComponentContext, ComponentDef, Healthcheck, Mount, Service } from './types.js';
+import { FAST } from './_health.js';
+
+type ServiceParts = Partial<Omit<Service, 'name' | 'component' | 'image' | 'memoryMiB'>>;
+
+/** Stringifies env values the user gave (numbers, booleans) the way Compose would read them. */
+export function envStrings(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
+  return out;
+}
+
+function withOverrides(h: Healthcheck | undefined, o: CommonOptions["healthcheck"]): Healthcheck | undefined {
+  if (!h) return undefined;
+  return { ...h, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+}
+
+/**
+ * The skeleton every component starts from: the common options (port, bind,
+ * memory, cpus, profiles, env, labels, health overrides) applied the same way
+ * for all. Component-specific parts override the defaults; user env wins last.
+ */
+export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, parts: ServiceParts = {}): Service {
+  const o = ctx.options;
+  const ports = parts.ports ?? (typeof o.port === 'number' && def.port ? [{ host: o.port, container: def.port, bind: o.bind ?? def.defaultBind ?? '0.0.0.0' }] : []);
+  const dependsOn: Service['dependsOn'] = { ...(parts.dependsOn ?? {}) };
+  for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'service_healthy';
+  return {
+    role: 'service',
+    restart: 'unless-stopped',
+    replicas: 1,
+    mounts: [],
+    ...parts,
+    name: ctx.service,
+    component: def.name,
+    image: ctx.image,
+    memoryMiB: ctx.memoryMiB,
+    cpus: o.cpus ?? parts.cpus,
+    ports,
+    mainPort: parts.mainPort ?? def.port,
+    dependsOn,
+    profiles: [...(o.profiles ?? parts.profiles ?? [])],
+    environment: { ...(parts.environment ?? {}), ...envStrings(o.env) },
+    labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
+    healthcheck: withOverrides(parts.healthcheck, o.healthcheck),
+  };
+}
+
+export function volume(name: string, target: string): Mount {
+  return { type: 'volume', source: name, target };
+}
+
+export function configFile(source: string, target: string): Mount {
+  return { type: 'bind', source, target, readOnly: true };
+}
+
+export { FAST };

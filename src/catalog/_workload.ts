@@ -1,0 +1,125 @@
+/**
+ * What app, worker and job share: a user image (or a build), a command, the
+ * connection env of the datastores they use, an HTTP health path, metrics, and
+ * per-instance placeholders ({{name}}, {{instance}}, {{index}}, {{port}}) in env.
+ */
+import * as v from 'valibot';
+import path from 'node:path';
+import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
+import type { BuildSpec, Healthcheck, Mount } from './types.js';
+import { shell, cmd } from './_health.js';
+
+export interface WorkloadOptions {
+  image?: string;
+  build?: string | { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
+  containerPort?: number;
+  command?: string[] | string;
+  entrypoint?: string[] | string;
+  health?: string | { command: string[] | string } | false;
+  metrics?: boolean | string | { port?: number; path?: string };
+  uses?: string[];
+  volumes?: string[];
+  privileged?: boolean;
+  capAdd?: string[];
+  gpu?: boolean | number | 'all';
+}
+
+export const buildSchema = v.union(
+  [
+    v.string(),
+    v.strictObject({
+      context: v.string(),
+      dockerfile: v.optional(v.string()),
+      target: v.optional(v.string()),
+      args: v.optional(v.record(v.string(), v.string())),
+    }),
+  ],
+  'must be a build context path, or {context, dockerfile, target, args}',
+);
+
+const volumeSpec = v.pipe(
+  v.string(),
+  v.regex(/^[^:]+:\/[^:]*(:ro|:rw)?$/, 'must be source:/container/path[:ro], with a volume name or a host path as source'),
+);
+
+export const gpuSchema = v.union([v.boolean(), positive, v.literal('all')], 'must be true, a number of GPUs, or all');
+
+export const WORKLOAD_OPTIONS: OptionDefs = {
+  image: opt(imageRef, 'image', 'image to run (required unless build is given)'),
+  build: opt(buildSchema, 'path | map', 'build the image from a context (relative to stack.yaml)'),
+  containerPort: opt(port, 'port', 'port the process listens on inside the container', 'port, else 8000'),
+  command: opt(argv, 'list | string', 'command (a string runs under /bin/sh -c)'),
+  entrypoint: opt(argv, 'list | string', 'entrypoint override'),
+  health: opt(
+    v.union([httpPath, v.strictObject({ command: argv }), v.literal(false)], 'must be an HTTP path like /health, {command: [...]}, or false'),
+    'path | {command} | false',
+    'health probe: an HTTP path on containerPort (curl or wget in the image), or a command',
+  ),
+  metrics: opt(
+    v.union([v.boolean(), httpPath, v.strictObject({ port: v.optional(port), path: v.optional(httpPath) })], 'must be true, a path like /metrics, or {port, path}'),
+    'bool | path | {port, path}',
+    'Prometheus endpoint to scrape',
+  ),
+  uses: opt(names, 'list', 'datastores whose connection env it receives (and waits for)', 'every datastore in the stack'),
+  volumes: opt(v.array(volumeSpec), 'list', 'extra mounts, source:/path[:ro] (a name is a named volume, a path is a host path)'),
+  privileged: opt(v.boolean(), 'boolean', 'run privileged'),
+  capAdd: opt(v.array(v.pipe(v.string(), v.regex(/^[A-Z_]+$/, 'must be a capability like NET_ADMIN'))), 'list', 'added Linux capabilities'),
+  gpu: opt(gpuSchema, 'true | n | all', 'reserve NVIDIA GPUs'),
+};
+
+export function toArgv(c: string[] | string | undefined): string[] | undefined {
+  if (c === undefined) return undefined;
+  return typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c];
+}
+
+export function buildOf(b: WorkloadOptions['build'], specDir: string): BuildSpec | undefined {
+  if (b === undefined) return undefined;
+  const spec = typeof b === 'string' ? { context: b } : b;
+  return { ...spec, context: path.resolve(specDir, spec.context) };
+}
+
+/** `curl` or `wget`, whichever the image has, against the app's own port. */
+export function healthOf(h: WorkloadOptions['health'], containerPort: number): Healthcheck | undefined {
+  if (h === undefined || h === false) return undefined;
+  if (typeof h === 'string') {
+    const url = `http://127.0.0.1:${containerPort}${h}`;
+    return shell(`curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`);
+  }
+  const c = toArgv(h.command)!;
+  return c[0] === '/bin/sh' && c[1] === '-c' ? shell(c[2]!) : cmd(c);
+}
+
+export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) {
+  if (m === undefined || m === false) return undefined;
+  if (m === true) return { port: containerPort, path: '/metrics' };
+  if (typeof m === 'string') return { port: containerPort, path: m };
+  return { port: m.port ?? containerPort, path: m.path ?? '/metrics' };
+}
+
+export function mountsOf(volumes: string[] | undefined, specDir: string): { mounts: Mount[]; named: string[] } {
+  const mounts: Mount[] = [];
+  const named: string[] = [];
+  for (const spec of volumes ?? []) {
+    const ro = spec.endsWith(':ro');
+    const [source, target] = spec.replace(/:(ro|rw)$/, '').split(':') as [string, string];
+    const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
+    if (isPath) mounts.push({ type: 'bind', source: path.resolve(specDir, source), target, readOnly: ro });
+    else {
+      mounts.push({ type: 'volume', source, target, readOnly: ro });
+      named.push(source);
+    }
+  }
+  return { mounts, named };
+}
+
+export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | undefined {
+  if (g === undefined || g === false) return undefined;
+  return { count: g === true ? 1 : g };
+}
+
+/** Expands {{name}}, {{instance}}, {{index}} and {{port}} in env values. */
+export function expandPlaceholders(env: Record<string, string>, vars: Record<string, string | number>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, val] of Object.entries(env)) out[k] = val.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+  return out;
+}

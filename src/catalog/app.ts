@@ -1,0 +1,95 @@
+import * as v from 'valibot';
+import type { ComponentDef, Service } from './types.js';
+import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
+import { baseService } from './_base.js';
+import { UsageError } from '../errors.js';
+import { mustParseSize, toMiB } from '../util/size.js';
+import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, toArgv, type WorkloadOptions } from './_workload.js';
+
+export interface AppOptions extends WorkloadOptions {
+  replicas?: number;
+  instances?: Record<string, { port?: number | false; env?: Record<string, string | number | boolean>; memory?: string | number; profiles?: string[] }>;
+}
+
+const instance = v.strictObject({
+  port: v.optional(v.union([port, v.literal(false)], 'is not a port (1-65535) or false')),
+  env: v.optional(envMap),
+  memory: v.optional(size),
+  profiles: v.optional(profiles),
+});
+
+/** The image a locally built workload is tagged with, so workers and jobs can run the same build. */
+export function localImage(stack: string, service: string): string {
+  return `${stack}-${service}:local`;
+}
+
+export const app: ComponentDef<AppOptions> = {
+  name: 'app',
+  summary: 'Your own image: ports, env, command, health path, metrics; several named instances or replicas',
+  category: 'application',
+  image: '',
+  memory: '512m',
+  consumer: true,
+  options: {
+    ...WORKLOAD_OPTIONS,
+    replicas: opt(positive, 'number', 'identical containers behind one service name (no host port)', '1'),
+    instances: opt(
+      v.record(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an instance id (lowercase letters, digits, - and _)')), instance),
+      'map',
+      'named instances, each its own service <name>-<id> with its own port, env, memory and profiles',
+    ),
+  },
+  build(ctx) {
+    const o = ctx.options;
+    const where = `services.${ctx.service}`;
+    if (!o.image && !o.build) throw new UsageError(`${where}: an app needs image: <ref> or build: <context>`);
+    const containerPort = o.containerPort ?? (typeof o.port === 'number' ? o.port : 8000);
+    const { mounts, named } = mountsOf(o.volumes, ctx.specDir);
+    const build = buildOf(o.build, ctx.specDir);
+    const common = {
+      image: o.image ?? localImage(ctx.stack.name, ctx.service),
+      build,
+      command: toArgv(o.command),
+      entrypoint: toArgv(o.entrypoint),
+      mounts,
+      healthcheck: healthOf(o.health, containerPort),
+      metrics: metricsOf(o.metrics, containerPort),
+      mainPort: containerPort,
+      privileged: o.privileged,
+      capAdd: o.capAdd,
+      gpu: gpuOf(o.gpu),
+    };
+    const base = baseService(ctx, app, common);
+    base.image = common.image;
+    const published = (p: number | false | undefined) => (typeof p === 'number' ? [{ host: p, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : []);
+
+    if (!o.instances) {
+      const replicas = o.replicas ?? 1;
+      if (replicas > 1 && base.ports.length) {
+        throw new UsageError(`${where}.replicas: ${replicas} replicas cannot share host port ${o.port}; drop port (put nginx in front) or use instances with one port each`);
+      }
+      base.ports = published(o.port);
+      base.replicas = replicas;
+      base.environment = expandPlaceholders(base.environment, { name: ctx.service, instance: ctx.service, index: 1, port: o.port || containerPort });
+      return { services: [base], volumes: named };
+    }
+    if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either instances or replicas, not both`);
+    const services: Service[] = Object.entries(o.instances).map(([id, inst], i) => {
+      const name = `${ctx.service}-${id}`;
+      const svc: Service = {
+        ...base,
+        name,
+        ports: published(inst.port),
+        memoryMiB: inst.memory !== undefined ? toMiB(mustParseSize(inst.memory, `${where}.instances.${id}.memory`)) : base.memoryMiB,
+        profiles: inst.profiles ?? base.profiles,
+        environment: expandPlaceholders(
+          { ...base.environment, ...Object.fromEntries(Object.entries(inst.env ?? {}).map(([k, val]) => [k, String(val)])) },
+          { name, instance: id, index: i + 1, port: inst.port || containerPort },
+        ),
+        labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+      };
+      return svc;
+    });
+    return { services, volumes: named };
+  },
+};

@@ -1,0 +1,39 @@
+import type { ComponentDef } from './types.js';
+import { baseService, configFile, volume } from './_base.js';
+import { cmd } from './_health.js';
+import { goMemLimit } from './_memory.js';
+
+export const grafana: ComponentDef<Record<string, never>> = {
+  name: 'grafana',
+  summary: 'Grafana with provisioned datasources (Prometheus, VictoriaMetrics, InfluxDB, Jaeger) and a dashboard for the stack',
+  category: 'observability',
+  image: 'grafana/grafana:11.4.0',
+  port: 3000,
+  memory: '192m',
+  options: {},
+  secrets: [{ key: 'adminPassword', suffix: 'ADMIN_PASSWORD', kind: 'password', doc: 'password of the admin user' }],
+  build(ctx) {
+    const dir = ctx.service;
+    const svc = baseService(ctx, grafana, {
+      environment: {
+        GF_SECURITY_ADMIN_USER: 'admin',
+        GF_SECURITY_ADMIN_PASSWORD: ctx.secret('adminPassword'),
+        GF_USERS_ALLOW_SIGN_UP: 'false',
+        GF_ANALYTICS_REPORTING_ENABLED: 'false',
+        GF_ANALYTICS_CHECK_FOR_UPDATES: 'false',
+        GF_PATHS_PROVISIONING: '/etc/grafana/provisioning',
+        GOMEMLIMIT: goMemLimit(ctx.memoryMiB),
+      },
+      mounts: [
+        volume(`${ctx.service}-data`, '/var/lib/grafana'),
+        configFile(`./${dir}/provisioning`, '/etc/grafana/provisioning'),
+        configFile(`./${dir}/dashboards`, '/etc/grafana/dashboards'),
+      ],
+      // curl, not wget --spider: the image's working dir is not writable (grafana#60915).
+      healthcheck: cmd(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:3000/api/health']),
+      metrics: { port: 3000, path: '/metrics' },
+      config: { dir },
+    });
+    return { services: [svc], volumes: [`${ctx.service}-data`] };
+  },
+};

@@ -1,0 +1,34 @@
+import type { ComponentDef } from './types.js';
+import { baseService } from './_base.js';
+import { httpGet } from './_health.js';
+import { goMemLimit } from './_memory.js';
+
+export const jaeger: ComponentDef<Record<string, never>> = {
+  name: 'jaeger',
+  summary: 'Jaeger all-in-one tracing (UI 16686, OTLP 4317/4318), in-memory storage bounded by the limit',
+  category: 'observability',
+  image: 'jaegertracing/all-in-one:1.76.0',
+  port: 16686,
+  memory: '256m',
+  options: {},
+  supersededBy: ['otel-collector'],
+  offers: [
+    { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', doc: 'http://host:4317 (OTLP gRPC)' },
+    { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', doc: 'grpc' },
+  ],
+  connection: ({ host }) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://${host}:4317`, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+  build(ctx) {
+    const svc = baseService(ctx, jaeger, {
+      environment: {
+        COLLECTOR_OTLP_ENABLED: 'true',
+        SPAN_STORAGE_TYPE: 'memory',
+        // Roughly 100 traces per MiB keeps the in-memory store inside mem_limit.
+        MEMORY_MAX_TRACES: String(Math.max(1000, ctx.memoryMiB * 100)),
+        GOMEMLIMIT: goMemLimit(ctx.memoryMiB),
+      },
+      healthcheck: httpGet(14269, '/'),
+      metrics: { port: 14269, path: '/metrics' },
+    });
+    return { services: [svc] };
+  },
+};

@@ -1,0 +1,88 @@
+import * as v from 'valibot';
+import type { ComponentDef } from './types.js';
+import { opt, port, size } from '../spec/fields.js';
+import { baseService, configFile } from './_base.js';
+import { httpGet } from './_health.js';
+import { goMemLimit } from './_memory.js';
+
+export interface NginxOptions {
+  routes?: Record<string, string>;
+  tls?: false | 'self-signed' | { cert: string; key: string };
+  httpsPort?: number | false;
+  rateLimit?: string | false;
+  burst?: number;
+  serverName?: string;
+  maxBodySize?: string;
+}
+
+const target = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*(:\d{1,5})?$/, 'must be a service name, optionally with :port'));
+const routePath = v.pipe(v.string(), v.regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path prefix like / or /api/'));
+
+/** Where the TLS files live inside the container, and in the stack dir when berth makes them. */
+export const TLS_DIR = '/etc/nginx/certs';
+
+export const nginx: ComponentDef<NginxOptions> = {
+  name: 'nginx',
+  summary: 'nginx reverse proxy: TLS termination, rate limiting, load balancing across replicas',
+  category: 'proxy',
+  image: 'nginx:1.27.5-alpine',
+  port: 80,
+  memory: '128m',
+  options: {
+    routes: opt(v.record(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
+    tls: opt(
+      v.union(
+        [v.literal(false), v.literal('self-signed'), v.strictObject({ cert: v.string(), key: v.string() })],
+        'must be false, self-signed, or {cert: /path/fullchain.pem, key: /path/privkey.pem}',
+      ),
+      'false | self-signed | {cert, key}',
+      'TLS termination; self-signed certificates are made once and kept',
+      'self-signed',
+    ),
+    httpsPort: opt(v.union([port, v.literal(false)], 'is not a port (1-65535) or false'), 'port | false', 'host port for HTTPS', '443'),
+    rateLimit: opt(
+      v.union([v.pipe(v.string(), v.regex(/^\d+r\/[sm]$/, 'must be like 10r/s or 600r/m')), v.literal(false)], 'must be like 10r/s, or false'),
+      'rate | false',
+      'requests per client address',
+      '20r/s',
+    ),
+    burst: opt(v.pipe(v.number(), v.integer(), v.minValue(0)), 'number', 'requests allowed above the rate before 429', '40'),
+    serverName: opt(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.*-]+( [A-Za-z0-9_.*-]+)*$/, 'must be host names separated by spaces')), 'names', 'server_name', '_'),
+    maxBodySize: opt(size, 'size', 'client_max_body_size', '10m'),
+  },
+  exporter: {
+    name: 'nginx-exporter',
+    image: 'nginx/nginx-prometheus-exporter:1.3.0',
+    port: 9113,
+    build: (ctx, image) => ({
+      image,
+      command: [`--nginx.scrape-uri=http://${ctx.service}:8081/stub_status`],
+      environment: { GOMEMLIMIT: goMemLimit(64) },
+      ports: [],
+      mounts: [],
+      dependsOn: { [ctx.service]: 'service_healthy' },
+      metrics: { port: 9113, path: '/metrics' },
+    }),
+  },
+  build(ctx) {
+    const o = ctx.options;
+    const tls = o.tls ?? 'self-signed';
+    const bind = o.bind ?? '0.0.0.0';
+    const ports = [];
+    if (o.port !== false) ports.push({ host: typeof o.port === 'number' ? o.port : 80, container: 80, bind });
+    if (tls !== false && o.httpsPort !== false) ports.push({ host: o.httpsPort ?? 443, container: 443, bind });
+    const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
+    if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
+    if (tls && typeof tls === 'object') {
+      mounts.push(configFile(tls.cert, `${TLS_DIR}/tls.crt`), configFile(tls.key, `${TLS_DIR}/tls.key`));
+    }
+    const svc = baseService(ctx, nginx, {
+      command: ['nginx', '-g', 'daemon off;'],
+      ports,
+      mounts,
+      healthcheck: httpGet(8081, '/healthz'),
+      config: { ...o, tls, dir: ctx.service },
+    });
+    return { services: [svc] };
+  },
+};

@@ -1,0 +1,29 @@
+import type { ComponentDef } from './types.js';
+import { baseService, configFile } from './_base.js';
+
+export const otelCollector: ComponentDef<Record<string, never>> = {
+  name: 'otel-collector',
+  summary: 'OpenTelemetry Collector (contrib): OTLP in, traces to Jaeger, metrics to Prometheus/VictoriaMetrics, Kafka metrics when Kafka is present',
+  category: 'observability',
+  image: 'otel/opentelemetry-collector-contrib:0.116.1',
+  port: 4318,
+  memory: '192m',
+  options: {},
+  offers: [
+    { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', doc: 'http://host:4317 (OTLP gRPC)' },
+    { name: 'OTEL_EXPORTER_OTLP_PROTOCOL', doc: 'grpc' },
+  ],
+  connection: ({ host }) => ({ OTEL_EXPORTER_OTLP_ENDPOINT: `http://${host}:4317`, OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc' }),
+  build(ctx) {
+    const file = `${ctx.service}/config.yaml`;
+    const svc = baseService(ctx, otelCollector, {
+      command: ['--config=/etc/otelcol-contrib/config.yaml'],
+      mounts: [configFile(`./${file}`, '/etc/otelcol-contrib/config.yaml')],
+      // The image is distroless (no shell, no wget): no in-container probe is possible;
+      // the health_check extension on 13133 is there for external probes.
+      metrics: { port: 8888, path: '/metrics' },
+      config: { file, memoryLimitMiB: Math.max(32, Math.floor(ctx.memoryMiB * 0.8)) },
+    });
+    return { services: [svc] };
+  },
+};

@@ -1,0 +1,201 @@
+/**
+ * The catalog's contract. A component is a pure function from its validated
+ * options to a fragment of the format-neutral model (services, volumes, files).
+ * Nothing here knows about Compose syntax; render/ does.
+ */
+import type { OptionDefs } from '../spec/fields.js';
+
+export type Condition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
+export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | 'application' | 'berth' | 'exporter';
+
+export interface Healthcheck {
+  /** Compose test form: ["CMD", ...] or ["CMD-SHELL", "..."]. */
+  test: string[];
+  interval: string;
+  timeout: string;
+  retries: number;
+  startPeriod: string;
+}
+
+export interface PortMapping {
+  host: number;
+  container: number;
+  bind: string;
+}
+
+export interface Mount {
+  type: 'volume' | 'bind';
+  /** Named volume, a path relative to the stack dir (`./prometheus/prometheus.yml`), or an absolute host path. */
+  source: string;
+  target: string;
+  readOnly?: boolean;
+}
+
+export interface BuildSpec {
+  context: string;
+  dockerfile?: string;
+  target?: string;
+  args?: Record<string, string>;
+}
+
+export interface MetricsTarget {
+  port: number;
+  path: string;
+}
+
+/** One container definition in the neutral model. */
+export interface Service {
+  name: string;
+  component: string;
+  /** `job`s run once and exit; everything else runs for good. */
+  role: 'service' | 'job';
+  image: string;
+  build?: BuildSpec;
+  command?: string[];
+  entrypoint?: string[];
+  environment: Record<string, string>;
+  ports: PortMapping[];
+  mounts: Mount[];
+  healthcheck?: Healthcheck;
+  dependsOn: Record<string, Condition>;
+  memoryMiB: number;
+  cpus?: number;
+  profiles: string[];
+  replicas: number;
+  gpu?: { count: number | 'all' };
+  labels: Record<string, string>;
+  /** Main port inside the stack network (what a proxy route or a consumer connects to). */
+  mainPort?: number;
+  /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
+  metrics?: MetricsTarget;
+  restart: 'unless-stopped' | 'no';
+  privileged?: boolean;
+  capAdd?: string[];
+  ulimits?: Record<string, { soft: number; hard: number }>;
+  /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
+  shmMiB?: number;
+  /** Time between SIGTERM and SIGKILL on stop (databases need to finish a checkpoint). */
+  stopGrace?: string;
+  /** Component data that stack-level renderers read (nginx routes, scrape interval, ...). */
+  config?: Record<string, unknown>;
+}
+
+export interface FileOut {
+  /** Path relative to the stack dir. */
+  path: string;
+  content: string;
+  /** 0o600 for secrets-bearing files; default 0o644. */
+  mode?: number;
+}
+
+export interface Fragment {
+  services: Service[];
+  volumes?: string[];
+  files?: FileOut[];
+}
+
+export interface SecretDecl {
+  /** Key the component refers to with ctx.secret(key). */
+  key: string;
+  /** Fixed .env name shared stack-wide (BERTH_AUTH_TOKEN); otherwise `<SERVICE>_<suffix>`. */
+  env?: string;
+  suffix?: string;
+  kind: 'password' | 'token' | 'id';
+  doc: string;
+  /** Only when the options call for it (Qdrant without an API key has none). */
+  when?(options: Record<string, unknown>): boolean;
+}
+
+export interface OfferDecl {
+  /** Env name without the service prefix that applies when a stack has two of the component. */
+  name: string;
+  doc: string;
+}
+
+/** What the stack looks like from inside one component: names only, no other fragments. */
+export interface StackIndex {
+  name: string;
+  /** service name -> component name, for every service in the spec (not exporters). */
+  components: ReadonlyMap<string, string>;
+  byComponent(component: string): string[];
+  has(component: string): boolean;
+  /** Validated options of a service in the spec (workers read their app's). */
+  optionsOf(service: string): Readonly<Record<string, unknown>> | undefined;
+  /** Profiles a service in the spec runs under (empty: always). */
+  profilesOf(service: string): readonly string[];
+}
+
+export interface ComponentContext<O = object> {
+  service: string;
+  options: O & CommonOptions;
+  image: string;
+  memoryMiB: number;
+  /** `${POSTGRES_PASSWORD}`: a Compose reference to a secret in .env, never its value. */
+  secret(key: string): string;
+  stack: StackIndex;
+  /** Directory of the stack.yaml, to resolve relative paths the user gave. */
+  specDir: string;
+}
+
+export interface ConnectionContext<O = object> {
+  service: string;
+  options: O & CommonOptions;
+  host: string;
+  port: number;
+  secret(key: string): string;
+}
+
+export interface CommonOptions {
+  component?: string;
+  image?: string;
+  port?: number | false;
+  bind?: string;
+  memory?: string | number;
+  cpus?: number;
+  profiles?: string[];
+  env?: Record<string, string | number | boolean>;
+  dependsOn?: string[];
+  healthcheck?: { interval?: string; timeout?: string; retries?: number; startPeriod?: string };
+  labels?: Record<string, string>;
+  external?: string;
+}
+
+export interface ComponentDef<O = any> {
+  name: string;
+  summary: string;
+  category: Category;
+  /** Pinned upstream image; never `latest`. */
+  image: string;
+  /** Main container port (what `port:` publishes). */
+  port?: number;
+  /** Default memory limit. */
+  memory: string;
+  options: OptionDefs;
+  secrets?: SecretDecl[];
+  /** Not wired into consumers by default when the stack also has one of these (jaeger when an otel-collector exists). */
+  supersededBy?: string[];
+  /** Connection env this component offers to apps, workers and jobs. */
+  offers?: OfferDecl[];
+  connection?(ctx: ConnectionContext<O>): Record<string, string>;
+  /** Wired into consumers only when they name it in `uses:` (Prometheus, berth's web). */
+  optInUse?: boolean;
+  /** Receives the connection env of the datastores it uses. */
+  consumer?: boolean;
+  /** Image per `variant` option value; the variant name is also its `images:` override key. */
+  variants?: Record<string, string>;
+  /** Sidecar that exposes this component's metrics, added when the stack has a metrics collector. */
+  exporter?: ExporterDef<O>;
+  /** Published ports bind here unless `bind:` says otherwise. */
+  defaultBind?: string;
+  /** Hidden from stack.yaml (exporters are added by berth). */
+  internal?: boolean;
+  build(ctx: ComponentContext<O>): Fragment;
+}
+
+export interface ExporterDef<O = any> {
+  /** `images:` key and catalog entry name of the exporter (postgres-exporter). */
+  name: string;
+  image: string;
+  port: number;
+  build(ctx: ComponentContext<O>, image: string): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas'>;
+}

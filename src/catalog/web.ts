@@ -1,0 +1,24 @@
+import type { ComponentDef } from './types.js';
+import { AUTH_TOKEN, BERTH_IMAGE, SECRET_KEY, berthService } from './_berth.js';
+
+export const web: ComponentDef<Record<string, never>> = {
+  name: 'web',
+  summary: "berth's web dashboard and REST API (uses PostgreSQL when the stack has it, else SQLite in its volume)",
+  category: 'berth',
+  image: BERTH_IMAGE,
+  port: 8080,
+  memory: '512m',
+  consumer: true,
+  options: {},
+  secrets: [AUTH_TOKEN, SECRET_KEY],
+  optInUse: true,
+  offers: [{ name: 'BERTH_SERVER_URL', doc: 'http://host:8080, where agents register' }],
+  connection: ({ host, port }) => ({ BERTH_SERVER_URL: `http://${host}:${port}` }),
+  build(ctx) {
+    const svc = berthService(ctx, web, ['serve', 'web'], 8080, {
+      BERTH_AUTH_TOKEN: ctx.secret('authToken'),
+      BERTH_SECRET_KEY: ctx.secret('secretKey'),
+    });
+    return { services: [svc], volumes: [`${ctx.service}-data`] };
+  },
+};

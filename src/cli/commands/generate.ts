@@ -1,0 +1,103 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { UsageError } from '../../errors.js';
+import { parseSpecText, validateSpec } from '../../spec/load.js';
+import { hasComponentFlags, parseImageFlags, secretsFromFlags, specFromFlags, type ComponentFlags, type SecretFlags } from '../../spec/flags.js';
+import { validateStackName } from '../../store/home.js';
+import { validateImageMap } from '../../store/images.js';
+import { mustParseSize } from '../../util/size.js';
+import { toYaml } from '../../util/yaml.js';
+import { generateStack } from '../../ops/generate.js';
+import { printJson, table, warn } from '../output.js';
+import { COMPOSE_FILE } from '../../render/compose.js';
+
+type Opts = ComponentFlags &
+  SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; dryRun?: boolean };
+
+const FLAG_ONLY: [keyof Opts, string][] = [
+  ['port', '--port'],
+  ['agentPort', '--agent-port'],
+  ['postgresPort', '--postgres-port'],
+  ['grafanaPort', '--grafana-port'],
+  ['prometheusPort', '--prometheus-port'],
+  ['influxdbPort', '--influxdb-port'],
+  ['serverUrl', '--server-url'],
+  ['gpus', '--gpus'],
+];
+
+function loadSpec(ctx: Context, opts: Opts) {
+  if (opts.file) {
+    if (hasComponentFlags(opts)) throw new UsageError('use either -f stack.yaml or component flags (--web, --postgres, ...), not both');
+    const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
+    if (given) throw new UsageError(`${given[1]} only applies with component flags; set it in ${opts.file} instead`);
+    const file = path.resolve(ctx.io.cwd, opts.file);
+    let text: string;
+    try {
+      text = fs.readFileSync(file, 'utf8');
+    } catch (e) {
+      throw new UsageError(`-f ${opts.file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
+    }
+    return { spec: parseSpecText(text, opts.file), specText: text, specDir: path.dirname(file) };
+  }
+  const data = specFromFlags(opts);
+  const specText = `# Stack spec built from berth generate flags. Edit it and run: berth generate <name> -f stack.yaml\n${toYaml(data, { sort: false })}`;
+  return { spec: validateSpec(data), specText, specDir: ctx.io.cwd };
+}
+
+export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+  const io = ctx.io;
+  validateStackName(String(name));
+  const { spec, specText, specDir } = loadSpec(ctx, opts);
+  const cliImages = validateImageMap(parseImageFlags(opts.image), '--image');
+  const result = await generateStack({
+    home: ctx.home,
+    name: String(name),
+    spec,
+    specText,
+    specDir,
+    givenSecrets: secretsFromFlags(opts),
+    rotateSecrets: !!opts.rotateSecrets,
+    profiles: opts.profile?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean),
+    memoryBudget: opts.memoryBudget !== undefined ? mustParseSize(opts.memoryBudget, '--memory-budget') : undefined,
+    cliImages,
+    dryRun: !!opts.dryRun,
+    onWait: (holder) => warn(io, `waiting for ${holder} to finish with stack ${String(name)}`),
+  });
+  const { stack } = result;
+  if (opts.json) {
+    printJson(io, {
+      stack: stack.name,
+      dir: result.dir,
+      created: result.created,
+      written: !opts.dryRun,
+      profiles: stack.profiles,
+      services: stack.services.map((s) => ({ name: s.name, component: s.component, image: s.image, ports: s.ports, profiles: s.profiles, replicas: s.replicas })),
+      files: result.files,
+      generatedSecrets: stack.generatedSecrets,
+      warnings: stack.warnings,
+    });
+  } else {
+    for (const w of stack.warnings) warn(io, w);
+    if (opts.dryRun) {
+      io.out(result.bundle.files.find((f) => f.path === COMPOSE_FILE)!.content);
+      return 0;
+    }
+    io.out(`${result.created ? 'Generated' : 'Regenerated'} stack ${stack.name} in ${result.dir}\n\n`);
+    io.out(
+      table(
+        ['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'],
+        stack.services.map((s) => [
+          s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''),
+          s.component,
+          s.image || '(build)',
+          s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${p.bind}:`}${p.host}->${p.container}`).join(', ') || '-',
+          s.profiles.join(',') || '-',
+        ]),
+      ),
+    );
+    const secrets = stack.generatedSecrets.length ? `; generated ${stack.generatedSecrets.length} secret(s) into .env (mode 0600)` : '';
+    io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: berth up ${stack.name}\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,38 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { listStackNames, readManifest } from '../../store/stacks.js';
+import { stackDir } from '../../store/home.js';
+import { MANIFEST_FILE } from '../../render/manifest.js';
+import { printJson, table } from '../output.js';
+
+export async function run(ctx: Context, _args: unknown[], opts: { json?: boolean }): Promise<number> {
+  const rows = listStackNames(ctx.home).flatMap((name) => {
+    const m = readManifest(ctx.home, name);
+    if (!m) return [];
+    const updated = fs.statSync(path.join(stackDir(ctx.home, name), MANIFEST_FILE)).mtime;
+    return [{
+      name,
+      services: m.services.map((s) => s.name),
+      ports: m.services.flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
+      profiles: m.profiles,
+      dir: stackDir(ctx.home, name),
+      updated: updated.toISOString(),
+    }];
+  });
+  if (opts.json) {
+    printJson(ctx.io, rows);
+    return 0;
+  }
+  if (!rows.length) {
+    ctx.io.out('No stacks yet. Create one: berth generate <name> --web --postgres --monitoring\n');
+    return 0;
+  }
+  ctx.io.out(
+    table(
+      ['NAME', 'SERVICES', 'PORTS', 'PROFILES', 'UPDATED'],
+      rows.map((r) => [r.name, r.services.length, r.ports.join(',') || '-', r.profiles.join(',') || '-', r.updated.replace('T', ' ').slice(0, 19)]),
+    ),
+  );
+  return 0;
+}

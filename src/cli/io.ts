@@ -1,0 +1,33 @@
+/** What commands may touch of the outside world; tests pass their own. */
+export interface IO {
+  out(text: string): void;
+  err(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** stdout is a terminal (progress rewrites lines, exec is interactive). */
+  isTTY: boolean;
+  /** stdin is a terminal (confirmation prompts are possible). */
+  stdinTTY: boolean;
+  /** Ask a question on the terminal; resolves to the answer. */
+  ask?(question: string): Promise<string>;
+}
+
+export function processIO(): IO {
+  return {
+    out: (t) => process.stdout.write(t),
+    err: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    isTTY: !!process.stdout.isTTY,
+    stdinTTY: !!process.stdin.isTTY,
+    ask: async (question) => {
+      const { createInterface } = await import('node:readline/promises');
+      const rl = createInterface({ input: process.stdin, output: process.stderr });
+      try {
+        return await rl.question(question);
+      } finally {
+        rl.close();
+      }
+    },
+  };
+}

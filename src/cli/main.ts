@@ -1,0 +1,110 @@
+/**
+ * The CLI. Parses argv with commander, loads the one command module it needs,
+ * and turns typed errors into one line on stderr and an exit code (2: usage).
+ * Only src/bin.ts touches process.argv and process.exit.
+ */
+import { Command, CommanderError } from "commander";
+import type { IO } from './io.js';
+import { makeContext, type Context } from './context.js';
+import { isBerthError } from '../errors.js';
+import { BERTH_VERSION } from '../catalog/_berth.js';
+import type { Runner } from '../engine/runner.js';
+
+type Handler = (ctx: Context, args: unknown[], opts: Record<string, unknown>) => Promise<number | void>;
+type Loader = () => Promise<{ run: Handler }>;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function program(ctx: Context, done: (code: number) => void): Command {
+  const p = new Command('berth')
+    .description('Compose production-grade container stacks from a catalog of components, and run their whole life.')
+    .version(BERTH_VERSION, '-v, --version', 'print the version')
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeOut: (s) => ctx.io.out(s), writeErr: (s) => ctx.io.err(s), outputError: () => undefined })
+    .exitOverride();
+
+  const cmd = (name: string, description: string, load: Loader, aliases: string[] = []) => {
+    const c = p.command(name).description(description).option('--json', 'machine-readable output');
+    for (const a of aliases) c.alias(a);
+    c.action(async (...all: unknown[]) => {
+      const command = all[all.length - 1] as Command;
+      const opts = command.opts();
+      const args = all.slice(0, -2);
+      const { run } = await load();
+      done((await run(ctx, args, opts)) ?? 0);
+    });
+    return c;
+  };
+
+  cmd('generate', 'write a stack: Compose file, .env with secrets, monitoring and proxy configs', () => import('./commands/generate.js'))
+    .argument('<name>', 'stack name')
+    .option('-f, --file <path>', 'stack.yaml to generate from')
+    .option('--web', "berth's web dashboard and REST API")
+    .option('--reporting', 'read-only reporting dashboard (not with --web)')
+    .option('--agent', 'agent daemon for remote (GPU) hosts')
+    .option('--postgres', 'PostgreSQL')
+    .option('--monitoring', 'Prometheus + Grafana + InfluxDB')
+    .option('--with <components>', 'more catalog components, comma-separated; name:port publishes a port', collect)
+    .option('--port <port>', 'web or reporting port (default 8080)')
+    .option('--agent-port <port>', 'agent port (default 8090)')
+    .option('--postgres-port <port>', 'PostgreSQL port (default 5432)')
+    .option('--grafana-port <port>', 'Grafana port (default 3000)')
+    .option('--prometheus-port <port>', 'Prometheus port (default 9090)')
+    .option('--influxdb-port <port>', 'InfluxDB port (default 8086)')
+    .option('--auth-token <token>', 'REST API bearer token (default: generated)')
+    .option('--secret-key <key>', 'web session signing key (default: generated)')
+    .option('--postgres-password <password>', 'PostgreSQL password (default: generated)')
+    .option('--server-url <url>', 'berth server the agent registers with')
+    .option('--gpus <n|all>', 'GPUs reserved for the agent')
+    .option('--secret <NAME=value>', 'set any secret of the stack (repeatable)', collect)
+    .option('--profile <name>', 'active Compose profile (repeatable; replaces the spec\'s)', collect)
+    .option('--memory-budget <size>', 'fail when the services need more memory than this, e.g. 7.7g')
+    .option('--image <component=ref>', 'image override (repeatable)', collect)
+    .option('--rotate-secrets', 'replace every secret not given explicitly')
+    .option('--dry-run', 'validate and print the Compose file; write nothing');
+
+  cmd('list', 'list stored stacks', () => import('./commands/list.js'), ['ls']);
+  cmd('show', "a stack's services, ports, volumes, files and secret names", () => import('./commands/show.js')).argument('<name>', 'stack name');
+  cmd('config', "print a stack's rendered Compose file", () => import('./commands/config.js')).argument('<name>', 'stack name');
+  cmd('catalog', 'components, their options and the connection env they offer', () => import('./commands/catalog.js')).argument('[component]', 'one component in detail');
+  return p;
+}
+
+/** Runs the CLI with the given argv (without node and script). Resolves to the exit code. */
+export async function main(argv: string[], io: IO, runner?: Runner): Promise<number> {
+  const ctx = makeContext(io, runner);
+  let code = 0;
+  const p = program(ctx, (c) => (code = c));
+  const json = argv.includes('--json');
+  // --version works after any command too.
+  const beforeDashes = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
+  if (beforeDashes.includes('--version') || (beforeDashes.length === 1 && beforeDashes[0] === '-v')) {
+    io.out(json ? JSON.stringify({ version: BERTH_VERSION }) + '\n' : `${BERTH_VERSION}\n`);
+    return 0;
+  }
+  if (argv.length === 0) {
+    p.outputHelp();
+    return 2;
+  }
+  try {
+    await p.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)) return 0;
+      const msg = e.message.replace(/^error: /, '');
+      io.err(`berth: error: ${msg}; see berth ${e.code === 'commander.unknownCommand' ? '' : `${argv[0]} `}--help\n`);
+      return 2;
+    }
+    if (isBerthError(e)) {
+      io.err(`berth: error: ${e.message}\n`);
+      if (e.details) io.err(`${e.details}\n`);
+      return e.exitCode;
+    }
+    const err = e as Error;
+    io.err(`berth: internal error: ${err.message}\n`);
+    if (io.env.BERTH_DEBUG) io.err(`${err.stack}\n`);
+    return 1;
+  }
+}
+

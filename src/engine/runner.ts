@@ -1,0 +1,98 @@
+/**
+ * The one place berth starts other programs. Commands are argv arrays, run
+ * without a shell. A recording runner makes CLI tests exact; a dry-run runner
+ * prints what would run.
+ */
+import { spawn } from 'node:child_process';
+import { BerthError } from '../errors.js';
+
+export interface Command {
+  argv: string[];
+  cwd?: string;
+  /** Extra environment on top of the current one. */
+  env?: Record<string, string>;
+}
+
+export interface RunOptions {
+  /** inherit: the child uses the terminal (logs -f, exec). pipe: output is captured. */
+  stdio?: 'pipe' | 'inherit';
+  input?: string;
+  signal?: AbortSignal;
+  onStdout?(chunk: string): void;
+  onStderr?(chunk: string): void;
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Runner {
+  run(cmd: Command, opts?: RunOptions): Promise<RunResult>;
+  /** True when commands are only printed (--dry-run). */
+  readonly dryRun?: boolean;
+}
+
+/** For display only: how the argv would look typed in a shell. */
+export function formatArgv(argv: string[]): string {
+  return argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+}
+
+export class ProcessRunner implements Runner {
+  run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      const [file, ...args] = cmd.argv;
+      if (!file) return reject(new Error('internal: empty command'));
+      const child = spawn(file, args, {
+        cwd: cmd.cwd,
+        env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
+        stdio: opts.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
+        signal: opts.signal,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout?.setEncoding('utf8').on('data', (c: string) => {
+        stdout += c;
+        opts.onStdout?.(c);
+      });
+      child.stderr?.setEncoding('utf8').on('data', (c: string) => {
+        stderr += c;
+        opts.onStderr?.(c);
+      });
+      if (child.stdin) child.stdin.end(opts.input ?? '');
+      child.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code === 'ENOENT') reject(new BerthError(`${file} is not installed (or not on PATH); install it and try again`));
+        else if (e.name === 'AbortError') resolve({ code: 130, stdout, stderr });
+        else reject(e);
+      });
+      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + 15 : 1), stdout, stderr }));
+    });
+  }
+}
+
+export interface Recorded extends Command {
+  stdio?: RunOptions['stdio'];
+}
+
+/** Records every command; answers with scripted results (default: success, no output). */
+export class RecordingRunner implements Runner {
+  readonly commands: Recorded[] = [];
+  constructor(private readonly answer: (cmd: Command) => Partial<RunResult> | undefined = () => undefined) {}
+  async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
+    this.commands.push({ ...cmd, stdio: opts.stdio });
+    const r = { code: 0, stdout: '', stderr: '', ...(this.answer(cmd) ?? {}) };
+    if (r.stdout) opts.onStdout?.(r.stdout);
+    return r;
+  }
+}
+
+/** --dry-run: prints each command instead of running it. */
+export class DryRunRunner implements Runner {
+  readonly dryRun = true;
+  constructor(private readonly print: (line: string) => void) {}
+  async run(cmd: Command): Promise<RunResult> {
+    this.print((cmd.cwd ? `(cd ${formatArgv([cmd.cwd])} && ` : '') + formatArgv(cmd.argv) + (cmd.cwd ? ')' : ''));
+    return { code: 0, stdout: '', stderr: '' };
+  }
+}

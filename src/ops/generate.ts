@@ -1,0 +1,76 @@
+/**
+ * berth generate: spec -> resolve -> render -> atomic write, under the stack's
+ * lock. Everything is validated before anything is written; the previous files
+ * of the stack stay as they were on any failure.
+ */
+import os from 'node:os';
+import fs from 'node:fs';
+import type { ValidSpec } from '../spec/types.js';
+import { resolveStack } from '../resolve/index.js';
+import type { ResolvedStack } from '../resolve/model.js';
+import type { RandomSecret } from '../resolve/secrets.js';
+import { renderBundle, type Bundle } from '../render/bundle.js';
+import { stackDir, stacksDir, validateStackName } from '../store/home.js';
+import { replaceDir, repairStackDir } from '../store/atomic.js';
+import { withLock } from '../store/lock.js';
+import { otherStacksPorts, readStackEnv } from '../store/stacks.js';
+import { readUserImages } from '../store/images.js';
+import { hostListenerProbe } from '../host/listeners.js';
+import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
+
+export interface GenerateRequest {
+  home: string;
+  name: string;
+  spec: ValidSpec;
+  /** stack.yaml as it will be stored: the file as given, or the spec the flags built. */
+  specText: string;
+  specDir: string;
+  givenSecrets?: Record<string, string>;
+  rotateSecrets?: boolean;
+  profiles?: string[];
+  memoryBudget?: number;
+  cliImages?: Record<string, string>;
+  random?: RandomSecret;
+  makeCert?: CertMaker;
+  /** Probe host listeners for port warnings (off in tests that must not depend on the host). */
+  probeHost?: boolean;
+  onWait?: (holder: string) => void;
+  /** Resolve and render, but write nothing. */
+  dryRun?: boolean;
+}
+
+export interface GenerateResult {
+  stack: ResolvedStack;
+  dir: string;
+  files: string[];
+  created: boolean;
+  bundle: Bundle;
+}
+
+export async function generateStack(req: GenerateRequest): Promise<GenerateResult> {
+  validateStackName(req.name);
+  return withLock(req.home, req.name, 'generate', async () => {
+    repairStackDir(stacksDir(req.home), req.name);
+    const dir = stackDir(req.home, req.name);
+    const created = !fs.existsSync(dir);
+    const stack = resolveStack({
+      name: req.name,
+      spec: req.spec,
+      specDir: req.specDir,
+      images: { cli: req.cliImages, user: readUserImages(req.home) },
+      givenSecrets: req.givenSecrets,
+      existingEnv: created ? {} : readStackEnv(req.home, req.name),
+      rotateSecrets: req.rotateSecrets,
+      random: req.random,
+      profiles: req.profiles,
+      memoryBudget: req.memoryBudget,
+      hostMemoryMiB: Math.floor(os.totalmem() / 2 ** 20),
+      otherPorts: otherStacksPorts(req.home, req.name),
+      listener: req.probeHost === false ? undefined : hostListenerProbe(),
+    });
+    const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert);
+    const bundle = renderBundle(stack, req.specText, certs);
+    if (!req.dryRun) replaceDir(dir, bundle.files);
+    return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
+  }, { onWait: req.onWait });
+}

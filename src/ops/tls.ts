@@ -1,0 +1,56 @@
+/**
+ * Self-signed certificates for nginx `tls: self-signed`: made once, then kept
+ * across regenerations like secrets (the key file is mode 0600, never printed).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FileOut } from '../catalog/types.js';
+import type { ResolvedStack } from '../resolve/model.js';
+
+export type CertMaker = (hosts: string[]) => Promise<{ cert: string; key: string }>;
+
+export const selfSignedCert: CertMaker = async (hosts) => {
+  const { generate } = await import('selfsigned');
+  const notBeforeDate = new Date();
+  const notAfterDate = new Date(notBeforeDate);
+  notAfterDate.setFullYear(notAfterDate.getFullYear() + 2);
+  const altNames = hosts.map((h) => (/^\d+\.\d+\.\d+\.\d+$/.test(h) ? { type: 7, ip: h } : { type: 2, value: h }));
+  const pems = await generate([{ name: 'commonName', value: hosts[0] ?? 'localhost' }], {
+    keyType: 'ec',
+    curve: 'P-256',
+    algorithm: 'sha256',
+    notBeforeDate,
+    notAfterDate,
+    extensions: [
+      { name: 'basicConstraints', cA: false },
+      { name: 'keyUsage', digitalSignature: true, keyEncipherment: true },
+      { name: 'extKeyUsage', serverAuth: true },
+      { name: 'subjectAltName', altNames },
+    ],
+  } as never);
+  return { cert: pems.cert, key: pems.private };
+};
+
+/** Cert files for every nginx with self-signed TLS: the stack's existing ones if present, else new. */
+export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefined, make: CertMaker): Promise<FileOut[]> {
+  const out: FileOut[] = [];
+  for (const s of stack.services.filter((x) => x.component === 'nginx' && x.config?.tls === 'self-signed')) {
+    const dir = `${String(s.config!.dir)}/certs`;
+    const read = (f: string) => {
+      try {
+        return oldDir ? fs.readFileSync(path.join(oldDir, dir, f), 'utf8') : undefined;
+      } catch {
+        return undefined;
+      }
+    };
+    let cert = read('tls.crt');
+    let key = read('tls.key');
+    if (!cert || !key) {
+      const names = String(s.config!.serverName ?? '_').split(' ').filter((n) => n !== '_' && !n.includes('*'));
+      ({ cert, key } = await make([...names, 'localhost', '127.0.0.1']));
+    }
+    // Readable by nginx's master (root); the key is still no one else's business.
+    out.push({ path: `${dir}/tls.crt`, content: cert }, { path: `${dir}/tls.key`, content: key, mode: 0o600 });
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+/**
+ * ResolvedStack -> Bundle: every file of the stack dir. Services that mount
+ * generated config get a label with its hash, so changed config recreates them
+ * on the next up. Every relative bind mount must point at a file the bundle has.
+ */
+import { createHash } from 'node:crypto';
+import type { FileOut } from '../catalog/types.js';
+import type { ResolvedStack } from '../resolve/model.js';
+import { COMPOSE_FILE, renderCompose } from './compose.js';
+import { ENV_FILE, renderEnv } from './env.js';
+import { renderPrometheus } from './prometheus.js';
+import { renderGrafana } from './grafana.js';
+import { renderNginx } from './nginx.js';
+import { renderOtel } from './otel.js';
+import { MANIFEST_FILE, buildManifest } from './manifest.js';
+
+export const SPEC_FILE = 'stack.yaml';
+
+export interface Bundle {
+  files: FileOut[];
+}
+
+function under(file: string, source: string): boolean {
+  const rel = source.replace(/^\.\//, '');
+  return file === rel || file.startsWith(`${rel}/`);
+}
+
+export function renderBundle(stack: ResolvedStack, specText: string, extra: FileOut[] = []): Bundle {
+  const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack), ...renderOtel(stack), ...extra];
+  const hashes: Record<string, string> = {};
+  for (const s of stack.services) {
+    const relative = s.mounts.filter((m) => m.type === 'bind' && m.source.startsWith('./'));
+    if (!relative.length) continue;
+    const h = createHash('sha256');
+    for (const m of relative) {
+      const files = configs.filter((f) => under(f.path, m.source)).sort((a, b) => a.path.localeCompare(b.path));
+      if (!files.length) throw new Error(`internal: ${s.name} mounts ${m.source}, which berth does not write`);
+      for (const f of files) h.update(f.path).update('\0').update(f.content).update('\0');
+    }
+    hashes[s.name] = h.digest('hex').slice(0, 16);
+  }
+  return {
+    files: [
+      { path: SPEC_FILE, content: specText },
+      { path: COMPOSE_FILE, content: renderCompose(stack, hashes) },
+      { path: ENV_FILE, content: renderEnv(stack), mode: 0o600 },
+      { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack), null, 2) + '\n' },
+      ...configs.sort((a, b) => a.path.localeCompare(b.path)),
+    ],
+  };
+}

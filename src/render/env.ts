@@ -1,0 +1,45 @@
+/** ResolvedStack -> .env: what Compose reads for ${...} and the stack's secrets. Written at mode 0600. */
+import type { ResolvedStack } from '../resolve/model.js';
+import { UsageError } from '../errors.js';
+
+export const ENV_FILE = '.env';
+
+const PLAIN = /^[A-Za-z0-9_.,:/@+=~%-]*$/;
+
+/** Plain when safe; single-quoted (literal for Compose v1 and v2) otherwise. */
+function envValue(name: string, value: string): string {
+  if (PLAIN.test(value)) return value;
+  if (/['\n\r]/.test(value)) throw new UsageError(`vars.${name}: a value with a single quote or a line break cannot be written to .env; change it`);
+  return `'${value}'`;
+}
+
+function section(title: string, entries: Record<string, string>): string[] {
+  const keys = Object.keys(entries).sort();
+  return keys.length ? ['', `# ${title}`, ...keys.map((k) => `${k}=${envValue(k, entries[k]!)}`)] : [];
+}
+
+export function renderEnv(stack: ResolvedStack): string {
+  return [
+    `# berth stack ${stack.name}: the variables Compose reads, and the stack's secrets.`,
+    '# Keep this file private (mode 0600). berth generate keeps these values; --rotate-secrets replaces them.',
+    `COMPOSE_PROJECT_NAME=${stack.name}`,
+    `COMPOSE_PROFILES=${stack.profiles.join(',')}`,
+    ...section('vars from stack.yaml', stack.vars),
+    ...section('secrets', stack.secrets),
+    ...section('kept from an earlier generation (no service uses these now)', stack.keptEnv),
+    '',
+  ].join('\n');
+}
+
+/** Reads KEY=VALUE lines of a .env berth wrote (comments and blanks skipped, single quotes removed). */
+export function parseEnv(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!m) continue;
+    let value = m[2]!.trim();
+    if (value.length >= 2 && ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))) value = value.slice(1, -1);
+    out[m[1]!] = value;
+  }
+  return out;
+}

@@ -1,0 +1,45 @@
+/** The memory budget: what the stack's long-running services may use at once, against what the host (or the user) allows. */
+import { UsageError } from '../errors.js';
+import type { Service } from '../catalog/types.js';
+import { formatMiB } from '../util/size.js';
+import { runsUnder } from './profiles.js';
+
+export interface MemoryLine {
+  service: string;
+  memoryMiB: number;
+  replicas: number;
+  totalMiB: number;
+}
+
+/** Long-running services active under the stack's profiles; jobs exit and are left out. */
+export function memoryLines(services: Service[], activeProfiles: string[]): MemoryLine[] {
+  return services
+    .filter((s) => s.role === 'service' && runsUnder(s.profiles, activeProfiles))
+    .map((s) => ({ service: s.name, memoryMiB: s.memoryMiB, replicas: s.replicas, totalMiB: s.memoryMiB * s.replicas }));
+}
+
+export function memoryTable(lines: MemoryLine[], budgetMiB: number): string {
+  const total = lines.reduce((a, l) => a + l.totalMiB, 0);
+  const rows = [...lines].sort((a, b) => b.totalMiB - a.totalMiB || a.service.localeCompare(b.service));
+  const width = Math.max(7, ...rows.map((r) => r.service.length));
+  const out = [`  ${'SERVICE'.padEnd(width)}  ${'LIMIT'.padStart(7)}  ${'x'.padStart(3)}  ${'TOTAL'.padStart(7)}`];
+  for (const r of rows) out.push(`  ${r.service.padEnd(width)}  ${formatMiB(r.memoryMiB).padStart(7)}  ${String(r.replicas).padStart(3)}  ${formatMiB(r.totalMiB).padStart(7)}`);
+  out.push(`  ${'total'.padEnd(width)}  ${''.padStart(7)}  ${''.padStart(3)}  ${formatMiB(total).padStart(7)}`);
+  out.push(`  ${'budget'.padEnd(width)}  ${''.padStart(7)}  ${''.padStart(3)}  ${formatMiB(budgetMiB).padStart(7)}`);
+  return out.join('\n');
+}
+
+export function checkBudget(services: Service[], activeProfiles: string[], budgetMiB: number | undefined, hostMiB: number): string[] {
+  const lines = memoryLines(services, activeProfiles);
+  const total = lines.reduce((a, l) => a + l.totalMiB, 0);
+  if (budgetMiB !== undefined && total > budgetMiB) {
+    throw new UsageError(
+      `memory budget exceeded: the services need ${formatMiB(total)}, the budget is ${formatMiB(budgetMiB)}; lower some memory: limits or raise --memory-budget`,
+      memoryTable(lines, budgetMiB),
+    );
+  }
+  if (budgetMiB === undefined && total > hostMiB) {
+    return [`the services need ${formatMiB(total)} of memory but this host has ${formatMiB(hostMiB)}; lower memory: limits or run the stack on a bigger host`];
+  }
+  return [];
+}

@@ -1,0 +1,37 @@
+import type { FileOut, Service } from '../catalog/types.js';
+
+/** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */
+export interface ExternalService {
+  name: string;
+  component: string;
+  host: string;
+  port: number;
+}
+
+/** The format-neutral stack: everything a renderer needs, nothing Compose-specific. */
+export interface ResolvedStack {
+  name: string;
+  description?: string;
+  /** Sorted by name. */
+  services: Service[];
+  externals: ExternalService[];
+  /** Named volumes. */
+  volumes: string[];
+  /** Files components asked for (config.d snippets); stack-level configs are added by render/. */
+  files: FileOut[];
+  /** Active Compose profiles (COMPOSE_PROFILES). */
+  profiles: string[];
+  /** Every profile some service belongs to. */
+  knownProfiles: string[];
+  /** Non-secret .env entries (`vars:`). */
+  vars: Record<string, string>;
+  /** .env name -> value. Never rendered anywhere but .env. */
+  secrets: Record<string, string>;
+  /** service -> secret key -> .env name, for renderers that need a reference (grafana -> influx token). */
+  secretNames: Record<string, Record<string, string>>;
+  /** Entries of an earlier .env that nothing uses now: kept, so a re-added database still opens its volume. */
+  keptEnv: Record<string, string>;
+  /** Secrets generated (or rotated) in this run, by .env name. */
+  generatedSecrets: string[];
+  warnings: string[];
+}

@@ -1,0 +1,52 @@
+/**
+ * Secret values: given on the command line, else kept from the stack's earlier
+ * .env, else generated with a cryptographic RNG. `--rotate-secrets` regenerates
+ * everything not given explicitly. Values never leave this module except into .env.
+ */
+import { randomBytes } from 'node:crypto';
+import { UsageError } from '../errors.js';
+import type { SecretDecl } from '../catalog/types.js';
+
+export type RandomSecret = (kind: SecretDecl['kind']) => string;
+
+/** 256 bits for passwords and tokens; KRaft cluster ids are 16 bytes (22 base64url chars). URL-safe, no quoting needed anywhere. */
+export const cryptoSecret: RandomSecret = (kind) => randomBytes(kind === 'id' ? 16 : 32).toString('base64url');
+
+/** Characters a given secret may use: they survive .env parsing by Compose v1 and v2 and URLs unescaped. */
+export const SECRET_VALUE_RE = /^[A-Za-z0-9._~+=-]+$/;
+
+export interface SecretInput {
+  /** .env name -> declaration (the first service that declared it). */
+  declared: Map<string, { decl: SecretDecl; service: string }>;
+  given: Record<string, string>;
+  existing: Record<string, string>;
+  rotate: boolean;
+  random: RandomSecret;
+}
+
+export function resolveSecrets(input: SecretInput): { values: Record<string, string>; generated: string[]; warnings: string[] } {
+  const values: Record<string, string> = {};
+  const generated: string[] = [];
+  const warnings: string[] = [];
+  for (const [name, value] of Object.entries(input.given)) {
+    if (!input.declared.has(name)) {
+      const known = [...input.declared.keys()].sort();
+      throw new UsageError(`secret ${name}: no service in this stack uses it; ${known.length ? `this stack's secrets are ${known.join(', ')}` : 'this stack has no secrets'}`);
+    }
+    if (!SECRET_VALUE_RE.test(value)) {
+      throw new UsageError(`secret ${name}: contains characters that break .env or URLs; use letters, digits and . _ ~ + = - only`);
+    }
+    if (value.length < 12) warnings.push(`secret ${name} is short (${value.length} characters); a generated one has 43`);
+  }
+  for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => a.localeCompare(b))) {
+    const given = input.given[name];
+    const existing = input.existing[name];
+    if (given !== undefined) values[name] = given;
+    else if (existing !== undefined && existing !== '' && !input.rotate) values[name] = existing;
+    else {
+      values[name] = input.random(decl.kind);
+      generated.push(name);
+    }
+  }
+  return { values, generated, warnings };
+}

@@ -1,0 +1,36 @@
+/** Options every service in `stack.yaml` accepts, whatever its component. */
+import * as v from 'valibot';
+import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, duration, positive, type OptionDefs } from './fields.js';
+
+export const healthOverride = v.strictObject({
+  interval: v.optional(duration),
+  timeout: v.optional(duration),
+  retries: v.optional(positive),
+  startPeriod: v.optional(duration),
+});
+
+export const COMMON_OPTIONS: OptionDefs = {
+  component: opt(v.string(), 'string', 'catalog component this service is built from', 'the service name'),
+  image: opt(imageRef, 'image', 'image reference, overriding the catalog pin and `images:`'),
+  port: opt(v.union([port, v.literal(false)], 'is not a port (1-65535) or false'), 'port | false', 'host port to publish the main port on (false: do not publish)'),
+  bind: opt(ipAddress, 'ip', 'host address published ports bind to', '127.0.0.1 for datastores, 0.0.0.0 otherwise'),
+  memory: opt(size, 'size', 'memory limit (mem_limit); internal caches are sized from it'),
+  cpus: opt(cpus, 'number', 'CPU limit'),
+  profiles: opt(profiles, 'list', 'Compose profiles this service belongs to (it only runs when one is active)'),
+  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env'),
+  dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
+  healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, retries, startPeriod'),
+  labels: opt(v.record(v.string(), v.string()), 'map', 'extra container labels'),
+};
+
+/** Options only datastores (components that offer connection env) accept. */
+export const DATASTORE_OPTIONS: OptionDefs = {
+  external: opt(
+    v.pipe(v.string('must be host:port'), v.regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be host or host:port of a server outside this stack')),
+    'host[:port]',
+    'use a server outside this stack: no container is run, consumers get its address',
+  ),
+};
+
+export const imageOverrideMap = v.record(v.string(), imageRef, 'must be a map of component: image');
+export { port, size };

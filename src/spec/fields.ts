@@ -1,0 +1,70 @@
+/**
+ * Reusable option schemas. Each option is a schema plus the text `berth catalog`
+ * prints for it, so validation and documentation come from one source.
+ */
+import * as v from 'valibot';
+import { parseSize } from '../util/size.js';
+import { SERVICE_NAME_RE } from '../util/names.js';
+
+export interface OptionDef {
+  schema: v.GenericSchema;
+  type: string;
+  doc: string;
+  default?: string;
+}
+
+export type OptionDefs = Record<string, OptionDef>;
+
+export const opt = (schema: v.GenericSchema, type: string, doc: string, dflt?: string): OptionDef => ({ schema, type, doc, default: dflt });
+
+export const port = v.pipe(
+  v.number('must be a port number (1-65535)'),
+  v.integer('is not a port (1-65535)'),
+  v.minValue(1, 'is not a port (1-65535)'),
+  v.maxValue(65535, 'is not a port (1-65535)'),
+);
+
+export const size = v.pipe(
+  v.union([v.string(), v.number()], 'must be a size like 512m or 1.5g'),
+  v.check((s) => parseSize(s) !== null, 'is not a size; use a number with a unit, like 512m or 1.5g'),
+);
+
+export const duration = v.pipe(
+  v.string('must be a duration like 15s, 5m or 30d'),
+  v.regex(/^\d+(ms|s|m|h|d|w|y)$/, 'is not a duration; use a number with a unit, like 15s, 5m or 30d'),
+);
+
+export const name = v.pipe(
+  v.string('must be a service name'),
+  v.regex(SERVICE_NAME_RE, 'is not a valid name; use lowercase letters, digits, - and _ (starting with a letter or digit)'),
+);
+
+export const profileName = v.pipe(
+  v.string('must be a profile name'),
+  v.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'is not a valid profile name; use letters, digits, ., - and _'),
+);
+
+export const names = v.array(name, 'must be a list of service names');
+export const profiles = v.array(profileName, 'must be a list of profile names');
+
+export const scalar = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
+export const envMap = v.record(
+  v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name')),
+  scalar,
+  'must be a map of NAME: value',
+);
+
+export const argv = v.union(
+  [v.pipe(v.array(v.string()), v.minLength(1, 'must not be empty')), v.pipe(v.string(), v.minLength(1, 'must not be empty'))],
+  'must be a command: a list of arguments, or a string run by /bin/sh -c',
+);
+
+export const cpus = v.pipe(v.number('must be a number of CPUs like 0.5 or 2'), v.minValue(0.01, 'must be more than 0'), v.maxValue(1024, 'is too many CPUs'));
+export const count = v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'), v.maxValue(1000, 'must be at most 1000'));
+export const positive = v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000'));
+export const ipAddress = v.pipe(v.string('must be an IP address'), v.regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)$/, 'is not an IP address like 127.0.0.1 or 0.0.0.0'));
+export const imageRef = v.pipe(
+  v.string('must be an image reference like registry.example.com/postgres:17.2'),
+  v.regex(/^[a-zA-Z0-9${}:_.\/@-]+$/, 'is not an image reference like registry.example.com/postgres:17.2'),
+);
+export const httpPath = v.pipe(v.string('must be an HTTP path like /health'), v.regex(/^\/\S*$/, 'must be an HTTP path starting with /, like /health'));

@@ -1,0 +1,121 @@
+/**
+ * `berth generate <name> --web --postgres --monitoring ...` -> the same spec a
+ * stack.yaml would give. Flag values are checked here so errors name the flag.
+ */
+import { UsageError } from '../errors.js';
+import { COMPONENTS, findComponent } from '../catalog/index.js';
+import { suggest } from './issues.js';
+
+export interface ComponentFlags {
+  web?: boolean;
+  reporting?: boolean;
+  agent?: boolean;
+  postgres?: boolean;
+  monitoring?: boolean;
+  with?: string[];
+  port?: string;
+  agentPort?: string;
+  postgresPort?: string;
+  grafanaPort?: string;
+  prometheusPort?: string;
+  influxdbPort?: string;
+  serverUrl?: string;
+  gpus?: string;
+}
+
+export interface SecretFlags {
+  authToken?: string;
+  secretKey?: string;
+  postgresPassword?: string;
+  secret?: string[];
+}
+
+export const DEFAULT_PORTS = { port: 8080, agentPort: 8090, postgresPort: 5432, grafanaPort: 3000, prometheusPort: 9090, influxdbPort: 8086 } as const;
+
+const FLAG_NAMES: Record<keyof typeof DEFAULT_PORTS, string> = {
+  port: '--port',
+  agentPort: '--agent-port',
+  postgresPort: '--postgres-port',
+  grafanaPort: '--grafana-port',
+  prometheusPort: '--prometheus-port',
+  influxdbPort: '--influxdb-port',
+};
+
+export function parsePort(text: string, flag: string): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > 65535) throw new UsageError(`${flag}: ${JSON.stringify(text)} is not a port (1-65535)`);
+  return n;
+}
+
+function port(f: ComponentFlags, key: keyof typeof DEFAULT_PORTS): number {
+  const given = f[key];
+  return given === undefined ? DEFAULT_PORTS[key] : parsePort(given, FLAG_NAMES[key]);
+}
+
+/** Components `--with` may add: everything but app, worker and job, which need an image and options (use stack.yaml). */
+const WITHABLE = COMPONENTS.filter((c) => !['app', 'worker', 'job'].includes(c.name)).map((c) => c.name);
+
+export function hasComponentFlags(f: ComponentFlags): boolean {
+  return !!(f.web || f.reporting || f.agent || f.postgres || f.monitoring || f.with?.length);
+}
+
+export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
+  if (!hasComponentFlags(f)) {
+    throw new UsageError('no components given; pass at least one of --web, --reporting, --agent, --postgres, --monitoring, --with <names>, or -f stack.yaml');
+  }
+  if (f.web && f.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
+  if (f.serverUrl && !f.agent) throw new UsageError('--server-url is for the agent; add --agent, or drop --server-url');
+  if (f.gpus && !f.agent) throw new UsageError('--gpus is for the agent; add --agent, or drop --gpus');
+  if (f.serverUrl && !/^https?:\/\/[^\s/]+/.test(f.serverUrl)) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} is not a URL like https://server:8080`);
+
+  const services: Record<string, Record<string, unknown>> = {};
+  if (f.web) services.web = { port: port(f, 'port') };
+  if (f.reporting) services.reporting = { port: port(f, 'port') };
+  if (f.agent) {
+    const gpu = f.gpus === undefined ? undefined : f.gpus === 'all' ? 'all' : /^[1-9]\d*$/.test(f.gpus) ? Number(f.gpus) : badGpus(f.gpus);
+    services.agent = { port: port(f, 'agentPort'), ...(f.serverUrl ? { serverUrl: f.serverUrl } : {}), ...(gpu !== undefined ? { gpu } : {}) };
+  }
+  if (f.postgres) services.postgres = { port: port(f, 'postgresPort') };
+  if (f.monitoring) {
+    services.prometheus = { port: port(f, 'prometheusPort') };
+    services.grafana = { port: port(f, 'grafanaPort') };
+    services.influxdb = { port: port(f, 'influxdbPort') };
+  }
+  for (const item of (f.with ?? []).flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean)) {
+    const [name, p] = item.split(':') as [string, string | undefined];
+    if (!findComponent(name) || !WITHABLE.includes(name)) {
+      const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
+      throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
+    }
+    services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
+  }
+  return { version: 1, services };
+}
+
+function badGpus(text: string): never {
+  throw new UsageError(`--gpus: ${JSON.stringify(text)} is not a GPU count; give a number like 1, or all`);
+}
+
+/** The secret flags as .env names. */
+export function secretsFromFlags(f: SecretFlags): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (f.authToken !== undefined) out.BERTH_AUTH_TOKEN = f.authToken;
+  if (f.secretKey !== undefined) out.BERTH_SECRET_KEY = f.secretKey;
+  if (f.postgresPassword !== undefined) out.POSTGRES_PASSWORD = f.postgresPassword;
+  for (const s of f.secret ?? []) {
+    const i = s.indexOf('=');
+    if (i < 1) throw new UsageError(`--secret: ${JSON.stringify(s.replace(/=.*/, '=...'))} is not NAME=value`);
+    out[s.slice(0, i)] = s.slice(i + 1);
+  }
+  return out;
+}
+
+export function parseImageFlags(items: string[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const item of items ?? []) {
+    const i = item.indexOf('=');
+    if (i < 1 || i === item.length - 1) throw new UsageError(`--image: ${JSON.stringify(item)} is not component=image (e.g. postgres=registry.local/postgres:17.5)`);
+    out[item.slice(0, i)] = item.slice(i + 1);
+  }
+  return out;
+}

@@ -1,0 +1,101 @@
+/**
+ * stack.yaml -> ValidSpec. Two passes: the top level (strict), then each service
+ * against its own component's schema (common options + the component's own), so
+ * an unknown key or a bad value is reported with its full path.
+ */
+import * as v from 'valibot';
+import { parseDocument } from 'yaml';
+import { UsageError } from '../errors.js';
+import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
+import type { ComponentDef } from '../catalog/types.js';
+import { COMMON_OPTIONS, DATASTORE_OPTIONS, imageOverrideMap } from './common.js';
+import { envMap, profiles, size } from './fields.js';
+import { describeIssue, suggest } from './issues.js';
+import type { StackSpec, ValidSpec } from './types.js';
+import { SERVICE_NAME_RE } from '../util/names.js';
+
+const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'services'];
+
+const TopLevel = v.strictObject({
+  version: v.optional(v.literal(1, 'must be 1')),
+  description: v.optional(v.string()),
+  profiles: v.optional(profiles),
+  memoryBudget: v.optional(size),
+  images: v.optional(imageOverrideMap),
+  vars: v.optional(envMap),
+  services: v.pipe(
+    v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),
+    v.check((s) => Object.keys(s).length > 0, 'needs at least one service; see berth catalog for components'),
+  ),
+});
+
+const schemaCache = new Map<string, v.GenericSchema>();
+
+export function optionDefsOf(def: ComponentDef) {
+  return { ...COMMON_OPTIONS, ...(def.connection && def.category !== 'observability' ? DATASTORE_OPTIONS : {}), ...def.options };
+}
+
+function serviceSchema(def: ComponentDef): v.GenericSchema {
+  let s = schemaCache.get(def.name);
+  if (!s) {
+    const entries = Object.fromEntries(Object.entries(optionDefsOf(def)).map(([k, o]) => [k, v.optional(o.schema)]));
+    s = v.strictObject(entries);
+    schemaCache.set(def.name, s);
+  }
+  return s;
+}
+
+function componentFor(name: string, options: Record<string, unknown>): ComponentDef {
+  const declared = options.component;
+  const wanted = typeof declared === 'string' ? declared : name;
+  const def = findComponent(wanted);
+  const visible = COMPONENTS.map((c) => c.name);
+  if (def) return def;
+  if (typeof declared === 'string') {
+    throw new UsageError(`services.${name}.component: unknown component ${JSON.stringify(declared)}; ${suggest(declared, visible)}berth catalog lists them`);
+  }
+  throw new UsageError(`services.${name}: ${JSON.stringify(name)} is not a catalog component; ${suggest(name, visible)}set component: <name> (berth catalog lists them)`);
+}
+
+/** Validates a parsed stack.yaml object. */
+export function validateSpec(data: unknown): ValidSpec {
+  const top = v.safeParse(TopLevel, data);
+  if (!top.success) {
+    throw new UsageError(describeIssue('', top.issues[0], (p) => (p === '' ? TOP_KEYS : undefined)));
+  }
+  const raw = top.output as StackSpec;
+  for (const key of Object.keys(raw.images ?? {})) {
+    const keys = imageKeys();
+    if (!keys.has(key)) throw new UsageError(`images.${key}: unknown component; ${suggest(key, keys.keys())}images are keyed by component: ${[...keys.keys()].join(', ')}`);
+  }
+  const services = Object.entries(raw.services).map(([name, given]) => {
+    if (!SERVICE_NAME_RE.test(name)) {
+      throw new UsageError(`services.${name}: not a valid service name; use lowercase letters, digits, - and _ (starting with a letter or digit)`);
+    }
+    const options = (given ?? {}) as Record<string, unknown>;
+    const def = componentFor(name, options);
+    if (def.internal) throw new UsageError(`services.${name}: ${def.name} is added by berth itself; remove it`);
+    const res = v.safeParse(serviceSchema(def), options);
+    if (!res.success) {
+      throw new UsageError(describeIssue(`services.${name}`, res.issues[0], (p) => (p === `services.${name}` ? Object.keys(optionDefsOf(def)) : undefined)));
+    }
+    return { name, def, options: res.output as ValidSpec['services'][number]['options'] };
+  });
+  return { raw, services };
+}
+
+/** Parses stack.yaml text; YAML syntax errors name the file, line and column. */
+export function parseSpecText(text: string, file = 'stack.yaml'): ValidSpec {
+  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.linePos?.[0];
+    const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
+    throw new UsageError(`${where}: ${err.message.split('\n')[0]}; fix the YAML syntax`);
+  }
+  const data = doc.toJS({ maxAliasCount: 100 });
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) {
+    throw new UsageError(`${file}: expected a map with services:, got ${data === null ? 'an empty file' : typeof data}`);
+  }
+  return validateSpec(data);
+}

@@ -1,0 +1,74 @@
+/**
+ * One berth command per stack at a time. The lock is a directory created
+ * atomically (mkdir) holding the owner's pid and command; a lock whose process
+ * is gone is stale and taken over. Waiters poll until the holder finishes.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { BerthError } from '../errors.js';
+
+export interface LockOptions {
+  /** Give up after this long (ms). */
+  timeoutMs?: number;
+  /** Called once when the lock is busy, with the holder's description. */
+  onWait?: (holder: string) => void;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function readOwner(dir: string): { pid: number; command: string } | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function withLock<T>(home: string, stack: string, command: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
+  const locks = path.join(home, 'locks');
+  fs.mkdirSync(locks, { recursive: true, mode: 0o700 });
+  const dir = path.join(locks, `${stack}.lock`);
+  const deadline = Date.now() + (opts.timeoutMs ?? 15 * 60_000);
+  let told = false;
+  for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
+    try {
+      fs.mkdirSync(dir);
+      fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, command }));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      const owner = readOwner(dir);
+      if (owner && !alive(owner.pid)) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        continue;
+      }
+      if (!owner) {
+        // Being created right now, or left half-made by a crash: stale after a grace period.
+        const age = Date.now() - (fs.statSync(dir, { throwIfNoEntry: false })?.mtimeMs ?? Date.now());
+        if (age > 5000) fs.rmSync(dir, { recursive: true, force: true });
+      }
+      if (Date.now() > deadline) {
+        throw new BerthError(`stack ${stack} is locked by ${owner ? `berth ${owner.command} (pid ${owner.pid})` : 'another berth command'}; wait for it to finish`);
+      }
+      if (!told && owner) {
+        opts.onWait?.(`berth ${owner.command} (pid ${owner.pid})`);
+        told = true;
+      }
+      await sleep(delay);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,40 @@
+import { Document, isScalar, isSeq, visit } from 'yaml';
+
+/** Recursively sorts object keys so every rendered file is deterministic. Arrays keep their order. */
+export function sortKeys<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeys) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value as object).sort()) {
+      const v = (value as Record<string, unknown>)[k];
+      if (v !== undefined) out[k] = sortKeys(v);
+    }
+    return out as T;
+  }
+  return value;
+}
+
+/**
+ * One YAML serializer for every file berth writes: no anchors, no line folding,
+ * and YAML 1.1 quoting, so strings like `yes`, `on` or `1_000` stay strings for
+ * YAML 1.1 readers (Compose v1 reads with PyYAML). Keys sorted unless `sort: false`
+ * (the caller then builds objects in a fixed order).
+ */
+export function toYaml(value: unknown, opts: { sort?: boolean } = {}): string {
+  const data = opts.sort === false ? value : sortKeys(value);
+  const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
+  // Short lists of scalars read best on one line, as in hand-written Compose files.
+  visit(doc, {
+    Seq(_, node) {
+      if (!isSeq(node) || !node.items.every(isScalar)) return;
+      const width = node.items.reduce((n, i) => n + String((i as { value: unknown }).value).length + 4, 0);
+      if (node.items.length > 0 && width <= 100) node.flow = true;
+    },
+  });
+  return doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
+}
+
+/** A copy of a map with its keys in sorted order (for maps inside hand-ordered objects). */
+export function sortedMap<T>(map: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(map).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}
