@@ -22,6 +22,7 @@ export interface WorkloadOptions {
   privileged?: boolean;
   capAdd?: string[];
   gpu?: boolean | number | 'all';
+  secrets?: string[];
 }
 
 export const buildSchema = v.union(
@@ -65,7 +66,22 @@ export const WORKLOAD_OPTIONS: OptionDefs = {
   privileged: opt(v.boolean(), 'boolean', 'run privileged'),
   capAdd: opt(v.array(v.pipe(v.string(), v.regex(/^[A-Z_]+$/, 'must be a capability like NET_ADMIN'))), 'list', 'added Linux capabilities'),
   gpu: opt(gpuSchema, 'true | n | all', 'reserve NVIDIA GPUs'),
+  secrets: opt(
+    v.array(v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an env name in capitals, like JWT_SECRET'))),
+    'list',
+    'secrets of your own (e.g. JWT_SECRET): generated into .env once, kept, given to the service as env of that name',
+  ),
 };
+
+/** `secrets:` of a workload become stack-wide secret declarations under their own names. */
+export function workloadSecrets(options: Record<string, unknown>): { key: string; env: string; kind: 'token'; doc: string }[] {
+  return ((options.secrets as string[] | undefined) ?? []).map((name) => ({ key: name, env: name, kind: 'token', doc: 'declared in stack.yaml' }));
+}
+
+/** Env entries that hand each named secret to the service: `JWT_SECRET: ${JWT_SECRET}`. */
+export function secretEnv(names: string[] | undefined): Record<string, string> {
+  return Object.fromEntries((names ?? []).map((n) => [n, `\${${n}}`]));
+}
 
 export function toArgv(c: string[] | string | undefined): string[] | undefined {
   if (c === undefined) return undefined;

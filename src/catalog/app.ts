@@ -4,7 +4,7 @@ import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
 import { baseService } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
-import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, toArgv, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 
 export interface AppOptions extends WorkloadOptions {
   replicas?: number;
@@ -30,6 +30,7 @@ export const app: ComponentDef<AppOptions> = {
   image: '',
   memory: '512m',
   consumer: true,
+  secretsFor: workloadSecrets,
   options: {
     ...WORKLOAD_OPTIONS,
     replicas: opt(positive, 'number', 'identical containers behind one service name (no host port)', '1'),
@@ -59,7 +60,7 @@ export const app: ComponentDef<AppOptions> = {
       capAdd: o.capAdd,
       gpu: gpuOf(o.gpu),
     };
-    const base = baseService(ctx, app, common);
+    const base = baseService(ctx, app, { ...common, environment: secretEnv(o.secrets) });
     base.image = common.image;
     const published = (p: number | false | undefined) => (typeof p === 'number' ? [{ host: p, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : []);
 

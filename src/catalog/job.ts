@@ -1,8 +1,8 @@
 import type { ComponentDef } from './types.js';
 import { name, names, opt } from '../spec/fields.js';
-import { baseService } from './_base.js';
+import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
-import { WORKLOAD_OPTIONS, buildOf, mountsOf, toArgv, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 import { localImage } from './app.js';
 import { inheritFromApp } from './worker.js';
 
@@ -20,6 +20,7 @@ export const job: ComponentDef<JobOptions> = {
   image: '',
   memory: '256m',
   consumer: true,
+  secretsFor: workloadSecrets,
   options: {
     ...JOB_OPTIONS,
     app: opt(name, 'service', 'app whose image (and build, env, uses) it reuses'),
@@ -45,7 +46,7 @@ export const job: ComponentDef<JobOptions> = {
       ports: [],
     });
     svc.image = image ?? localImage(ctx.stack.name, ctx.service);
-    svc.environment = { ...Object.fromEntries(Object.entries(parent?.env ?? {}).map(([k, val]) => [k, String(val)])), ...svc.environment };
+    svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };
     return { services: [svc], volumes: named };
   },
 };

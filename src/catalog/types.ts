@@ -172,6 +172,8 @@ export interface ComponentDef<O = any> {
   memory: string;
   options: OptionDefs;
   secrets?: SecretDecl[];
+  /** Secrets that depend on the options (an app's own `secrets:`). */
+  secretsFor?(options: Record<string, unknown>): SecretDecl[];
   /** Not wired into consumers by default when the stack also has one of these (jaeger when an otel-collector exists). */
   supersededBy?: string[];
   /** Connection env this component offers to apps, workers and jobs. */

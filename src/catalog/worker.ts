@@ -1,9 +1,9 @@
 import * as v from 'valibot';
 import type { CommonOptions, ComponentDef, Service } from './types.js';
 import { name, opt, port, positive } from '../spec/fields.js';
-import { baseService } from './_base.js';
+import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
-import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, toArgv, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 import { localImage, type AppOptions } from './app.js';
 
 export interface WorkerOptions extends WorkloadOptions {
@@ -20,7 +20,7 @@ export function inheritFromApp(ctx: { service: string; stack: { name: string; op
     throw new UsageError(`${where}.app: ${appName} is not an app in this stack; name the app whose image this runs`);
   }
   const a = ctx.stack.optionsOf(appName) as AppOptions & CommonOptions;
-  return { image: a.image ?? localImage(ctx.stack.name, appName), build: a.build, env: a.env ?? {}, volumes: a.volumes };
+  return { image: a.image ?? localImage(ctx.stack.name, appName), build: a.build, env: a.env ?? {}, volumes: a.volumes, secrets: a.secrets };
 }
 
 export const worker: ComponentDef<WorkerOptions> = {
@@ -30,6 +30,7 @@ export const worker: ComponentDef<WorkerOptions> = {
   image: '',
   memory: '256m',
   consumer: true,
+  secretsFor: workloadSecrets,
   options: {
     ...WORKLOAD_OPTIONS,
     app: opt(name, 'service', 'app whose image (and build, env, uses) it reuses'),
@@ -54,7 +55,7 @@ export const worker: ComponentDef<WorkerOptions> = {
       gpu: gpuOf(o.gpu),
     });
     base.image = image ?? localImage(ctx.stack.name, ctx.service);
-    base.environment = { ...Object.fromEntries(Object.entries(parent?.env ?? {}).map(([k, val]) => [k, String(val)])), ...base.environment };
+    base.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...base.environment };
 
     const scale = o.scale ?? 1;
     if (o.ports && o.ports.length !== scale) throw new UsageError(`${where}.ports: gives ${o.ports.length} ports for scale ${scale}; give one per instance`);

@@ -7,10 +7,14 @@ import path from 'node:path';
 import type { FileOut } from '../catalog/types.js';
 import type { ResolvedStack } from '../resolve/model.js';
 
+type Generate = (attrs: { name: string; value: string }[], opts: unknown) => Promise<{ cert: string; private: string }>;
+
 export type CertMaker = (hosts: string[]) => Promise<{ cert: string; key: string }>;
 
 export const selfSignedCert: CertMaker = async (hosts) => {
-  const { generate } = await import('selfsigned');
+  // CommonJS module: its exports arrive as the default export once bundled.
+  const mod = (await import('selfsigned')) as unknown as { generate?: Generate; default?: { generate: Generate } };
+  const generate = (mod.generate ?? mod.default?.generate)!;
   const notBeforeDate = new Date();
   const notAfterDate = new Date(notBeforeDate);
   notAfterDate.setFullYear(notAfterDate.getFullYear() + 2);
@@ -27,7 +31,7 @@ export const selfSignedCert: CertMaker = async (hosts) => {
       { name: 'extKeyUsage', serverAuth: true },
       { name: 'subjectAltName', altNames },
     ],
-  } as never);
+  });
   return { cert: pems.cert, key: pems.private };
 };
 

@@ -75,7 +75,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const secretNames: Record<string, Record<string, string>> = {};
   const declared = new Map<string, { decl: SecretDecl; service: string }>();
   for (const s of spec.services) {
-    for (const decl of s.def.secrets ?? []) {
+    for (const decl of [...(s.def.secrets ?? []), ...(s.def.secretsFor?.(s.options) ?? [])]) {
       if (decl.when && !decl.when(s.options)) continue;
       const envName = decl.env ?? `${envPrefix(s.name)}_${decl.suffix}`;
       const clash = declared.get(envName);
@@ -117,8 +117,11 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     files.push(...(fragment.files ?? []));
   }
 
-  // Exporters, when something scrapes.
-  if (spec.services.some((s) => COLLECTORS.includes(s.def.name) && !s.options.external)) {
+  // Exporters, when something scrapes. They run with their target; a target that always
+  // runs gets an exporter that runs with the collectors, when those are profile-gated.
+  const collectors = spec.services.filter((s) => COLLECTORS.includes(s.def.name) && !s.options.external);
+  const collectorProfiles = collectors.every((c) => (c.options.profiles ?? []).length > 0) ? [...new Set(collectors.flatMap((c) => c.options.profiles ?? []))] : [];
+  if (collectors.length) {
     for (const s of spec.services) {
       const e = s.def.exporter;
       if (!e || s.options.external) continue;
@@ -132,7 +135,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
         restart: 'unless-stopped',
         replicas: 1,
         memoryMiB: EXPORTER_MEMORY_MIB,
-        profiles: [...(s.options.profiles ?? [])],
+        profiles: [...(s.options.profiles?.length ? s.options.profiles : collectorProfiles)],
         labels: { 'dev.berth.component': e.name, 'dev.berth.exporter-of': s.name },
       };
       produced.set(exporter.name, [...(produced.get(exporter.name) ?? []), exporter]);
