@@ -9,6 +9,7 @@ import { makeContext, type Context } from './context.js';
 import { isBerthError } from '../errors.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 import type { Runner } from '../engine/runner.js';
+import type { Engine } from '../engine/docker-api.js';
 
 type Handler = (ctx: Context, args: unknown[], opts: Record<string, unknown>) => Promise<number | void>;
 type Loader = () => Promise<{ run: Handler }>;
@@ -67,12 +68,65 @@ function program(ctx: Context, done: (code: number) => void): Command {
   cmd('show', "a stack's services, ports, volumes, files and secret names", () => import('./commands/show.js')).argument('<name>', 'stack name');
   cmd('config', "print a stack's rendered Compose file", () => import('./commands/config.js')).argument('<name>', 'stack name');
   cmd('catalog', 'components, their options and the connection env they offer', () => import('./commands/catalog.js')).argument('[component]', 'one component in detail');
+  const dryRun = (c: Command) => c.option('--dry-run', 'print the commands instead of running them');
+  const lifecycle = () => import('./commands/lifecycle.js');
+  dryRun(
+    cmd('up', 'start a stack and wait until every service is healthy and every job has exited 0', () => import('./commands/up.js'), ['start'])
+      .argument('<name>', 'stack name')
+      .option('--no-wait', 'return once the containers are started')
+      .option('--timeout <duration>', 'how long to wait for health (e.g. 120, 90s, 5m)', '300')
+      .option('--build', 'build images first'),
+  );
+  dryRun(cmd('down', 'stop a stack and remove its containers; volumes are kept', async () => ({ run: (await lifecycle()).down }), ['stop']).argument('<name>', 'stack name'));
+  dryRun(
+    cmd('restart', 'restart a stack or one service and wait for health', async () => ({ run: (await lifecycle()).restart }))
+      .argument('<name>', 'stack name')
+      .argument('[service]', 'one service')
+      .option('--no-wait', 'do not wait for health')
+      .option('--timeout <duration>', 'how long to wait for health', '300'),
+  );
+  cmd('status', 'per-service state, health, ports, restarts and image; every stack when no name is given', () => import('./commands/status.js')).argument('[name]', 'stack name');
+  dryRun(
+    cmd('logs', 'show service logs', async () => ({ run: (await lifecycle()).logs }))
+      .argument('<name>', 'stack name')
+      .argument('[service]', 'one service')
+      .option('-f, --follow', 'keep following')
+      .option('--tail <lines>', 'lines from the end of each log'),
+  );
+  dryRun(
+    cmd('exec', 'run a command in a service container (a shell by default)', async () => ({ run: (await lifecycle()).exec }))
+      .argument('<name>', 'stack name')
+      .argument('<service>', 'service')
+      .argument('[command...]', 'command and arguments (after --)')
+      .option('--index <n>', 'which replica (1, 2, ...)'),
+  );
+  dryRun(cmd('build', 'build the images of services that have build:', async () => ({ run: (await lifecycle()).build })).argument('<name>', 'stack name').option('--no-cache', 'do not use the build cache'));
+  dryRun(cmd('pull', 'pull the images of the stack', async () => ({ run: (await lifecycle()).pull })).argument('<name>', 'stack name'));
+  dryRun(
+    cmd('scale', 'set the number of replicas of services at run time', () => import('./commands/scale.js'))
+      .argument('<name>', 'stack name')
+      .argument('<service=count...>', 'e.g. worker=3')
+      .option('--no-wait', 'do not wait for the new replicas to be healthy')
+      .option('--timeout <duration>', 'how long to wait for health', '300'),
+  );
+  dryRun(
+    cmd('remove', "remove a stack's containers; --delete-files also its files, --volumes also its data", async () => ({ run: (await import('./commands/remove.js')).remove }), ['rm'])
+      .argument('<name>', 'stack name')
+      .option('--delete-files', 'also delete the stack directory')
+      .option('--volumes', 'also delete its volumes (asks on a terminal; --yes otherwise)')
+      .option('-y, --yes', 'confirm deleting volumes'),
+  );
+  dryRun(
+    cmd('clean', "remove a stack's containers, volumes and files (asks on a terminal; --yes otherwise)", async () => ({ run: (await import('./commands/remove.js')).clean }))
+      .argument('<name>', 'stack name')
+      .option('-y, --yes', 'confirm deleting volumes and files'),
+  );
   return p;
 }
 
 /** Runs the CLI with the given argv (without node and script). Resolves to the exit code. */
-export async function main(argv: string[], io: IO, runner?: Runner): Promise<number> {
-  const ctx = makeContext(io, runner);
+export async function main(argv: string[], io: IO, runner?: Runner, engine?: Engine): Promise<number> {
+  const ctx = makeContext(io, runner, engine);
   let code = 0;
   const p = program(ctx, (c) => (code = c));
   const json = argv.includes('--json');

@@ -1,0 +1,94 @@
+/** down, restart, logs, exec, build, pull: Compose commands for one stack, through the one runner. */
+import type { Context } from '../context.js';
+import { UsageError } from '../../errors.js';
+import { withLock } from '../../store/lock.js';
+import { composeArgs } from '../../engine/compose.js';
+import { waitReady } from '../../engine/wait.js';
+import { allProfiles, checkServices, ensureEngine, openStack, runCompose, type Session } from '../../ops/session.js';
+import { lastLogs } from '../../ops/up.js';
+import { BerthError } from '../../errors.js';
+import { parseDuration } from '../../util/duration.js';
+import { printJson, warn } from '../output.js';
+import { progress } from '../progress.js';
+
+type Opts = { json?: boolean; dryRun?: boolean; [k: string]: unknown };
+
+const locked = <T>(ctx: Context, s: Session, command: string, fn: () => Promise<T>) =>
+  withLock(ctx.home, s.ref.name, command, fn, { onWait: (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`) });
+
+export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  await ensureEngine(s);
+  await locked(ctx, s, 'down', () => runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' }));
+  if (opts.json) printJson(ctx.io, { stack: s.ref.name, down: true, volumesKept: s.manifest.volumes });
+  else if (!opts.dryRun) ctx.io.out(`Stack ${s.ref.name} is down; volumes kept (${s.manifest.volumes.join(', ') || 'none'}).\n`);
+  return 0;
+}
+
+export async function restart(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const services = service ? [String(service)] : [];
+  checkServices(s, services);
+  await ensureEngine(s);
+  await locked(ctx, s, 'restart', async () => {
+    await runCompose(s, composeArgs.restart(services), { profiles: allProfiles(s.manifest), what: 'restart' });
+    if (opts.dryRun || opts.wait === false) return;
+    const show = await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {});
+    const r = await waitReady({
+      engine: s.engine(),
+      manifest: s.manifest,
+      profiles: s.manifest.profiles,
+      services: services.length ? services : undefined,
+      timeoutMs: parseDuration(String(opts.timeout ?? '300'), '--timeout'),
+      onUpdate: (v) => show.update(v),
+    }).finally(() => show.done());
+    if (!r.ok) throw new BerthError(`${r.culprit?.name ?? 'the stack'} is ${r.culprit?.state ?? 'not ready'} after the restart`, { details: await lastLogs(s, r.culprit) });
+  });
+  if (opts.json) printJson(ctx.io, { stack: s.ref.name, restarted: services.length ? services : 'all' });
+  else if (!opts.dryRun) ctx.io.out(`Restarted ${services.length ? services.join(', ') : `stack ${s.ref.name}`}.\n`);
+  return 0;
+}
+
+export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const services = service ? [String(service)] : [];
+  checkServices(s, services);
+  const tail = opts.tail === undefined ? undefined : Number(opts.tail);
+  if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
+  await ensureEngine(s);
+  return runCompose(s, composeArgs.logs({ follow: !!opts.follow, tail, color: ctx.io.isTTY, services }), { profiles: allProfiles(s.manifest), inherit: true });
+}
+
+export async function exec(ctx: Context, [name, service, argv]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  checkServices(s, [String(service)]);
+  const cmd = (argv as string[] | undefined)?.length ? (argv as string[]) : ['sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'];
+  const index = opts.index === undefined ? undefined : Number(opts.index);
+  if (index !== undefined && !(Number.isInteger(index) && index >= 1)) throw new UsageError(`--index: ${JSON.stringify(opts.index)} is not a replica number (1, 2, ...)`);
+  await ensureEngine(s);
+  const tty = ctx.io.isTTY && ctx.io.stdinTTY;
+  return runCompose(s, composeArgs.exec({ service: String(service), tty, index, argv: cmd }), { profiles: allProfiles(s.manifest), inherit: true });
+}
+
+export async function build(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const buildable = s.manifest.services.filter((x) => x.build).map((x) => x.name);
+  if (!buildable.length) {
+    ctx.io.out(opts.json ? JSON.stringify({ stack: s.ref.name, built: [] }) + '\n' : `Stack ${s.ref.name} has nothing to build: no service has build:.\n`);
+    return 0;
+  }
+  await ensureEngine(s);
+  await locked(ctx, s, 'build', () => runCompose(s, composeArgs.build({ noCache: opts.cache === false, services: buildable }), { profiles: allProfiles(s.manifest), inherit: !opts.json, what: 'build' }));
+  if (opts.json) printJson(ctx.io, { stack: s.ref.name, built: buildable });
+  return 0;
+}
+
+export async function pull(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  // Locally built images are not in any registry: pull the others.
+  const pullable = s.manifest.services.filter((x) => !x.build).map((x) => x.name);
+  await ensureEngine(s);
+  if (pullable.length) await locked(ctx, s, 'pull', () => runCompose(s, composeArgs.pull(pullable), { profiles: allProfiles(s.manifest), inherit: !opts.json, what: 'pull' }));
+  if (opts.json) printJson(ctx.io, { stack: s.ref.name, pulled: pullable });
+  return 0;
+}

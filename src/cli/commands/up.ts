@@ -1,0 +1,42 @@
+import type { Context } from '../context.js';
+import { openStack } from '../../ops/session.js';
+import { upStack } from '../../ops/up.js';
+import { parseDuration } from '../../util/duration.js';
+import { progress } from '../progress.js';
+import { printJson, warn } from '../output.js';
+
+interface Opts {
+  json?: boolean;
+  wait?: boolean;
+  timeout?: string;
+  build?: boolean;
+  dryRun?: boolean;
+}
+
+export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const timeoutMs = parseDuration(opts.timeout ?? '300', '--timeout');
+  const wait = opts.wait !== false;
+  const show = wait && !opts.dryRun ? await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {}) : undefined;
+  let result;
+  try {
+    result = await upStack(s, {
+      wait,
+      timeoutMs,
+      build: opts.build,
+      onUpdate: (v) => show?.update(v),
+      onWait: (holder) => warn(ctx.io, `waiting for ${holder} to finish with stack ${s.ref.name}`),
+    });
+  } finally {
+    show?.done();
+  }
+  if (opts.dryRun) return 0;
+  if (opts.json) {
+    printJson(ctx.io, { stack: s.ref.name, ready: wait, elapsedMs: result.elapsedMs, services: result.views.map((v) => ({ name: v.name, state: v.state, containers: v.containers.length })) });
+  } else if (wait) {
+    ctx.io.out(`\nStack ${s.ref.name} is up: every service healthy in ${(result.elapsedMs / 1000).toFixed(1)}s.\n`);
+  } else {
+    ctx.io.out(`Stack ${s.ref.name} is starting (not waiting); berth status ${s.ref.name} shows its health.\n`);
+  }
+  return 0;
+}

@@ -1,0 +1,75 @@
+/**
+ * Compose command lines. v2 (`docker compose`) and v1 (`docker-compose`) take
+ * the same flags for what berth uses; which one is installed is found at run
+ * time (BERTH_COMPOSE overrides). Every command names the project, directory
+ * and file explicitly, so it never depends on the caller's cwd or on names.
+ */
+import path from 'node:path';
+import { BerthError } from '../errors.js';
+import type { Command, Runner } from './runner.js';
+import { COMPOSE_FILE } from '../render/compose.js';
+
+export interface ComposeCli {
+  argv: string[];
+  version: 1 | 2;
+}
+
+export interface StackRef {
+  name: string;
+  dir: string;
+}
+
+let cached: ComposeCli | undefined;
+
+export async function detectCompose(runner: Runner, env: NodeJS.ProcessEnv): Promise<ComposeCli> {
+  const forced = env.BERTH_COMPOSE?.trim();
+  if (forced) {
+    const argv = forced.split(/\s+/);
+    return { argv, version: argv.length === 1 ? 1 : 2 };
+  }
+  if (runner.dryRun) return { argv: ['docker', 'compose'], version: 2 };
+  if (cached) return cached;
+  const v2 = await runner.run({ argv: ['docker', 'compose', 'version', '--short'] }).catch(() => undefined);
+  if (v2 && v2.code === 0) return (cached = { argv: ['docker', 'compose'], version: 2 });
+  const v1 = await runner.run({ argv: ['docker-compose', 'version', '--short'] }).catch(() => undefined);
+  if (v1 && v1.code === 0) return (cached = { argv: ['docker-compose'], version: 1 });
+  throw new BerthError('Docker Compose is not installed: neither `docker compose` (v2) nor `docker-compose` (v1) runs; install the Compose plugin');
+}
+
+/** Forget the detected Compose (tests switch between fakes). */
+export function resetComposeCache(): void {
+  cached = undefined;
+}
+
+export function compose(cli: ComposeCli, stack: StackRef, profiles: string[], args: string[]): Command {
+  return {
+    argv: [
+      ...cli.argv,
+      '--project-name', stack.name,
+      '--project-directory', stack.dir,
+      '--file', path.join(stack.dir, COMPOSE_FILE),
+      ...profiles.flatMap((p) => ['--profile', p]),
+      ...args,
+    ],
+    cwd: stack.dir,
+  };
+}
+
+export const composeArgs = {
+  up: (o: { build?: boolean; services?: string[]; scale?: Record<string, number>; noDeps?: boolean; noRecreate?: boolean } = {}) => [
+    'up', '--detach', '--remove-orphans',
+    ...(o.build ? ['--build'] : []),
+    ...(o.noDeps ? ['--no-deps'] : []),
+    ...(o.noRecreate ? ['--no-recreate'] : []),
+    ...Object.entries(o.scale ?? {}).flatMap(([s, n]) => ['--scale', `${s}=${n}`]),
+    ...(o.services ?? []),
+  ],
+  down: (o: { volumes?: boolean } = {}) => ['down', '--remove-orphans', ...(o.volumes ? ['--volumes'] : [])],
+  restart: (services: string[]) => ['restart', ...services],
+  logs: (o: { follow?: boolean; tail?: number; color: boolean; services: string[] }) => [
+    'logs', ...(o.follow ? ['--follow'] : []), ...(o.tail !== undefined ? ['--tail', String(o.tail)] : []), ...(o.color ? [] : ['--no-color']), ...o.services,
+  ],
+  exec: (o: { service: string; tty: boolean; index?: number; argv: string[] }) => ['exec', ...(o.tty ? [] : ['-T']), ...(o.index ? ['--index', String(o.index)] : []), o.service, ...o.argv],
+  build: (o: { noCache?: boolean; services?: string[] }) => ['build', ...(o.noCache ? ['--no-cache'] : []), ...(o.services ?? [])],
+  pull: (services: string[]) => ['pull', ...services],
+};

@@ -1,0 +1,136 @@
+/**
+ * A small Docker Engine API client over the unix socket (or tcp://) with
+ * Node's http: one in-process request answers `status` for every stack, with
+ * no docker CLI start-up per call.
+ */
+import http from 'node:http';
+import { BerthError } from '../errors.js';
+
+export interface ContainerSummary {
+  Id: string;
+  Names: string[];
+  Image: string;
+  State: string;
+  Status: string;
+  Labels: Record<string, string>;
+  Ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[];
+  Created: number;
+}
+
+export interface ContainerInspect {
+  Id: string;
+  RestartCount: number;
+  State: { Status: string; Running: boolean; ExitCode: number; Pid: number; StartedAt: string; FinishedAt: string; Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } };
+  Config: { Labels: Record<string, string>; Image: string };
+}
+
+/** What berth asks of the engine. The real one is DockerApi; tests may pass their own. */
+export interface Engine {
+  describe(): string;
+  ping(): Promise<void>;
+  listContainers(labels: string[], all?: boolean): Promise<ContainerSummary[]>;
+  inspect(id: string): Promise<ContainerInspect>;
+  logs(id: string, tail: number): Promise<string>;
+}
+
+interface Endpoint {
+  socketPath?: string;
+  host?: string;
+  port?: number;
+  text: string;
+}
+
+export function endpointFromEnv(env: NodeJS.ProcessEnv): Endpoint {
+  const h = env.DOCKER_HOST?.trim();
+  if (!h) return { socketPath: '/var/run/docker.sock', text: 'unix:///var/run/docker.sock' };
+  if (h.startsWith('unix://')) return { socketPath: h.slice('unix://'.length), text: h };
+  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?/.exec(h);
+  if (tcp) return { host: tcp[1], port: Number(tcp[2] ?? 2375), text: h };
+  throw new BerthError(`DOCKER_HOST=${h}: berth talks to unix:// and tcp:// engines; for ssh:// hosts use berth's deploy commands or a tcp endpoint`);
+}
+
+/** Splits the multiplexed stdout/stderr stream of a non-TTY container's logs. */
+export function demuxLogs(buf: Buffer): string {
+  if (buf.length >= 8 && (buf[0] === 1 || buf[0] === 2) && buf[1] === 0 && buf[2] === 0 && buf[3] === 0) {
+    const parts: Buffer[] = [];
+    let off = 0;
+    while (off + 8 <= buf.length) {
+      const len = buf.readUInt32BE(off + 4);
+      parts.push(buf.subarray(off + 8, off + 8 + len));
+      off += 8 + len;
+    }
+    return Buffer.concat(parts).toString('utf8');
+  }
+  return buf.toString('utf8');
+}
+
+export class DockerApi implements Engine {
+  private readonly ep: Endpoint;
+  private readonly agent: http.Agent;
+  constructor(env: NodeJS.ProcessEnv = process.env) {
+    this.ep = endpointFromEnv(env);
+    this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  }
+
+  describe(): string {
+    return this.ep.text;
+  }
+
+  private request(method: string, path: string): Promise<{ status: number; body: Buffer }> {
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { socketPath: this.ep.socketPath, host: this.ep.host, port: this.ep.port, method, path, agent: this.agent, headers: { Host: 'docker' } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('error', reject);
+        },
+      );
+      req.on('error', (e: NodeJS.ErrnoException) => reject(this.unreachable(e)));
+      req.end();
+    });
+  }
+
+  private unreachable(e: NodeJS.ErrnoException): Error {
+    const where = this.ep.text;
+    if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
+      return new BerthError(`the Docker engine is not running (nothing answers at ${where}); start it (e.g. sudo systemctl start docker) or set DOCKER_HOST`);
+    }
+    if (e.code === 'EACCES') return new BerthError(`permission denied on ${where}; add your user to the docker group or run with sudo`);
+    return new BerthError(`cannot reach the Docker engine at ${where}: ${e.message}`);
+  }
+
+  private async json<T>(path: string): Promise<T> {
+    const r = await this.request('GET', path);
+    if (r.status >= 400) throw new BerthError(`Docker engine: GET ${path.split('?')[0]} failed (${r.status}): ${r.body.toString('utf8').trim()}`);
+    return JSON.parse(r.body.toString('utf8')) as T;
+  }
+
+  async ping(): Promise<void> {
+    await this.request('GET', '/_ping');
+  }
+
+  listContainers(labels: string[], all = true): Promise<ContainerSummary[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: labels }));
+    return this.json(`/containers/json?all=${all ? 1 : 0}&filters=${filters}`);
+  }
+
+  inspect(id: string): Promise<ContainerInspect> {
+    return this.json(`/containers/${encodeURIComponent(id)}/json`);
+  }
+
+  async logs(id: string, tail: number): Promise<string> {
+    const r = await this.request('GET', `/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&tail=${tail}`);
+    return r.status >= 400 ? '' : demuxLogs(r.body);
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
+
+export const LABEL_PROJECT = 'com.docker.compose.project';
+export const LABEL_SERVICE = 'com.docker.compose.service';
+export const LABEL_NUMBER = 'com.docker.compose.container-number';
+export const LABEL_ONEOFF = 'com.docker.compose.oneoff';

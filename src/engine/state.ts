@@ -1,0 +1,119 @@
+/**
+ * What a stack looks like on the engine: per service, its containers (found by
+ * Compose labels, never by name), their state, health and restarts, judged
+ * against the stack's manifest.
+ */
+import type { Manifest, ManifestService } from '../render/manifest.js';
+import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from './docker-api.js';
+
+export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'inactive';
+
+export interface ContainerView {
+  id: string;
+  name: string;
+  number: number;
+  state: string;
+  health?: 'healthy' | 'unhealthy' | 'starting';
+  exitCode?: number;
+  restarts?: number;
+  image: string;
+  ports: string[];
+}
+
+export interface ServiceView {
+  name: string;
+  component: string;
+  role: 'service' | 'job';
+  active: boolean;
+  containers: ContainerView[];
+  state: ServiceState;
+  /** Healthy (or running without a healthcheck), or a job that exited 0, or not meant to run. */
+  ready: boolean;
+  /** Down, unhealthy, crashed, or a failed job. */
+  problem: boolean;
+}
+
+export function parseHealth(status: string): ContainerView['health'] {
+  if (/\(healthy\)/.test(status)) return 'healthy';
+  if (/\(unhealthy\)/.test(status)) return 'unhealthy';
+  if (/\(health: starting\)/.test(status)) return 'starting';
+  return undefined;
+}
+
+export function parseExitCode(status: string): number | undefined {
+  const m = /^Exited \((-?\d+)\)/.exec(status);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function containerView(c: ContainerSummary): ContainerView {
+  return {
+    id: c.Id,
+    name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+    number: Number(c.Labels[LABEL_NUMBER] ?? 1),
+    state: c.State,
+    health: parseHealth(c.Status),
+    exitCode: c.State === 'exited' ? parseExitCode(c.Status) : undefined,
+    image: c.Image,
+    ports: [...new Set(c.Ports.filter((p) => p.PublicPort).map((p) => `${p.PublicPort}->${p.PrivatePort}/${p.Type}`))].sort(),
+  };
+}
+
+const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'inactive'];
+
+function containerState(c: ContainerView, svc: ManifestService): ServiceState {
+  if (svc.role === 'job') {
+    if (c.state === 'exited') return c.exitCode === 0 ? 'completed' : 'failed';
+    return c.state === 'running' ? 'running' : 'starting';
+  }
+  switch (c.state) {
+    case 'running':
+      return c.health === 'healthy' ? 'healthy' : c.health === 'unhealthy' ? 'unhealthy' : c.health === 'starting' ? 'starting' : svc.healthcheck ? 'starting' : 'running';
+    case 'restarting':
+      return 'restarting';
+    case 'created':
+      return 'starting';
+    default:
+      return 'exited';
+  }
+}
+
+export function serviceView(svc: ManifestService, containers: ContainerView[], activeProfiles: string[]): ServiceView {
+  const active = svc.profiles.length === 0 || svc.profiles.some((p) => activeProfiles.includes(p));
+  const base = { name: svc.name, component: svc.component, role: svc.role, active, containers };
+  if (containers.length === 0) {
+    return active ? { ...base, state: 'down', ready: false, problem: true } : { ...base, state: 'inactive', ready: true, problem: false };
+  }
+  const states = containers.map((c) => containerState(c, svc));
+  const state = SEVERITY.find((s) => states.includes(s))!;
+  const ready = states.every((s) => s === 'healthy' || s === 'completed' || (s === 'running' && svc.role === 'service'));
+  const problem = ['failed', 'unhealthy', 'exited', 'restarting', 'down'].includes(state);
+  return { ...base, state, ready, problem };
+}
+
+/** Groups containers by Compose service; one-off `run` containers are left out. */
+export function byService(containers: ContainerSummary[]): Map<string, ContainerView[]> {
+  const out = new Map<string, ContainerView[]>();
+  for (const c of containers) {
+    if (c.Labels[LABEL_ONEOFF] === 'True') continue;
+    const s = c.Labels[LABEL_SERVICE];
+    if (!s) continue;
+    out.set(s, [...(out.get(s) ?? []), containerView(c)].sort((a, b) => a.number - b.number));
+  }
+  return out;
+}
+
+export function stackViews(manifest: Manifest, containers: ContainerSummary[], profiles = manifest.profiles): ServiceView[] {
+  const mine = containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack);
+  const grouped = byService(mine);
+  return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles));
+}
+
+export type StackState = 'running' | 'starting' | 'degraded' | 'stopped';
+
+export function stackState(views: ServiceView[]): StackState {
+  const running = views.some((v) => v.containers.some((c) => c.state === 'running' || c.state === 'restarting'));
+  if (!running) return 'stopped';
+  if (views.some((v) => v.problem && v.state !== 'down')) return 'degraded';
+  if (views.some((v) => v.state === 'down')) return 'degraded';
+  return views.every((v) => v.ready) ? 'running' : 'starting';
+}

@@ -1,0 +1,73 @@
+/** What every lifecycle command needs: the stored stack, a runner, Compose, and the engine API. */
+import type { Context } from '../cli/context.js';
+import { BerthError, UsageError } from '../errors.js';
+import { requireManifest } from '../store/stacks.js';
+import { stackDir, validateStackName } from '../store/home.js';
+import { DryRunRunner, ProcessRunner, type Runner } from '../engine/runner.js';
+import { compose, detectCompose, type ComposeCli, type StackRef } from '../engine/compose.js';
+import { DockerApi, type Engine } from '../engine/docker-api.js';
+import type { Manifest } from '../render/manifest.js';
+
+export interface Session {
+  ctx: Context;
+  manifest: Manifest;
+  ref: StackRef;
+  runner: Runner;
+  dryRun: boolean;
+  engine(): Engine;
+  cli(): Promise<ComposeCli>;
+  /** A Compose command for this stack under the given profiles (default: the stack's active ones). */
+  compose(args: string[], profiles?: string[]): Promise<{ argv: string[]; cwd?: string }>;
+}
+
+export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean } = {}): Session {
+  validateStackName(name);
+  const manifest = requireManifest(ctx.home, name);
+  const ref = { name, dir: stackDir(ctx.home, name) };
+  const dryRun = !!opts.dryRun;
+  const runner = dryRun ? new DryRunRunner((line) => ctx.io.out(line + '\n')) : (ctx.runner ?? new ProcessRunner());
+  let engine = ctx.engine;
+  let cli: Promise<ComposeCli> | undefined;
+  const session: Session = {
+    ctx,
+    manifest,
+    ref,
+    runner,
+    dryRun,
+    engine: () => (engine ??= new DockerApi(ctx.io.env)),
+    cli: () => (cli ??= detectCompose(runner, ctx.io.env)),
+    compose: async (args, profiles = manifest.profiles) => compose(await session.cli(), ref, profiles, args),
+  };
+  return session;
+}
+
+/** Every profile of the stack: down, build and clean act on all services, whatever is active. */
+export function allProfiles(m: Manifest): string[] {
+  return m.knownProfiles;
+}
+
+/** Fails with one clear line when the engine is not there, before Compose prints its own noise. */
+export async function ensureEngine(s: Session): Promise<void> {
+  if (!s.dryRun) await s.engine().ping();
+}
+
+/** Runs a Compose command for the stack; a non-zero exit becomes an error with Compose's last words. */
+export async function runCompose(s: Session, args: string[], opts: { profiles?: string[]; inherit?: boolean; what?: string } = {}): Promise<number> {
+  const cmd = await s.compose(args, opts.profiles);
+  const r = await s.runner.run(cmd, { stdio: opts.inherit ? 'inherit' : 'pipe' });
+  if (r.code !== 0 && !opts.inherit) {
+    const last = r.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? `exit code ${r.code}`;
+    throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name}: ${last}`, {
+      details: r.stderr.trim().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n'),
+    });
+  }
+  return r.code;
+}
+
+/** The service names a command was given must be services of the stack. */
+export function checkServices(s: Session, names: string[]): void {
+  const known = s.manifest.services.map((x) => x.name);
+  for (const n of names) {
+    if (!known.includes(n)) throw new UsageError(`stack ${s.ref.name} has no service ${n}; its services: ${known.join(', ')}`);
+  }
+}

@@ -1,0 +1,43 @@
+/** Status from the engine: one container listing for all stacks; for one stack, restart counts too. */
+import type { Context } from '../cli/context.js';
+import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
+import { stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
+import { listStackNames, readManifest } from '../store/stacks.js';
+import type { Session } from './session.js';
+
+export interface StackSummary {
+  name: string;
+  state: StackState;
+  ready: number;
+  services: number;
+  ports: number[];
+}
+
+export async function stackStatus(s: Session): Promise<ServiceView[]> {
+  const engine = s.engine();
+  const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
+  const views = stackViews(s.manifest, containers);
+  await Promise.all(
+    views.flatMap((v) => v.containers).map(async (c) => {
+      c.restarts = (await engine.inspect(c.id).catch(() => undefined))?.RestartCount;
+    }),
+  );
+  return views;
+}
+
+export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {
+  const names = listStackNames(ctx.home);
+  const [containers, manifests] = await Promise.all([engine.listContainers(['dev.berth.stack']), Promise.resolve(names.map((n) => readManifest(ctx.home, n)))]);
+  return manifests.flatMap((m) => {
+    if (!m) return [];
+    const views = stackViews(m, containers);
+    const active = views.filter((v) => v.active);
+    return [{
+      name: m.stack,
+      state: stackState(views),
+      ready: active.filter((v) => v.ready && v.containers.length > 0).length,
+      services: active.length,
+      ports: m.services.filter((s) => views.find((v) => v.name === s.name)?.active).flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
+    }];
+  });
+}

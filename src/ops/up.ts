@@ -1,0 +1,123 @@
+/**
+ * berth up: refuse taken ports, start the stack with its profiles, and wait
+ * until every service is healthy and every job has exited 0. On failure or
+ * timeout, name the service, its state and its last log lines.
+ */
+import { BerthError } from '../errors.js';
+import { withLock } from '../store/lock.js';
+import { composeArgs } from '../engine/compose.js';
+import { ensurePortsFree } from '../engine/ports.js';
+import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
+import type { ServiceView } from '../engine/state.js';
+import type { Session } from './session.js';
+
+export interface UpOptions {
+  wait: boolean;
+  timeoutMs: number;
+  build?: boolean;
+  /** Only these services (and what they depend on). */
+  services?: string[];
+  scale?: Record<string, number>;
+  noDeps?: boolean;
+  onUpdate?(views: ServiceView[]): void;
+  onWait?(holder: string): void;
+}
+
+export interface UpResult {
+  views: ServiceView[];
+  elapsedMs: number;
+}
+
+const LOG_LINES = 20;
+
+/** The last log lines of a service's (first failing) container, and what its last health probe said. */
+export async function lastLogs(s: Session, view: ServiceView | undefined, lines = LOG_LINES): Promise<string> {
+  const c = view?.containers.find((x) => x.state !== 'running' || x.health === 'unhealthy') ?? view?.containers[0];
+  if (!c) return '';
+  const engine = s.engine();
+  const [text, info] = await Promise.all([engine.logs(c.id, lines).catch(() => ''), engine.inspect(c.id).catch(() => undefined)]);
+  const out = [`${view!.name} (last ${lines} log lines):`, text.trimEnd() ? text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n') : '  (no log output)'];
+  const probe = info?.State.Health?.Log?.at(-1);
+  if (probe && probe.ExitCode !== 0) {
+    out.push(`last health probe (exit ${probe.ExitCode}):`, ...(probe.Output.trim() || '(no output)').split('\n').slice(-5).map((l) => `  | ${l}`));
+  }
+  return out.join('\n');
+}
+
+function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: number, timeoutMs: number): string {
+  const v = r.culprit;
+  const secs = (elapsedMs / 1000).toFixed(1);
+  if (!v) return `the stack did not become ready within ${timeoutMs / 1000}s`;
+  const c = v.containers[0];
+  switch (r.reason) {
+    case 'failed':
+      return v.role === 'job'
+        ? `job ${v.name} failed (exit code ${c?.exitCode ?? '?'}) after ${secs}s; the services it gates were not started`
+        : `service ${v.name} exited (exit code ${c?.exitCode ?? '?'}) after ${secs}s`;
+    case 'unhealthy':
+      return `service ${v.name} is unhealthy after ${secs}s: its healthcheck keeps failing`;
+    case 'crashloop':
+      return `service ${v.name} keeps crashing (restarted ${CRASH_RESTARTS}+ times) after ${secs}s`;
+    case 'timeout':
+      return `timed out after ${timeoutMs / 1000}s waiting for ${v.name} (${v.state}${c?.health ? `, health ${c.health}` : ''})`;
+    default:
+      return `stopped waiting for ${v.name}`;
+  }
+}
+
+export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
+  const started = Date.now();
+  return withLock(s.ctx.home, s.ref.name, 'up', async () => {
+    const profiles = s.manifest.profiles;
+    if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
+    const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }));
+    const abort = new AbortController();
+    const starting = s.runner.run(cmd, { signal: abort.signal });
+    if (!o.wait || s.dryRun) {
+      const r = await starting;
+      if (r.code !== 0) throw new BerthError(`docker compose up failed for stack ${s.ref.name}: ${lastLine(r.stderr)}`, { details: tail(r.stderr) });
+      return { views: [], elapsedMs: Date.now() - started };
+    }
+    let composeFailure: string | undefined;
+    const startDone = starting.then((r) => {
+      if (r.code !== 0 && !abort.signal.aborted) composeFailure = r.stderr;
+    });
+    const stopOnComposeFailure = new AbortController();
+    void startDone.then(() => composeFailure !== undefined && stopOnComposeFailure.abort());
+    const result = await waitReady({
+      engine: s.engine(),
+      manifest: s.manifest,
+      profiles,
+      services: o.services,
+      timeoutMs: o.timeoutMs,
+      onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => o.services!.includes(v.name)) : views),
+      starting: startDone,
+      signal: stopOnComposeFailure.signal,
+      since: started,
+    });
+    if (!result.ok) {
+      abort.abort();
+      await startDone;
+      if (result.reason === 'aborted' && composeFailure !== undefined) {
+        // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
+        const again = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0 });
+        const culprit = again.ok ? undefined : again.culprit;
+        const msg = `docker compose up failed for stack ${s.ref.name}: ${lastLine(composeFailure)}${culprit ? `; ${culprit.name} is ${culprit.state}` : ''}`;
+        throw new BerthError(msg, { details: culprit ? await lastLogs(s, culprit) : tail(composeFailure) });
+      }
+      const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
+      throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
+    }
+    await startDone;
+    if (composeFailure !== undefined) throw new BerthError(`docker compose up failed for stack ${s.ref.name}: ${lastLine(composeFailure)}`, { details: tail(composeFailure) });
+    return { views: result.views, elapsedMs: Date.now() - started };
+  }, { onWait: o.onWait });
+}
+
+function lastLine(text: string): string {
+  return text.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? 'no output';
+}
+
+function tail(text: string, n = 15): string {
+  return text.trim().split('\n').slice(-n).map((l) => `  | ${l}`).join('\n');
+}
