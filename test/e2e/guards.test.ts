@@ -1,0 +1,69 @@
+/** What up refuses, and what happens without an engine or with two commands at once. */
+import net from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox, freePort } from './harness.js';
+
+const engine = inject('engine');
+
+describe.skipIf(!engine)('guards', () => {
+  let sb: Sandbox;
+  beforeAll(() => {
+    sb = new Sandbox();
+  });
+  afterAll(async () => sb?.cleanup());
+
+  it('up refuses a port another stack holds, naming that stack, and one a host process holds', async () => {
+    const port = await freePort();
+    const a = sb.name('holder');
+    const b = sb.name('wants');
+    await sb.generate(a, `services:\n  redis:\n    port: ${port}\n`);
+    const gen = await sb.generate(b, `services:\n  redis:\n    port: ${port}\n`);
+    expect(gen.stderr).toContain(`port ${port} (redis) is also published by stack ${a}`);
+    expect((await sb.berth(['up', a])).code).toBe(0);
+    const refused = await sb.berth(['up', b]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toBe(`berth: error: port ${port} (redis) is taken by stack ${a} (service redis); stop it with berth down ${a}; free it or change the port in stack.yaml and regenerate\n`);
+    expect(await sb.containers(b)).toEqual([]);
+    expect((await sb.berth(['down', a])).code).toBe(0);
+
+    const srv = net.createServer().listen(port, '0.0.0.0');
+    await new Promise((r) => srv.once('listening', r));
+    try {
+      const byProcess = await sb.berth(['up', b]);
+      expect(byProcess.code).toBe(1);
+      expect(byProcess.stderr).toMatch(new RegExp(`port ${port} \\(redis\\) is taken by .+ \\(pid ${process.pid}\\); free it`));
+    } finally {
+      srv.close();
+    }
+  });
+
+  it('a missing engine gives one clear line', async () => {
+    const name = sb.name('noengine');
+    await sb.generate(name, 'services:\n  redis: {}\n');
+    for (const cmd of [['up', name], ['status', name], ['status'], ['down', name]]) {
+      const r = await sb.berth(cmd, { env: { DOCKER_HOST: 'unix:///tmp/no-such-docker.sock' } });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('berth: error: the Docker engine is not running (nothing answers at unix:///tmp/no-such-docker.sock); start it (e.g. sudo systemctl start docker) or set DOCKER_HOST\n');
+    }
+  });
+
+  it('two commands on one stack are serialized by its lock', async () => {
+    const name = sb.name('lock');
+    await sb.generate(name, 'services:\n  redis: {}\n');
+    const [first, second] = await Promise.all([sb.berth(['up', name]), new Promise((r) => setTimeout(r, 150)).then(() => sb.berth(['down', name]))]);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(second.stderr).toMatch(/waiting for berth up \(pid \d+\) to finish with stack/);
+    // down ran after up finished: nothing is left running.
+    expect(await sb.running(name, 'redis')).toBe(0);
+  });
+
+  it('--dry-run prints the commands and runs nothing', async () => {
+    const name = sb.name('dry');
+    await sb.generate(name, 'services:\n  redis: {}\n');
+    const r = await sb.berth(['up', name, '--dry-run']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`docker compose --project-name ${name} --project-directory \\S+ --file \\S+docker-compose.yaml up --detach --remove-orphans`));
+    expect(await sb.containers(name)).toEqual([]);
+  });
+});

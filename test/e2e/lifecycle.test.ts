@@ -1,0 +1,155 @@
+/** Scenarios 1-4, 7 and 8 of the end-to-end suite: real containers, real Postgres and Redis. */
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox, freePort, until, volumes } from './harness.js';
+
+const engine = inject('engine');
+
+describe.skipIf(!engine)('lifecycle against a real engine', () => {
+  let sb: Sandbox;
+  let name: string;
+  let appPort: number;
+
+  beforeAll(async () => {
+    sb = new Sandbox();
+    name = sb.name('app');
+    appPort = await freePort();
+    await sb.generate(
+      name,
+      `
+services:
+  postgres: {}
+  redis: {}
+  app:
+    component: app
+    image: berth-test/app:latest
+    port: ${appPort}
+    containerPort: 8000
+    health: /health
+  migrate:
+    component: job
+    app: app
+    command: "psql \\"$$DATABASE_URL\\" -v ON_ERROR_STOP=1 -c 'create table if not exists notes(id serial primary key, body text)'"
+`,
+    );
+  });
+
+  afterAll(async () => sb?.cleanup());
+
+  it('1. up returns only when every service is healthy, and the app reaches Postgres and Redis through its connection env', async () => {
+    const up = await sb.berth(['up', name, '--timeout', '180']);
+    expect(up.stderr).toBe('');
+    expect(up.code).toBe(0);
+    const status = await sb.berth(['status', name, '--json']);
+    expect(status.code).toBe(0);
+    const services = JSON.parse(status.stdout).services as { name: string; state: string }[];
+    expect(Object.fromEntries(services.map((s) => [s.name, s.state]))).toEqual({ app: 'healthy', migrate: 'completed', postgres: 'healthy', redis: 'healthy' });
+    // Straight after up, without retrying: it is ready.
+    const check = await fetch(`http://127.0.0.1:${appPort}/check`);
+    expect(check.status).toBe(200);
+    expect(await check.json()).toEqual({ postgres: 'ok', redis: 'ok' });
+    const env = (await sb.berth(['exec', name, 'app', '--', 'sh', '-c', 'echo $DATABASE_URL; echo $REDIS_URL'])).stdout;
+    expect(env).toMatch(/^postgresql:\/\/app:[A-Za-z0-9_-]{43}@postgres:5432\/app$/m);
+    expect(env).toMatch(/^redis:\/\/:[A-Za-z0-9_-]{43}@redis:6379\/0$/m);
+  });
+
+  it('2. data survives down and up', async () => {
+    const psql = (sql: string) => sb.berth(['exec', name, 'postgres', '--', 'psql', '-U', 'app', '-d', 'app', '-tAc', sql]);
+    expect((await psql("insert into notes(body) values ('kept across restarts')")).code).toBe(0);
+    const down = await sb.berth(['down', name]);
+    expect(down.code).toBe(0);
+    expect(await sb.running(name, 'postgres')).toBe(0);
+    expect(volumes(name)).toEqual([`${name}_postgres-data`, `${name}_redis-data`]);
+    expect((await sb.berth(['up', name])).code).toBe(0);
+    expect((await psql('select body from notes')).stdout.trim()).toBe('kept across restarts');
+  });
+
+  it('3. a killed main process is restarted by the restart policy and status counts the restart', async () => {
+    const [pg] = await sb.containers(name, 'postgres', false);
+    const pid = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', pg!.Id], { encoding: 'utf8' }).trim();
+    execFileSync('kill', ['-9', pid]);
+    const healthyAgain = await until('postgres to come back healthy with a restart counted', async () => {
+      const r = await sb.berth(['status', name, '--json']);
+      const svc = (JSON.parse(r.stdout).services as { name: string; state: string; containers: { restarts: number }[] }[]).find((s) => s.name === 'postgres')!;
+      return svc.state === 'healthy' && svc.containers[0]!.restarts >= 1 ? r : undefined;
+    }, 90_000);
+    expect(healthyAgain.code).toBe(0);
+    const table = (await sb.berth(['status', name])).stdout;
+    expect(table).toMatch(/^postgres\s+healthy\s+healthy\s+-\s+1\s/m);
+  });
+
+  it('4a. the migration job runs to completion before the app starts', async () => {
+    const [job] = await sb.containers(name, 'migrate');
+    const [app] = await sb.containers(name, 'app');
+    const jobInfo = await sb.docker.inspect(job!.Id);
+    const appInfo = await sb.docker.inspect(app!.Id);
+    expect(jobInfo.State.ExitCode).toBe(0);
+    expect(Date.parse(jobInfo.State.FinishedAt)).toBeLessThanOrEqual(Date.parse(appInfo.State.StartedAt));
+  });
+
+  it('4b. a failing job makes up fail with its log lines, and the app is not started', async () => {
+    const bad = sb.name('badjob');
+    await sb.generate(
+      bad,
+      `
+services:
+  postgres: {}
+  app:
+    component: app
+    image: berth-test/app:latest
+    health: /health
+  migrate:
+    component: job
+    app: app
+    command: "echo applying 0042_add_index; echo 'ERROR: relation \\"orders\\" does not exist' >&2; exit 3"
+`,
+    );
+    const up = await sb.berth(['up', bad, '--timeout', '120']);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^berth: error: job migrate failed \(exit code 3\)/m);
+    expect(up.stderr).toContain('applying 0042_add_index');
+    expect(up.stderr).toContain('relation "orders" does not exist');
+    expect(await sb.running(bad, 'app')).toBe(0);
+    expect((await sb.berth(['status', bad])).code).toBe(1);
+  });
+
+  it('7. a broken healthcheck makes up fail within --timeout, naming the service', async () => {
+    const broken = sb.name('broken');
+    await sb.generate(
+      broken,
+      `
+services:
+  redis: {}
+  app:
+    component: app
+    image: berth-test/app:latest
+    health: /no-such-endpoint
+`,
+    );
+    const up = await sb.berth(['up', broken, '--timeout', '15']);
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^berth: error: timed out after 15s waiting for app \(starting, health starting\)/m);
+    expect(up.stderr).toMatch(/last health probe \(exit \d+\)/);
+    expect(up.ms).toBeLessThan(60_000);
+  });
+
+  it('8. remove --delete-files keeps the volumes; clean --yes removes them', async () => {
+    const other = sb.name('gone');
+    await sb.generate(other, 'services:\n  redis: {}\n  postgres: {}\n');
+    expect((await sb.berth(['up', other])).code).toBe(0);
+    const rm = await sb.berth(['remove', other, '--delete-files']);
+    expect(rm.code).toBe(0);
+    expect(await sb.containers(other)).toEqual([]);
+    expect(volumes(other)).toEqual([`${other}_postgres-data`, `${other}_redis-data`]);
+    expect((await sb.berth(['list', '--json'])).stdout).not.toContain(other);
+
+    const notConfirmed = await sb.berth(['clean', name]);
+    expect(notConfirmed.code).toBe(2);
+    expect(notConfirmed.stderr).toMatch(/pass --yes/);
+    expect(volumes(name)).toHaveLength(2);
+    const clean = await sb.berth(['clean', name, '--yes']);
+    expect(clean.code).toBe(0);
+    expect(volumes(name)).toEqual([]);
+    expect(await sb.containers(name)).toEqual([]);
+  });
+});
