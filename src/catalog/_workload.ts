@@ -133,9 +133,18 @@ export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | un
   return { count: g === true ? 1 : g };
 }
 
-/** Expands {{name}}, {{instance}}, {{index}} and {{port}} in env values. */
-export function expandPlaceholders(env: Record<string, string>, vars: Record<string, string | number>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, val] of Object.entries(env)) out[k] = val.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
-  return out;
+type Vars = Record<string, string | number>;
+
+function expand(text: string, vars: Vars): string {
+  return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+}
+
+/** Expands {{name}}, {{instance}}, {{index}} and {{port}} in env values, command and entrypoint of one instance. */
+export function expandPlaceholders<T extends { environment: Record<string, string>; command?: string[]; entrypoint?: string[] }>(svc: T, vars: Vars): T {
+  return {
+    ...svc,
+    environment: Object.fromEntries(Object.entries(svc.environment).map(([k, val]) => [k, expand(val, vars)])),
+    command: svc.command?.map((a) => expand(a, vars)),
+    entrypoint: svc.entrypoint?.map((a) => expand(a, vars)),
+  };
 }

@@ -21,7 +21,7 @@ export const agent: ComponentDef<Options> = {
     serverUrl: opt(v.pipe(v.string(), v.url('must be a URL like https://server:8080')), 'url', 'berth web server to register with (--server-url)', 'the web service of this stack'),
     gpu: opt(gpuSchema, 'true | n | all', 'reserve NVIDIA GPUs for the agent'),
   },
-  secrets: [AUTH_TOKEN],
+  secrets: [{ ...AUTH_TOKEN, sharedWith: (o) => (typeof o.serverUrl === 'string' ? `the berth server at ${o.serverUrl}` : undefined) }],
   build(ctx) {
     const webs = ctx.stack.byComponent('web');
     const serverUrl = ctx.options.serverUrl ?? (webs[0] ? `http://${webs[0]}:8080` : undefined);

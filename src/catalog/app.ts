@@ -1,7 +1,7 @@
 import * as v from 'valibot';
 import type { ComponentDef, Service } from './types.js';
 import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
-import { baseService } from './_base.js';
+import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
 import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
@@ -71,8 +71,7 @@ export const app: ComponentDef<AppOptions> = {
       }
       base.ports = published(o.port);
       base.replicas = replicas;
-      base.environment = expandPlaceholders(base.environment, { name: ctx.service, instance: ctx.service, index: 1, port: o.port || containerPort });
-      return { services: [base], volumes: named };
+      return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: o.port || containerPort })], volumes: named };
     }
     if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either instances or replicas, not both`);
     const services: Service[] = Object.entries(o.instances).map(([id, inst], i) => {
@@ -83,13 +82,10 @@ export const app: ComponentDef<AppOptions> = {
         ports: published(inst.port),
         memoryMiB: inst.memory !== undefined ? toMiB(mustParseSize(inst.memory, `${where}.instances.${id}.memory`)) : base.memoryMiB,
         profiles: inst.profiles ?? base.profiles,
-        environment: expandPlaceholders(
-          { ...base.environment, ...Object.fromEntries(Object.entries(inst.env ?? {}).map(([k, val]) => [k, String(val)])) },
-          { name, instance: id, index: i + 1, port: inst.port || containerPort },
-        ),
+        environment: { ...base.environment, ...envStrings(inst.env) },
         labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
       };
-      return svc;
+      return expandPlaceholders(svc, { name, instance: id, index: i + 1, port: inst.port || containerPort });
     });
     return { services, volumes: named };
   },

@@ -66,7 +66,7 @@ export const clickhouse: ComponentDef<Options> = {
   },
   build(ctx) {
     const { user, database } = settings(ctx.options);
-    const file = `clickhouse/${ctx.service}/berth.xml`;
+    const file = `${ctx.service}/config.d/berth.xml`;
     const svc = baseService(ctx, clickhouse, {
       environment: {
         CLICKHOUSE_DB: database,

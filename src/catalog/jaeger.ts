@@ -1,16 +1,24 @@
+import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { opt, port } from '../spec/fields.js';
 import { baseService } from './_base.js';
 import { httpGet } from './_health.js';
 import { goMemLimit } from './_memory.js';
 
-export const jaeger: ComponentDef<Record<string, never>> = {
+interface Options {
+  otlpPort?: number | false;
+}
+
+export const jaeger: ComponentDef<Options> = {
   name: 'jaeger',
   summary: 'Jaeger all-in-one tracing (UI 16686, OTLP 4317/4318), in-memory storage bounded by the limit',
   category: 'observability',
   image: 'jaegertracing/all-in-one:1.76.0',
   port: 16686,
   memory: '256m',
-  options: {},
+  options: {
+    otlpPort: opt(v.union([port, v.literal(false)], 'is not a port (1-65535) or false'), 'port | false', 'host port to publish OTLP gRPC (4317) on, for tracers on other hosts', 'not published'),
+  },
   supersededBy: ['otel-collector'],
   offers: [
     { name: 'OTEL_EXPORTER_OTLP_ENDPOINT', doc: 'http://host:4317 (OTLP gRPC)' },
@@ -26,6 +34,10 @@ export const jaeger: ComponentDef<Record<string, never>> = {
         MEMORY_MAX_TRACES: String(Math.max(1000, ctx.memoryMiB * 100)),
         GOMEMLIMIT: goMemLimit(ctx.memoryMiB),
       },
+      ports: [
+        ...(typeof ctx.options.port === 'number' ? [{ host: ctx.options.port, container: 16686, bind: ctx.options.bind ?? '0.0.0.0' }] : []),
+        ...(typeof ctx.options.otlpPort === 'number' ? [{ host: ctx.options.otlpPort, container: 4317, bind: ctx.options.bind ?? '0.0.0.0' }] : []),
+      ],
       healthcheck: httpGet(14269, '/'),
       metrics: { port: 14269, path: '/metrics' },
     });

@@ -17,6 +17,7 @@ export const kafka: ComponentDef<Options> = {
   category: 'messaging',
   image: 'apache/kafka:3.9.0',
   port: 9094,
+  clientPort: 9092,
   memory: '1280m',
   defaultBind: '127.0.0.1',
   options: {

@@ -102,6 +102,8 @@ export interface SecretDecl {
   suffix?: string;
   kind: 'password' | 'token' | 'id';
   doc: string;
+  /** Who else must hold the same value (a remote server), so a generated one is worth a warning. */
+  sharedWith?(options: Record<string, unknown>): string | undefined;
   /** Only when the options call for it (Qdrant without an API key has none). */
   when?(options: Record<string, unknown>): boolean;
 }
@@ -168,6 +170,8 @@ export interface ComponentDef<O = any> {
   image: string;
   /** Main container port (what `port:` publishes). */
   port?: number;
+  /** Port consumers connect to inside the network, when not `port` (Kafka: 9092, while 9094 is for host clients). */
+  clientPort?: number;
   /** Default memory limit. */
   memory: string;
   options: OptionDefs;

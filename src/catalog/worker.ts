@@ -70,8 +70,7 @@ export const worker: ComponentDef<WorkerOptions> = {
       base.replicas = replicas;
       base.healthcheck ??= healthOf(o.health, containerPort);
       base.metrics = metricsOf(o.metrics, containerPort);
-      base.environment = expandPlaceholders(base.environment, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort });
-      return { services: [base], volumes: named };
+      return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort })], volumes: named };
     }
     if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either scale or replicas, not both`);
     const services: Service[] = [];
@@ -81,17 +80,21 @@ export const worker: ComponentDef<WorkerOptions> = {
       const containerPort = o.containerPort ?? hostPort ?? 8000;
       const name = `${ctx.service}-${i}`;
       const scaleProfiles = Array.from({ length: scale - i + 1 }, (_, k) => `scale-${i + k}`);
-      services.push({
-        ...base,
-        name,
-        ports: hostPort !== undefined ? [{ host: hostPort, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [],
-        mainPort: containerPort,
-        profiles: i === 1 ? base.profiles : scaleProfiles,
-        healthcheck: base.healthcheck ?? healthOf(o.health, containerPort),
-        metrics: metricsOf(o.metrics, containerPort),
-        environment: expandPlaceholders(base.environment, { name, instance: String(i), index: i, port: hostPort ?? containerPort }),
-        labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
-      });
+      services.push(
+        expandPlaceholders(
+          {
+            ...base,
+            name,
+            ports: hostPort !== undefined ? [{ host: hostPort, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [],
+            mainPort: containerPort,
+            profiles: i === 1 ? base.profiles : scaleProfiles,
+            healthcheck: base.healthcheck ?? healthOf(o.health, containerPort),
+            metrics: metricsOf(o.metrics, containerPort),
+            labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+          },
+          { name, instance: String(i), index: i, port: hostPort ?? containerPort },
+        ),
+      );
     }
     return { services, volumes: named };
   },

@@ -58,9 +58,13 @@ function stackIndex(name: string, spec: SpecService[]): StackIndex {
   };
 }
 
+function byNameOptions(spec: ValidSpec, name: string): Record<string, unknown> {
+  return spec.services.find((s) => s.name === name)?.options ?? {};
+}
+
 function parseExternal(s: SpecService): ExternalService {
   const [host, port] = String(s.options.external).split(':') as [string, string | undefined];
-  const p = port ? Number(port) : s.def.port ?? 0;
+  const p = port ? Number(port) : s.def.clientPort ?? s.def.port ?? 0;
   if (!(p >= 1 && p <= 65535)) throw new UsageError(`services.${s.name}.external: ${port} is not a port (1-65535)`);
   return { name: s.name, component: s.def.name, host, port: p };
 }
@@ -185,6 +189,10 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const keptEnv: Record<string, string> = {};
   for (const [k, val] of Object.entries(existing)) {
     if (!declared.has(k) && !(k in vars) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
+  }
+  for (const [envName, { decl, service }] of declared) {
+    const party = decl.sharedWith?.(byNameOptions(spec, service));
+    if (party && secrets.generated.includes(envName)) warnings.push(`${envName} was generated, but it must match ${party}; pass its value with --secret ${envName}=... (or --auth-token)`);
   }
   for (const ext of externals.values()) {
     for (const envName of Object.values(secretNames[ext.name] ?? {})) {

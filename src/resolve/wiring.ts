@@ -44,7 +44,7 @@ export function connectionEnv(provider: SpecService, input: WiringInput, prefixe
     service: provider.name,
     options: provider.options,
     host: ext?.host ?? provider.name,
-    port: ext?.port ?? provider.def.port ?? 0,
+    port: ext?.port ?? provider.def.clientPort ?? provider.def.port ?? 0,
     secret: (key) => input.secretRef(provider.name, key),
   });
   if (!prefixed) return env;
