@@ -1,4 +1,4 @@
-/** `${VAR}` references in env, images and commands must name a variable berth writes to .env. */
+/** `${VAR}` references in env, images, commands, health checks, labels, mounts and builds must name a variable berth writes to .env. */
 import { UsageError } from '../errors.js';
 import type { Service } from '../catalog/types.js';
 
@@ -25,5 +25,14 @@ export function checkReferences(services: Service[], defined: Set<string>): void
     for (const [k, val] of Object.entries(s.environment)) check(`env.${k}`, val);
     for (const a of s.command ?? []) check('command', a);
     for (const a of s.entrypoint ?? []) check('entrypoint', a);
+    // Compose interpolates the whole file: health commands, labels, mounts and build settings too.
+    for (const a of s.healthcheck?.test ?? []) check('health', a);
+    for (const [k, val] of Object.entries(s.labels)) check(`labels.${k}`, val);
+    for (const m of s.mounts) check('volumes', `${m.source}:${m.target}`);
+    if (s.build) {
+      check('build', s.build.context);
+      check('build', s.build.dockerfile);
+      for (const [k, val] of Object.entries(s.build.args ?? {})) check(`build.args.${k}`, val);
+    }
   }
 }

@@ -1,7 +1,7 @@
 /**
  * Secret values: given on the command line, else kept from the stack's earlier
  * .env, else generated with a cryptographic RNG. `--rotate-secrets` regenerates
- * everything not given explicitly. Values never leave this module except into .env.
+ * every password and token not given explicitly (ids stay). Values never leave this module except into .env.
  */
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
@@ -42,7 +42,8 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
     const given = input.given[name];
     const existing = input.existing[name];
     if (given !== undefined) values[name] = given;
-    else if (existing !== undefined && existing !== '' && !input.rotate) values[name] = existing;
+    // Ids (the KRaft cluster id) are no secrets: data volumes are bound to them, so rotation keeps them.
+    else if (existing !== undefined && existing !== '' && (!input.rotate || decl.kind === 'id')) values[name] = existing;
     else {
       values[name] = input.random(decl.kind);
       generated.push(name);

@@ -27,6 +27,8 @@ export const port = v.pipe(
 export const size = v.pipe(
   v.union([v.string(), v.number()], 'must be a size like 512m or 1.5g'),
   v.check((s) => parseSize(s) !== null, 'is not a size; use a number with a unit, like 512m or 1.5g'),
+  // Docker refuses a mem_limit under 6 MiB; a fraction of a byte (0.5) would otherwise pass as 0.
+  v.check((s) => (parseSize(s) ?? 0) >= 6 * 1024 * 1024, 'is below 6m, the least memory Docker accepts; use a size like 64m'),
 );
 
 export const duration = v.pipe(

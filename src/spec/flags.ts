@@ -104,7 +104,8 @@ export function secretsFromFlags(f: SecretFlags): Record<string, string> {
   if (f.postgresPassword !== undefined) out.POSTGRES_PASSWORD = f.postgresPassword;
   for (const s of f.secret ?? []) {
     const i = s.indexOf('=');
-    if (i < 1) throw new UsageError(`--secret: ${JSON.stringify(s.replace(/=.*/, '=...'))} is not NAME=value`);
+    // Not echoed: without a NAME= the whole argument may be the secret value.
+    if (i < 1) throw new UsageError('--secret: an argument is not NAME=value (not shown: it may hold a secret); write --secret NAME=value');
     out[s.slice(0, i)] = s.slice(i + 1);
   }
   return out;

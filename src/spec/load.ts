@@ -4,13 +4,13 @@
  * an unknown key or a bad value is reported with its full path.
  */
 import * as v from 'valibot';
-import { parseDocument } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
 import type { ComponentDef } from '../catalog/types.js';
 import { COMMON_OPTIONS, DATASTORE_OPTIONS, imageOverrideMap } from './common.js';
 import { envMap, profiles, size } from './fields.js';
-import { describeIssue, suggest } from './issues.js';
+import { describeIssue, keysAt, primaryIssue, suggest } from './issues.js';
 import type { StackSpec, ValidSpec } from './types.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
 
@@ -61,7 +61,7 @@ function componentFor(name: string, options: Record<string, unknown>): Component
 export function validateSpec(data: unknown): ValidSpec {
   const top = v.safeParse(TopLevel, data);
   if (!top.success) {
-    throw new UsageError(describeIssue('', top.issues[0], (p) => (p === '' ? TOP_KEYS : undefined)));
+    throw new UsageError(describeIssue('', primaryIssue(top.issues), (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.')))));
   }
   const raw = top.output as StackSpec;
   for (const key of Object.keys(raw.images ?? {})) {
@@ -77,7 +77,9 @@ export function validateSpec(data: unknown): ValidSpec {
     if (def.internal) throw new UsageError(`services.${name}: ${def.name} is added by berth itself; remove it`);
     const res = v.safeParse(serviceSchema(def), options);
     if (!res.success) {
-      throw new UsageError(describeIssue(`services.${name}`, res.issues[0], (p) => (p === `services.${name}` ? Object.keys(optionDefsOf(def)) : undefined)));
+      const prefix = `services.${name}`;
+      const keysUnder = (p: string) => (p === prefix ? Object.keys(optionDefsOf(def)) : p.startsWith(`${prefix}.`) ? keysAt(serviceSchema(def), p.slice(prefix.length + 1).split('.')) : undefined);
+      throw new UsageError(describeIssue(prefix, primaryIssue(res.issues), keysUnder));
     }
     return { name, def, options: res.output as ValidSpec['services'][number]['options'] };
   });
@@ -86,10 +88,12 @@ export function validateSpec(data: unknown): ValidSpec {
 
 /** Parses stack.yaml text; YAML syntax errors name the file, line and column. */
 export function parseSpecText(text: string, file = 'stack.yaml'): ValidSpec {
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true, merge: true });
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true, merge: true });
   const err = doc.errors[0];
   if (err) {
-    const pos = err.linePos?.[0];
+    // prettyErrors is off (it appends a multi-line excerpt), so the position comes from the line counter.
+    const pos = err.linePos?.[0] ?? (err.pos[0] >= 0 ? lineCounter.linePos(err.pos[0]) : undefined);
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new UsageError(`${where}: ${err.message.split('\n')[0]}; fix the YAML syntax`);
   }

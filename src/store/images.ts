@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
-import { parse } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { imageKeys } from '../catalog/index.js';
 import { imageOverrideMap } from '../spec/common.js';
@@ -30,11 +30,13 @@ export function readUserImages(home: string): Record<string, string> {
     if ((e as NodeJS.ErrnoException).code === 'ENOENT') return {};
     throw e;
   }
-  let data: unknown;
-  try {
-    data = parse(text);
-  } catch (e) {
-    throw new UsageError(`${file}: ${(e as Error).message.split('\n')[0]}; fix the YAML syntax`);
+  // Same form as stack.yaml syntax errors: file:line:col, the parser's first line, the fix.
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true });
+  const err = doc.errors[0];
+  if (err) {
+    const pos = err.pos[0] >= 0 ? lineCounter.linePos(err.pos[0]) : undefined;
+    throw new UsageError(`${file}${pos ? `:${pos.line}:${pos.col}` : ''}: ${err.message.split('\n')[0]}; fix the YAML syntax`);
   }
-  return validateImageMap(data, file);
+  return validateImageMap(doc.toJS(), file);
 }

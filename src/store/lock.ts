@@ -33,6 +33,15 @@ function readOwner(dir: string): { pid: number; command: string } | undefined {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Whether a live berth command holds the stack's lock right now (a lock of a dead process, or an old half-made one, is not held). */
+export function isLocked(home: string, stack: string): boolean {
+  const dir = path.join(home, 'locks', `${stack}.lock`);
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return false;
+  const owner = readOwner(dir);
+  return owner ? alive(owner.pid) : Date.now() - stat.mtimeMs <= 5000;
+}
+
 export async function withLock<T>(home: string, stack: string, command: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
   const locks = path.join(home, 'locks');
   fs.mkdirSync(locks, { recursive: true, mode: 0o700 });

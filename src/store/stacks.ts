@@ -7,6 +7,7 @@ import { ENV_FILE, parseEnv } from '../render/env.js';
 import { SPEC_FILE } from '../render/bundle.js';
 import { stackDir, stacksDir } from './home.js';
 import { repairStackDir } from './atomic.js';
+import { isLocked } from './lock.js';
 import { STACK_NAME_RE } from '../util/names.js';
 import { publishedPorts, type PublishedPort } from '../resolve/ports.js';
 
@@ -29,19 +30,33 @@ function readIfExists(file: string): string | undefined {
   }
 }
 
+/**
+ * Crash repair for readers, who do not take the lock: while a command holds it,
+ * a temp or moved-aside dir is that command's work in progress, not a crash's leftover.
+ */
+function repairUnlessLocked(home: string, name: string): void {
+  if (!isLocked(home, name)) repairStackDir(stacksDir(home), name);
+}
+
 export function stackExists(home: string, name: string): boolean {
-  repairStackDir(stacksDir(home), name);
+  repairUnlessLocked(home, name);
   return fs.existsSync(path.join(stackDir(home, name), MANIFEST_FILE));
 }
 
 export function readManifest(home: string, name: string): Manifest | undefined {
-  const text = readIfExists(path.join(stackDir(home, name), MANIFEST_FILE));
-  return text === undefined ? undefined : (JSON.parse(text) as Manifest);
+  const file = path.join(stackDir(home, name), MANIFEST_FILE);
+  const text = readIfExists(file);
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch (e) {
+    throw new BerthError(`${file}: damaged (${(e as Error).message}); rewrite it with berth generate ${name} -f ${path.join(path.dirname(file), SPEC_FILE)}`);
+  }
 }
 
 /** The manifest of a stack that must exist; a clear error otherwise. */
 export function requireManifest(home: string, name: string): Manifest {
-  repairStackDir(stacksDir(home), name);
+  repairUnlessLocked(home, name);
   const m = readManifest(home, name);
   if (!m) throw new BerthError(`no stack named ${name}; berth list shows the stacks, berth generate ${name} ... creates it`, { exitCode: 2 });
   return m;
@@ -61,7 +76,13 @@ export function otherStacksPorts(home: string, except: string): PublishedPort[] 
   return listStackNames(home)
     .filter((n) => n !== except)
     .flatMap((n) => {
-      const m = readManifest(home, n);
+      // A damaged stack must not block generating the others; its ports just cannot be checked.
+      let m: Manifest | undefined;
+      try {
+        m = readManifest(home, n);
+      } catch {
+        return [];
+      }
       return m ? publishedPorts(n, m.services) : [];
     });
 }

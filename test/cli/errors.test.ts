@@ -1,0 +1,174 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli } from '../helpers/cli.js';
+import { expectUsageError, newHome } from './_util.js';
+
+interface Case {
+  what: string;
+  args: string[];
+  yaml?: string;
+  images?: string;
+  /** The whole message after `berth: error: `, or fragments it must contain (the key path first). */
+  message?: string;
+  contains?: string[];
+}
+
+const app = (name: string, ...extra: string[]) => [`  ${name}:`, '    component: app', '    image: x:1', ...extra].join('\n');
+
+const CASES: Case[] = [
+  // stack names
+  ...['../x', 'a/b', '.hidden', 'Prod', 'x'.repeat(64)].map((n) => ({
+    what: `stack name ${n}`,
+    args: ['generate', n, '--web'],
+    message: `stack name ${JSON.stringify(n)} is not valid; use up to 63 lowercase letters, digits, - and _, starting with a letter or digit (e.g. prod, gpu-1)`,
+  })),
+  // ports
+  { what: '--port out of range', args: ['generate', 's', '--web', '--port', '70000'], message: '--port: "70000" is not a port (1-65535)' },
+  { what: '--agent-port not a number', args: ['generate', 's', '--agent', '--server-url', 'https://x:1', '--agent-port', 'http'], message: '--agent-port: "http" is not a port (1-65535)' },
+  { what: '--postgres-port 0', args: ['generate', 's', '--postgres', '--postgres-port', '0'], message: '--postgres-port: "0" is not a port (1-65535)' },
+  { what: '--grafana-port', args: ['generate', 's', '--monitoring', '--grafana-port', '65536'], message: '--grafana-port: "65536" is not a port (1-65535)' },
+  { what: '--prometheus-port', args: ['generate', 's', '--monitoring', '--prometheus-port', '1.5'], message: '--prometheus-port: "1.5" is not a port (1-65535)' },
+  { what: '--influxdb-port', args: ['generate', 's', '--monitoring', '--influxdb-port', '-3'], contains: ['--influxdb-port'] },
+  { what: 'stack.yaml port', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgres:\n    port: 70000\n', message: 'services.postgres.port: 70000 is not a port (1-65535)' },
+  {
+    what: 'a host port twice in one stack (flags)',
+    args: ['generate', 's', '--web', '--postgres', '--port', '5432'],
+    message: 'services.web: host port 5432 is already published by postgres in this stack; give one of them another port',
+  },
+  {
+    what: 'a host port twice in one stack (--monitoring ports)',
+    args: ['generate', 's', '--monitoring', '--grafana-port', '9090'],
+    message: 'services.prometheus: host port 9090 is already published by grafana in this stack; give one of them another port',
+  },
+  // unknown keys and components
+  { what: 'unknown service key', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgres:\n    prot: 5433\n', contains: ['services.postgres.prot: unknown key; did you mean port?'] },
+  {
+    what: 'unknown top-level key',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: 'servics:\n  postgres: {}\n',
+    message: 'servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, services',
+  },
+  { what: 'unknown component (stack.yaml)', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgress: {}\n', contains: ['services.postgress: "postgress" is not a catalog component; did you mean postgres?'] },
+  { what: 'unknown component (--with)', args: ['generate', 's', '--with', 'redis,clickhous'], contains: ['--with: "clickhous" cannot be added this way; did you mean clickhouse?'] },
+  { what: 'unknown images: key', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'images:\n  redsi: r/x:1\nservices:\n  redis: {}\n', contains: ['images.redsi: unknown component; did you mean redis?'] },
+  { what: 'YAML syntax', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgres: {}\n  postgres: {}\n', message: 'stack.yaml:3:3: Map keys must be unique; fix the YAML syntax' },
+  // graph
+  {
+    what: 'dependency cycle',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('a', '    dependsOn: [b]'), app('b', '    dependsOn: [a]'), ''].join('\n'),
+    message: 'dependency cycle: a -> b -> a; remove one of these dependencies (dependsOn, uses or before)',
+  },
+  // mutually exclusive
+  { what: '--web with --reporting', args: ['generate', 's', '--web', '--reporting'], message: '--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)' },
+  { what: '-f with component flags', args: ['generate', 's', '-f', 'stack.yaml', '--postgres'], yaml: 'services:\n  redis: {}\n', message: 'use either -f stack.yaml or component flags (--web, --postgres, ...), not both' },
+  { what: '-f with --port', args: ['generate', 's', '-f', 'stack.yaml', '--port', '8081'], yaml: 'services:\n  redis: {}\n', message: '--port only applies with component flags; set it in stack.yaml instead' },
+  { what: '--server-url without --agent', args: ['generate', 's', '--web', '--server-url', 'https://x:1'], message: '--server-url is for the agent; add --agent, or drop --server-url' },
+  // references, profiles
+  {
+    what: 'undefined ${VAR}',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', '    env:', '      FOO: ${NOPE}'), ''].join('\n'),
+    message: 'services.api.env.FOO: ${NOPE} is not defined; define it under vars: in stack.yaml, or write $$ for a literal dollar',
+  },
+  { what: 'unused profile (--profile)', args: ['generate', 's', '--postgres', '--profile', 'debug'], message: 'profiles: debug is not a profile of any service; no service has profiles' },
+  {
+    what: 'unused profile (stack.yaml)',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: 'profiles: [debgu]\nservices:\n  grafana:\n    profiles: [debug]\n',
+    message: 'profiles: debgu is not a profile of any service; known profiles: debug',
+  },
+  {
+    what: 'dependency on a profile-gated service',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', '  redis:', '    profiles: [cache]', app('api', '    dependsOn: [redis]'), ''].join('\n'),
+    message: 'services.api: depends on redis, which only runs under profile cache; give api the same profiles, or take them off redis',
+  },
+  {
+    what: 'uses a profile-gated datastore',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', '  redis:', '    profiles: [cache]', app('api', '    uses: [redis]'), ''].join('\n'),
+    contains: ['services.api.uses: redis only runs under profile cache'],
+  },
+  // other flags
+  { what: 'no components', args: ['generate', 's'], contains: ['no components given; pass at least one of --web'] },
+  { what: 'bad --memory-budget', args: ['generate', 's', '--web', '--memory-budget', 'lots'], message: '--memory-budget: "lots" is not a size; use a number with a unit, like 512m or 1.5g' },
+  { what: 'bad --image', args: ['generate', 's', '--web', '--image', 'postgres'], contains: ['--image: "postgres" is not component=image'] },
+  { what: '--image of an unknown component', args: ['generate', 's', '--web', '--image', 'postgress=r/pg:1'], contains: ['--image: postgress is not a component; did you mean postgres?'] },
+  { what: 'a secret no service uses', args: ['generate', 's', '--web', '--postgres-password', 'abcdefghijklmnop'], contains: ['secret POSTGRES_PASSWORD: no service in this stack uses it'] },
+  { what: 'a secret with bad characters', args: ['generate', 's', '--web', '--auth-token', 'has space in it'], message: 'secret BERTH_AUTH_TOKEN: contains characters that break .env or URLs; use letters, digits and . _ ~ + = - only' },
+  { what: 'a missing -f file', args: ['generate', 's', '-f', 'nope.yaml'], message: '-f nope.yaml: cannot read it (ENOENT); check the path' },
+  { what: 'a bad images.yaml', args: ['generate', 's', '--postgres'], images: 'postgress: r/pg:1\n', contains: ['images.yaml: postgress is not a component; did you mean postgres?'] },
+  // commander
+  { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: "unknown option '--bogus'; see berth generate --help" },
+  { what: 'missing argument', args: ['generate'], message: "missing required argument 'name'; see berth generate --help" },
+  { what: 'unknown command', args: ['frobnicate'], message: "unknown command 'frobnicate'; see berth --help" },
+  { what: 'show of a missing stack', args: ['show', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
+  { what: 'config of a missing stack', args: ['config', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
+  { what: 'show with a bad name', args: ['show', '../etc'], contains: ['stack name "../etc" is not valid'] },
+  { what: 'catalog of an unknown component', args: ['catalog', 'postgress'], message: 'catalog: no component "postgress"; did you mean postgres? berth catalog lists them' },
+];
+
+describe('bad input: one line on stderr, exit 2, nothing written', () => {
+  it.each(CASES.map((c) => [c.what, c] as const))('%s', async (_what, c) => {
+    const home = newHome();
+    const cwd = fs.mkdtempSync(path.join(home, 'cwd-'));
+    if (c.yaml !== undefined) fs.writeFileSync(path.join(cwd, 'stack.yaml'), c.yaml);
+    if (c.images !== undefined) fs.writeFileSync(path.join(home, 'images.yaml'), c.images);
+    const before = fs.readdirSync(home).sort();
+    const r = await runCli(c.args, { home, cwd });
+    const message = expectUsageError(r, ...(c.contains ?? []));
+    if (c.message !== undefined) expect(message).toBe(c.message);
+    // Nothing for the stack: no stack dir, no lock left behind.
+    expect(fs.existsSync(path.join(home, 'stacks'))).toBe(false);
+    const after = fs.readdirSync(home).filter((e) => e !== 'locks').sort();
+    expect(after).toEqual(before);
+    if (fs.existsSync(path.join(home, 'locks'))) expect(fs.readdirSync(path.join(home, 'locks'))).toEqual([]);
+  });
+
+  it('--json does not change how errors are reported', async () => {
+    const r = await runCli(['generate', 's', '--web', '--reporting', '--json'], { home: newHome() });
+    expect(expectUsageError(r)).toBe('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
+  });
+});
+
+describe('memory budget', () => {
+  it('--memory-budget that does not fit: the message line, then the table, exit 2, nothing written', async () => {
+    const home = newHome();
+    const r = await runCli(['generate', 's', '--web', '--postgres', '--monitoring', '--memory-budget', '2g'], { home });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trimEnd().split('\n');
+    expect(lines[0]).toBe('berth: error: memory budget exceeded: the services need 2.75g, the budget is 2g; lower some memory: limits or raise --memory-budget');
+    expect(lines.slice(1)).toEqual([
+      '  SERVICE              LIMIT    x    TOTAL',
+      '  postgres                1g    1       1g',
+      '  influxdb              512m    1     512m',
+      '  prometheus            512m    1     512m',
+      '  web                   512m    1     512m',
+      '  grafana               192m    1     192m',
+      '  postgres-exporter      64m    1      64m',
+      '  total                              2.75g',
+      '  budget                                2g',
+    ]);
+    expect(fs.existsSync(path.join(home, 'stacks'))).toBe(false);
+  });
+
+  it('--memory-budget 7.7g fits the seed stack', async () => {
+    const r = await runCli(['generate', 's', '--web', '--postgres', '--monitoring', '--memory-budget', '7.7g'], { home: newHome() });
+    expect(r.code).toBe(0);
+  });
+
+  it('memoryBudget: in stack.yaml, with replicas and active profiles', async () => {
+    const home = newHome();
+    const cwd = fs.mkdtempSync(path.join(home, 'cwd-'));
+    const yaml = ['memoryBudget: 1000m', 'services:', '  redis:', '    memory: 256m', '  api:', '    component: app', '    image: x:1', '    memory: 256m', '    replicas: 2', '  grafana:', '    memory: 256m', '    profiles: [obs]', ''].join('\n');
+    fs.writeFileSync(path.join(cwd, 'stack.yaml'), yaml);
+    expect((await runCli(['generate', 's', '-f', 'stack.yaml'], { home, cwd })).code).toBe(0);
+    const r = await runCli(['generate', 's', '-f', 'stack.yaml', '--profile', 'obs'], { home, cwd });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('berth: error: memory budget exceeded: the services need 1g, the budget is 1000m; lower some memory: limits or raise --memory-budget');
+    expect(r.stderr).toMatch(/^  api +256m +2 +512m$/m);
+  });
+});

@@ -1,0 +1,150 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/render/env.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import { readTree, stderrOf, newHome } from './_util.js';
+
+const SEED = ['--web', '--postgres', '--monitoring'];
+
+function envOf(home: string, name: string): Record<string, string> {
+  return parseEnv(fs.readFileSync(path.join(home, 'stacks', name, '.env'), 'utf8'));
+}
+
+function secretsOf(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_')));
+}
+
+async function ok(argv: string[], home: string, cwd?: string): Promise<CliResult> {
+  const r = await runCli(argv, { home, cwd });
+  expect(stderrOf(r)).not.toMatch(/error/);
+  expect(r.code).toBe(0);
+  return r;
+}
+
+describe('secrets', () => {
+  it('are generated with a crypto RNG into .env (mode 0600), one per secret, all distinct', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', ...SEED], home);
+    const file = path.join(home, 'stacks', 'prod', '.env');
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    const secrets = secretsOf(envOf(home, 'prod'));
+    expect(Object.keys(secrets).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'GRAFANA_ADMIN_PASSWORD', 'INFLUXDB_PASSWORD', 'INFLUXDB_TOKEN', 'POSTGRES_PASSWORD']);
+    for (const v of Object.values(secrets)) expect(v).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(new Set(Object.values(secrets)).size).toBe(6);
+    // A second stack gets other values.
+    await ok(['generate', 'other', ...SEED, '--port', '8081', '--postgres-port', '5433'], home);
+    expect(secretsOf(envOf(home, 'other')).POSTGRES_PASSWORD).not.toBe(secrets.POSTGRES_PASSWORD);
+  });
+
+  it('are kept when the stack is regenerated; .env stays 0600', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', ...SEED], home);
+    const first = envOf(home, 'prod');
+    const r = await ok(['generate', 'prod', ...SEED, '--json'], home);
+    expect(JSON.parse(r.stdout).generatedSecrets).toEqual([]);
+    expect(envOf(home, 'prod')).toEqual(first);
+    expect(fs.statSync(path.join(home, 'stacks', 'prod', '.env')).mode & 0o777).toBe(0o600);
+  });
+
+  it('adding a component keeps the existing secrets and generates only the new one', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--web', '--postgres'], home);
+    const first = secretsOf(envOf(home, 'prod'));
+    const r = await ok(['generate', 'prod', '--web', '--postgres', '--with', 'redis', '--json'], home);
+    expect(JSON.parse(r.stdout).generatedSecrets).toEqual(['REDIS_PASSWORD']);
+    expect(secretsOf(envOf(home, 'prod'))).toMatchObject(first);
+  });
+
+  it('--rotate-secrets replaces them all', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', ...SEED], home);
+    const first = secretsOf(envOf(home, 'prod'));
+    const r = await ok(['generate', 'prod', ...SEED, '--rotate-secrets', '--json'], home);
+    expect(JSON.parse(r.stdout).generatedSecrets.sort()).toEqual(Object.keys(first).sort());
+    const rotated = secretsOf(envOf(home, 'prod'));
+    for (const k of Object.keys(first)) expect(rotated[k], k).not.toBe(first[k]);
+  });
+
+  it('a secret given on the command line wins, is kept afterwards, and survives --rotate-secrets when given again', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--web', '--postgres', '--postgres-password', 'first-password-1234'], home);
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe('first-password-1234');
+    const token = envOf(home, 'prod').BERTH_AUTH_TOKEN;
+
+    await ok(['generate', 'prod', '--web', '--postgres', '--postgres-password', 'second-password-1234'], home);
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe('second-password-1234');
+    expect(envOf(home, 'prod').BERTH_AUTH_TOKEN).toBe(token);
+
+    await ok(['generate', 'prod', '--web', '--postgres'], home);
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe('second-password-1234');
+
+    await ok(['generate', 'prod', '--web', '--postgres', '--rotate-secrets', '--postgres-password', 'second-password-1234'], home);
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe('second-password-1234');
+    expect(envOf(home, 'prod').BERTH_AUTH_TOKEN).not.toBe(token);
+  });
+
+  it('--auth-token, --secret-key and --secret NAME=value set those secrets', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--web', '--with', 'redis', '--auth-token', 'my-token-abcdefgh', '--secret-key', 'my-key-abcdefghij', '--secret', 'REDIS_PASSWORD=my-redis-pass-123'], home);
+    expect(envOf(home, 'prod')).toMatchObject({ BERTH_AUTH_TOKEN: 'my-token-abcdefgh', BERTH_SECRET_KEY: 'my-key-abcdefghij', REDIS_PASSWORD: 'my-redis-pass-123' });
+  });
+
+  it('a short given secret is a warning that does not show it', async () => {
+    const home = newHome();
+    const r = await ok(['generate', 'prod', '--web', '--auth-token', 'tiny'], home);
+    expect(stderrOf(r)).toBe('berth: warning: secret BERTH_AUTH_TOKEN is short (4 characters); a generated one has 43\n');
+  });
+});
+
+describe('secrets never leave .env', () => {
+  it('not in any other file, nor in the output of any command', async () => {
+    const home = newHome();
+    const given = ['--auth-token', 'given-token-QWERTY12', '--secret-key', 'given-key-ASDFGH345', '--postgres-password', 'given-pass-ZXCVBN678'];
+    const outputs: CliResult[] = [];
+    const run = async (argv: string[]) => {
+      const r = await runCli(argv, { home });
+      expect(r.code, argv.join(' ')).toBe(0);
+      outputs.push(r);
+    };
+    await run(['generate', 'prod', ...SEED, '--with', 'redis,clickhouse,mongodb,kafka', ...given]);
+    await run(['generate', 'prod', ...SEED, '--with', 'redis,clickhouse,mongodb,kafka', '--json']);
+    await run(['generate', 'prod', ...SEED, '--with', 'redis,clickhouse,mongodb,kafka', '--dry-run']);
+    await run(['generate', 'prod', ...SEED, '--with', 'redis,clickhouse,mongodb,kafka', '--dry-run', '--json']);
+    for (const argv of [['show', 'prod'], ['show', 'prod', '--json'], ['list'], ['list', '--json'], ['ls'], ['config', 'prod'], ['config', 'prod', '--json'], ['catalog'], ['catalog', 'postgres']]) {
+      await run(argv);
+    }
+    const secrets = secretsOf(envOf(home, 'prod'));
+    expect(Object.keys(secrets).length).toBeGreaterThanOrEqual(10);
+    expect(secrets).toMatchObject({ BERTH_AUTH_TOKEN: 'given-token-QWERTY12', BERTH_SECRET_KEY: 'given-key-ASDFGH345', POSTGRES_PASSWORD: 'given-pass-ZXCVBN678' });
+
+    const files = readTree(path.join(home, 'stacks', 'prod'));
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['docker-compose.yaml', 'stack.yaml', '.berth.json', '.env']));
+    for (const [name, value] of Object.entries(secrets)) {
+      for (const [file, text] of Object.entries(files)) if (file !== '.env') expect(text.includes(value), `${name} in ${file}`).toBe(false);
+      for (const r of outputs) {
+        expect(r.stdout.includes(value), `${name} on stdout`).toBe(false);
+        expect(r.stderr.includes(value), `${name} on stderr`).toBe(false);
+      }
+    }
+    // The Compose file refers to them instead.
+    expect(files['docker-compose.yaml']).toContain('${POSTGRES_PASSWORD}');
+    expect(files['docker-compose.yaml']).toContain('${BERTH_AUTH_TOKEN}');
+    // show --json names them, without values.
+    const show = JSON.parse(outputs.find((o) => o.stdout.includes('"envNames"'))!.stdout);
+    expect(show.envNames).toEqual(Object.keys(secrets).sort());
+  });
+
+  it('secrets given on the command line do not leak through errors either', async () => {
+    const home = newHome();
+    const r = await runCli(['generate', 'prod', '--web', '--reporting', '--auth-token', 'leak-me-not-123456'], { home });
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toContain('leak-me-not');
+    const bad = await runCli(['generate', 'prod', '--web', '--auth-token', 'leak me not 123456'], { home });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).not.toContain('leak');
+    const malformed = await runCli(['generate', 'prod', '--web', '--secret', 'leak-me-not-123456'], { home });
+    expect(malformed.code).toBe(2);
+    expect(malformed.stderr).not.toContain('leak');
+  });
+});

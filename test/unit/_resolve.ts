@@ -1,0 +1,33 @@
+/** Shared by the resolve tests: stack.yaml text -> ResolvedStack with deterministic secrets and no host probes. */
+import { parseSpecText } from '../../src/spec/load.js';
+import { resolveStack, type ResolveInput } from '../../src/resolve/index.js';
+import type { ResolvedStack } from '../../src/resolve/model.js';
+import type { Service } from '../../src/catalog/types.js';
+import { countingSecrets } from '../helpers/fakes.js';
+
+export function resolveYaml(text: string, opts: Partial<Omit<ResolveInput, 'spec'>> = {}): ResolvedStack {
+  return resolveStack({
+    name: 'test',
+    specDir: '/tmp/spec',
+    random: countingSecrets(),
+    hostMemoryMiB: 1024 * 1024,
+    ...opts,
+    spec: parseSpecText(text),
+  });
+}
+
+export function svc(stack: ResolvedStack, name: string): Service {
+  const s = stack.services.find((x) => x.name === name);
+  if (!s) throw new Error(`no service ${name} in ${stack.services.map((x) => x.name).join(', ')}`);
+  return s;
+}
+
+/** The message of the error `fn` throws (fails the test when it does not throw). */
+export function errorOf(fn: () => unknown): { message: string; exitCode?: number; details?: string } {
+  try {
+    fn();
+  } catch (e) {
+    return e as { message: string; exitCode?: number; details?: string };
+  }
+  throw new Error('expected an error, got none');
+}
