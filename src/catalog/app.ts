@@ -66,7 +66,7 @@ export const app: ComponentDef<AppOptions> = {
 
     if (!o.instances) {
       const replicas = o.replicas ?? 1;
-      if (replicas > 1 && base.ports.length) {
+      if (replicas > 1 && typeof o.port === 'number') {
         throw new UsageError(`${where}.replicas: ${replicas} replicas cannot share host port ${o.port}; drop port (put nginx in front) or use instances with one port each`);
       }
       base.ports = published(o.port);

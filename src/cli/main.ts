@@ -146,7 +146,7 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
   } catch (e) {
     if (e instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)) return 0;
-      const msg = e.message.replace(/^error: /, '');
+      const msg = e.message.replace(/^error: /, '').replace(/\.$/, '');
       io.err(`berth: error: ${msg}; see berth ${e.code === 'commander.unknownCommand' ? '' : `${argv[0]} `}--help\n`);
       return 2;
     }

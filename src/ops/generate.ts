@@ -13,7 +13,9 @@ import { renderBundle, type Bundle } from '../render/bundle.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
-import { otherStacksPorts, readStackEnv } from '../store/stacks.js';
+import { otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
+import type { Manifest } from '../render/manifest.js';
+import { DockerApi, LABEL_PROJECT } from '../engine/docker-api.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
@@ -53,6 +55,8 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     repairStackDir(stacksDir(req.home), req.name);
     const dir = stackDir(req.home, req.name);
     const created = !fs.existsSync(dir);
+    const probe = hostListenerProbe();
+    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, readManifest(req.home, req.name), probe);
     const stack = resolveStack({
       name: req.name,
       spec: req.spec,
@@ -66,11 +70,30 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       memoryBudget: req.memoryBudget,
       hostMemoryMiB: Math.floor(os.totalmem() / 2 ** 20),
       otherPorts: otherStacksPorts(req.home, req.name),
-      listener: req.probeHost === false ? undefined : hostListenerProbe(),
+      listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert);
     const bundle = renderBundle(stack, req.specText, certs);
     if (!req.dryRun) replaceDir(dir, bundle.files);
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
   }, { onWait: req.onWait });
+}
+
+/**
+ * Ports this stack's own running containers publish: regenerating a running
+ * stack must not warn that its ports are taken (by its own docker-proxy). The
+ * engine is asked only when one of the stack's ports is held by docker-proxy.
+ */
+async function ownPublishedPorts(name: string, manifest: Manifest | undefined, probe: (port: number) => string | undefined): Promise<Set<number>> {
+  const ports = manifest?.services.flatMap((s) => s.ports.map((p) => p.host)) ?? [];
+  if (!ports.some((p) => probe(p)?.startsWith('docker-proxy'))) return new Set();
+  const api = new DockerApi();
+  try {
+    const containers = await api.listContainers([`${LABEL_PROJECT}=${name}`], false);
+    return new Set(containers.flatMap((c) => c.Ports.map((p) => p.PublicPort).filter((p): p is number => p !== undefined)));
+  } catch {
+    return new Set();
+  } finally {
+    api.close();
+  }
 }

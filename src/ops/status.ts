@@ -1,5 +1,6 @@
 /** Status from the engine: one container listing for all stacks; for one stack, restart counts too. */
 import type { Context } from '../cli/context.js';
+import { isBerthError } from '../errors.js';
 import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
@@ -7,7 +8,7 @@ import type { Session } from './session.js';
 
 export interface StackSummary {
   name: string;
-  state: StackState;
+  state: StackState | 'damaged';
   ready: number;
   services: number;
   ports: number[];
@@ -27,8 +28,15 @@ export async function stackStatus(s: Session): Promise<ServiceView[]> {
 
 export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {
   const names = listStackNames(ctx.home);
-  const [containers, manifests] = await Promise.all([engine.listContainers(['dev.berth.stack']), Promise.resolve(names.map((n) => readManifest(ctx.home, n)))]);
-  return manifests.flatMap((m) => {
+  const containers = await engine.listContainers(['dev.berth.stack']);
+  return names.flatMap((name): StackSummary[] => {
+    let m;
+    try {
+      m = readManifest(ctx.home, name);
+    } catch (e) {
+      if (!isBerthError(e)) throw e;
+      return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
+    }
     if (!m) return [];
     const views = stackViews(m, containers);
     const active = views.filter((v) => v.active);

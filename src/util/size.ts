@@ -5,7 +5,7 @@ const SIZE_RE = /^(\d+(?:\.\d+)?)\s*([kmgt]?)(?:i?b)?$/i;
 
 /** Parses a Compose-style memory size (`512m`, `1g`, `7.7g`, `1280MiB`, bytes) into bytes, or null. */
 export function parseSize(text: string | number): number | null {
-  if (typeof text === 'number') return Number.isFinite(text) && text > 0 ? Math.floor(text) : null;
+  if (typeof text === 'number') return Number.isFinite(text) && Math.floor(text) > 0 ? Math.floor(text) : null;
   const m = SIZE_RE.exec(text.trim());
   if (!m) return null;
   const bytes = Math.floor(Number(m[1]) * (UNITS[(m[2] ?? '').toLowerCase()] ?? 1));

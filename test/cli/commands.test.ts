@@ -73,15 +73,28 @@ describe('list', () => {
 
     const json = JSON.parse((await runCli(['ls', '--json'], { home })).stdout);
     expect(json.map((s: { name: string }) => s.name)).toEqual(['agent1', 'prod']);
-    expect(Object.keys(json[1]).sort()).toEqual(['dir', 'name', 'ports', 'profiles', 'services', 'updated']);
+    expect(Object.keys(json[1]).sort()).toEqual(['damaged', 'dir', 'name', 'ports', 'profiles', 'services', 'updated']);
     expect(json[1]).toMatchObject({
       name: 'prod',
+      damaged: false,
       services: ['grafana', 'influxdb', 'postgres', 'postgres-exporter', 'prometheus', 'web'],
       ports: [3000, 5432, 8080, 8086, 9090],
       profiles: [],
       dir: path.join(home, 'stacks', 'prod'),
     });
     expect(new Date(json[1].updated).toISOString()).toBe(json[1].updated);
+  });
+
+  it('marks a stack with a damaged manifest and still lists the others', async () => {
+    const home = newHome();
+    expect((await runCli(['generate', 'good', '--postgres'], { home })).code).toBe(0);
+    expect((await runCli(['generate', 'bad', '--postgres'], { home })).code).toBe(0);
+    fs.writeFileSync(path.join(home, 'stacks', 'bad', '.berth.json'), '{ not json');
+    const r = await runCli(['list'], { home });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^bad +damaged +- +- +-$/m);
+    expect(r.stdout).toMatch(/^good +1 +5432 /m);
+    expect(r.stderr).toMatch(/^berth: warning: .*stacks\/bad\/\.berth\.json: damaged .*; rewrite it with berth generate bad -f /);
   });
 });
 

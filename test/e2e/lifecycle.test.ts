@@ -9,14 +9,13 @@ describe.skipIf(!engine)('lifecycle against a real engine', () => {
   let sb: Sandbox;
   let name: string;
   let appPort: number;
+  let spec: string;
 
   beforeAll(async () => {
     sb = new Sandbox();
     name = sb.name('app');
     appPort = await freePort();
-    await sb.generate(
-      name,
-      `
+    spec = `
 services:
   postgres: {}
   redis: {}
@@ -30,8 +29,8 @@ services:
     component: job
     app: app
     command: "psql \\"$$DATABASE_URL\\" -v ON_ERROR_STOP=1 -c 'create table if not exists notes(id serial primary key, body text)'"
-`,
-    );
+`;
+    await sb.generate(name, spec);
   });
 
   afterAll(async () => sb?.cleanup());
@@ -51,6 +50,11 @@ services:
     const env = (await sb.berth(['exec', name, 'app', '--', 'sh', '-c', 'echo $DATABASE_URL; echo $REDIS_URL'])).stdout;
     expect(env).toMatch(/^postgresql:\/\/app:[A-Za-z0-9_-]{43}@postgres:5432\/app$/m);
     expect(env).toMatch(/^redis:\/\/:[A-Za-z0-9_-]{43}@redis:6379\/0$/m);
+    // Regenerating a running stack: its own published port is not "taken", and its secrets stay.
+    const envBefore = (await import('node:fs')).readFileSync(`${sb.home}/stacks/${name}/.env`, 'utf8');
+    const again = await sb.generate(name, spec);
+    expect(again.stderr).toBe('');
+    expect((await import('node:fs')).readFileSync(`${sb.home}/stacks/${name}/.env`, 'utf8')).toBe(envBefore);
   });
 
   it('2. data survives down and up', async () => {

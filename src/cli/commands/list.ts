@@ -1,22 +1,33 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
+import { isBerthError } from '../../errors.js';
 import { listStackNames, readManifest } from '../../store/stacks.js';
 import { stackDir } from '../../store/home.js';
 import { MANIFEST_FILE } from '../../render/manifest.js';
-import { printJson, table } from '../output.js';
+import { printJson, table, warn } from '../output.js';
 
 export async function run(ctx: Context, _args: unknown[], opts: { json?: boolean }): Promise<number> {
   const rows = listStackNames(ctx.home).flatMap((name) => {
-    const m = readManifest(ctx.home, name);
+    const dir = stackDir(ctx.home, name);
+    let m;
+    try {
+      m = readManifest(ctx.home, name);
+    } catch (e) {
+      // One damaged stack must not hide the others.
+      if (!isBerthError(e)) throw e;
+      warn(ctx.io, e.message);
+      return [{ name, damaged: true, services: [] as string[], ports: [] as number[], profiles: [] as string[], dir, updated: '' }];
+    }
     if (!m) return [];
-    const updated = fs.statSync(path.join(stackDir(ctx.home, name), MANIFEST_FILE)).mtime;
+    const updated = fs.statSync(path.join(dir, MANIFEST_FILE)).mtime;
     return [{
       name,
+      damaged: false,
       services: m.services.map((s) => s.name),
       ports: m.services.flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
       profiles: m.profiles,
-      dir: stackDir(ctx.home, name),
+      dir,
       updated: updated.toISOString(),
     }];
   });
@@ -31,7 +42,7 @@ export async function run(ctx: Context, _args: unknown[], opts: { json?: boolean
   ctx.io.out(
     table(
       ['NAME', 'SERVICES', 'PORTS', 'PROFILES', 'UPDATED'],
-      rows.map((r) => [r.name, r.services.length, r.ports.join(',') || '-', r.profiles.join(',') || '-', r.updated.replace('T', ' ').slice(0, 19)]),
+      rows.map((r) => (r.damaged ? [r.name, 'damaged', '-', '-', '-'] : [r.name, r.services.length, r.ports.join(',') || '-', r.profiles.join(',') || '-', r.updated.replace('T', ' ').slice(0, 19)])),
     ),
   );
   return 0;

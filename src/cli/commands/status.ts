@@ -9,7 +9,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
     if (opts.json) printJson(ctx.io, stacks);
     else if (!stacks.length) ctx.io.out('No stacks yet. Create one: berth generate <name> --web --postgres --monitoring\n');
     else ctx.io.out(table(['STACK', 'STATE', 'READY', 'PORTS'], stacks.map((s) => [s.name, s.state, `${s.ready}/${s.services}`, s.ports.join(',') || '-'])));
-    return stacks.some((s) => s.state === 'degraded') ? 1 : 0;
+    return stacks.some((s) => s.state === 'degraded' || s.state === 'damaged') ? 1 : 0;
   }
   const s = openStack(ctx, String(name));
   const views = await stackStatus(s);

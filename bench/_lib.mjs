@@ -1,0 +1,38 @@
+// Shared helpers for the benchmarks: spawn-and-time, medians, ratio lines.
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import os from 'node:os';
+
+export const ROOT = path.resolve(import.meta.dirname, '..');
+export const BIN = path.join(ROOT, 'bin', 'berth.js');
+
+/** Wall time of one run of argv, in ms (process start to exit). */
+export function timeOnce(argv, opts = {}) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8', ...opts });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0 && !opts.allowFail) throw new Error(`${argv.join(' ')} failed (${r.status}): ${r.stderr}`);
+  return ms;
+}
+
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+/** Median of n runs, after one warm-up run (file cache, page cache). */
+export function medianOf(n, fn) {
+  fn(-1);
+  return median(Array.from({ length: n }, (_, i) => fn(i)));
+}
+
+export function machine() {
+  return `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
+}
+
+export const fmt = (ms) => `${ms.toFixed(0)} ms`;
+
+export function report(title, rows) {
+  console.log(`\n${title}`);
+  for (const r of rows) console.log(`  ${r}`);
+}
