@@ -51,17 +51,24 @@ export async function ensureEngine(s: Session): Promise<void> {
   if (!s.dryRun) await s.engine().ping();
 }
 
-/** Runs a Compose command for the stack; a non-zero exit becomes an error with Compose's last words. */
-export async function runCompose(s: Session, args: string[], opts: { profiles?: string[]; inherit?: boolean; what?: string } = {}): Promise<number> {
+/**
+ * Runs a Compose command for the stack. A non-zero exit becomes an error with
+ * Compose's last words (or, when its output went to the terminal, its exit
+ * code); with `passthrough` (exec, logs) the exit code is the command's own.
+ */
+export async function runCompose(
+  s: Session,
+  args: string[],
+  opts: { profiles?: string[]; inherit?: boolean; passthrough?: boolean; what?: string } = {},
+): Promise<number> {
   const cmd = await s.compose(args, opts.profiles);
   const r = await s.runner.run(cmd, { stdio: opts.inherit ? 'inherit' : 'pipe' });
-  if (r.code !== 0 && !opts.inherit) {
-    const last = r.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? `exit code ${r.code}`;
-    throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name}: ${last}`, {
-      details: r.stderr.trim().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n'),
-    });
-  }
-  return r.code;
+  if (r.code === 0 || opts.passthrough) return r.code;
+  if (opts.inherit) throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name} (exit code ${r.code}); its output is above`);
+  const last = r.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? `exit code ${r.code}`;
+  throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name}: ${last}`, {
+    details: r.stderr.trim().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n'),
+  });
 }
 
 /** The service names a command was given must be services of the stack. */

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { main } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import type { Runner } from '../../src/engine/runner.js';
+import type { Engine } from '../../src/engine/docker-api.js';
 
 export interface CliResult {
   code: number;
@@ -16,7 +17,10 @@ export function tempHome(prefix = 'berth-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-export async function runCli(argv: string[], opts: { home: string; cwd?: string; runner?: Runner; env?: Record<string, string>; answers?: string[] }): Promise<CliResult> {
+export async function runCli(
+  argv: string[],
+  opts: { home: string; cwd?: string; runner?: Runner; engine?: Engine; env?: Record<string, string>; answers?: string[]; tty?: boolean },
+): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
   const answers = [...(opts.answers ?? [])];
@@ -25,10 +29,10 @@ export async function runCli(argv: string[], opts: { home: string; cwd?: string;
     err: (t) => (stderr += t),
     env: { ...process.env, BERTH_HOME: opts.home, ...(opts.env ?? {}) },
     cwd: opts.cwd ?? process.cwd(),
-    isTTY: false,
-    stdinTTY: answers.length > 0,
+    isTTY: !!opts.tty,
+    stdinTTY: !!opts.tty || answers.length > 0,
     ask: async () => answers.shift() ?? '',
   };
-  const code = await main(argv, io, opts.runner);
+  const code = await main(argv, io, opts.runner, opts.engine);
   return { code, stdout, stderr };
 }

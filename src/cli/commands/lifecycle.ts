@@ -56,7 +56,7 @@ export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts)
   const tail = opts.tail === undefined ? undefined : Number(opts.tail);
   if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
   await ensureEngine(s);
-  return runCompose(s, composeArgs.logs({ follow: !!opts.follow, tail, color: ctx.io.isTTY, services }), { profiles: allProfiles(s.manifest), inherit: true });
+  return runCompose(s, composeArgs.logs({ follow: !!opts.follow, tail, color: ctx.io.isTTY, services }), { profiles: allProfiles(s.manifest), inherit: true, passthrough: true });
 }
 
 export async function exec(ctx: Context, [name, service, argv]: unknown[], opts: Opts): Promise<number> {
@@ -67,7 +67,7 @@ export async function exec(ctx: Context, [name, service, argv]: unknown[], opts:
   if (index !== undefined && !(Number.isInteger(index) && index >= 1)) throw new UsageError(`--index: ${JSON.stringify(opts.index)} is not a replica number (1, 2, ...)`);
   await ensureEngine(s);
   const tty = ctx.io.isTTY && ctx.io.stdinTTY;
-  return runCompose(s, composeArgs.exec({ service: String(service), tty, index, argv: cmd }), { profiles: allProfiles(s.manifest), inherit: true });
+  return runCompose(s, composeArgs.exec({ service: String(service), tty, index, argv: cmd }), { profiles: allProfiles(s.manifest), inherit: true, passthrough: true });
 }
 
 export async function build(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {

@@ -1,0 +1,263 @@
+/**
+ * Lifecycle commands through the recording runner: the exact Compose argv,
+ * Compose v1/v2 detection, confirmations and exit codes. Engine API reads come
+ * from an in-memory engine; the real engine is the end-to-end tier's.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { runCli, tempHome } from '../helpers/cli.js';
+import { MemoryEngine } from '../helpers/engine.js';
+import { RecordingRunner, type Command } from '../../src/engine/runner.js';
+import { resetComposeCache } from '../../src/engine/compose.js';
+
+const SPEC = `
+services:
+  postgres: {}
+  redis: {}
+  app:
+    component: app
+    build: ./app
+    port: 8000
+    health: /health
+  worker:
+    component: worker
+    app: app
+    command: [python, -m, worker]
+    replicas: 2
+  migrate:
+    component: job
+    app: app
+    command: [alembic, upgrade, head]
+  grafana:
+    profiles: [monitoring]
+`;
+
+type Answer = (c: Command) => { code?: number; stdout?: string; stderr?: string } | undefined;
+const v2: Answer = (c) => (c.argv.join(' ') === 'docker compose version --short' ? { code: 0, stdout: '2.29.1\n' } : undefined);
+const v1: Answer = (c) => (c.argv.join(' ') === 'docker compose version --short' ? { code: 1, stderr: "docker: 'compose' is not a docker command." } : undefined);
+
+let home: string;
+let dir: string;
+let engine: MemoryEngine;
+
+async function setup() {
+  resetComposeCache();
+  home = tempHome();
+  const specDir = fs.mkdtempSync(path.join(home, 'spec-'));
+  fs.writeFileSync(path.join(specDir, 'stack.yaml'), SPEC);
+  const r = await runCli(['generate', 'prod', '-f', path.join(specDir, 'stack.yaml')], { home });
+  expect(r.code, r.stderr).toBe(0);
+  dir = path.join(home, 'stacks', 'prod');
+  engine = new MemoryEngine();
+}
+
+function head(cli: string[], profiles: string[] = []) {
+  return [...cli, '--project-name', 'prod', '--project-directory', dir, '--file', path.join(dir, 'docker-compose.yaml'), ...profiles.flatMap((p) => ['--profile', p])];
+}
+
+/** The commands after Compose detection. */
+const work = (r: RecordingRunner) => r.commands.filter((c) => !c.argv.includes('version'));
+
+describe('Compose detection', () => {
+  beforeEach(setup);
+
+  it('uses docker compose (v2) when it answers', async () => {
+    const runner = new RecordingRunner(v2);
+    const r = await runCli(['down', 'prod'], { home, runner, engine });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('Stack prod is down; volumes kept (app-data?, grafana-data, postgres-data, redis-data).\n'.replace('app-data?, ', ''));
+    expect(work(runner)).toEqual([{ argv: [...head(['docker', 'compose'], ['monitoring']), 'down', '--remove-orphans'], cwd: dir, stdio: 'pipe' }]);
+    expect(engine.pings).toBe(1);
+  });
+
+  it('falls back to docker-compose (v1)', async () => {
+    const runner = new RecordingRunner(v1);
+    expect((await runCli(['down', 'prod'], { home, runner, engine })).code).toBe(0);
+    expect(runner.commands.map((c) => c.argv.join(' '))).toEqual([
+      'docker compose version --short',
+      'docker-compose version --short',
+      [...head(['docker-compose'], ['monitoring']), 'down', '--remove-orphans'].join(' '),
+    ]);
+  });
+
+  it('says so in one line when neither is installed', async () => {
+    const runner = new RecordingRunner(() => ({ code: 1 }));
+    const r = await runCli(['down', 'prod'], { home, runner, engine });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('berth: error: Docker Compose is not installed: neither `docker compose` (v2) nor `docker-compose` (v1) runs; install the Compose plugin\n');
+  });
+
+  it('BERTH_COMPOSE picks one without asking', async () => {
+    const runner = new RecordingRunner();
+    expect((await runCli(['down', 'prod'], { home, runner, engine, env: { BERTH_COMPOSE: 'docker-compose' } })).code).toBe(0);
+    expect(runner.commands.map((c) => c.argv[0])).toEqual(['docker-compose']);
+  });
+
+  it('a failing Compose command is one line with its last words, and the exit code is 1', async () => {
+    const runner = new RecordingRunner((c) => v2(c) ?? { code: 1, stderr: 'Pulling postgres ...\nERROR: manifest for postgres:17.5-bookworm not found\n' });
+    // Output streamed to the terminal: the error points at it.
+    const streamed = await runCli(['pull', 'prod'], { home, runner, engine, env: { BERTH_COMPOSE: '' } });
+    expect(streamed.code).toBe(1);
+    expect(streamed.stderr).toBe('berth: error: pull failed for stack prod (exit code 1); its output is above\n');
+    // Output captured (--json): the error quotes Compose's last words.
+    const captured = await runCli(['pull', 'prod', '--json'], { home, runner, engine, env: { BERTH_COMPOSE: '' } });
+    expect(captured.code).toBe(1);
+    expect(captured.stderr.split('\n')[0]).toBe('berth: error: pull failed for stack prod: manifest for postgres:17.5-bookworm not found');
+  });
+});
+
+describe('commands', () => {
+  beforeEach(setup);
+  const run = async (argv: string[], opts: { tty?: boolean; answers?: string[] } = {}) => {
+    const runner = new RecordingRunner(v2);
+    const r = await runCli(argv, { home, runner, engine, ...opts });
+    return { ...r, cmds: work(runner) };
+  };
+  const compose = (...args: string[]) => [...head(['docker', 'compose'], ['monitoring']), ...args];
+
+  it('up --no-wait starts the active profiles only, after checking ports', async () => {
+    const r = await run(['up', 'prod', '--no-wait']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans']]);
+    expect(r.stdout).toBe('Stack prod is starting (not waiting); berth status prod shows its health.\n');
+  });
+
+  it('up refuses a port another stack holds, naming it, and runs nothing', async () => {
+    engine.add('other', 'web', { ports: [8000] });
+    const r = await run(['up', 'prod', '--no-wait']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('berth: error: port 8000 (app) is taken by stack other (service web); stop it with berth down other; free it or change the port in stack.yaml and regenerate\n');
+    expect(r.cmds).toEqual([]);
+  });
+
+  it('up does not count its own running containers as holders', async () => {
+    engine.add('prod', 'app', { ports: [8000], health: 'healthy' });
+    expect((await run(['up', 'prod', '--no-wait'])).code).toBe(0);
+  });
+
+  it('logs, with follow and tail, on the terminal', async () => {
+    const r = await run(['logs', 'prod', 'app', '-f', '--tail', '5']);
+    expect(r.code).toBe(0);
+    expect(r.cmds).toEqual([{ argv: compose('logs', '--follow', '--tail', '5', '--no-color', 'app'), cwd: dir, stdio: 'inherit' }]);
+    const bad = await run(['logs', 'prod', 'app', '--tail', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toBe('berth: error: --tail: "lots" is not a number of lines\n');
+  });
+
+  it('exec: a shell by default, -T without a terminal, the command after --, a replica by --index', async () => {
+    const shell = await run(['exec', 'prod', 'app']);
+    expect(shell.cmds[0]!.argv).toEqual(compose('exec', '-T', 'app', 'sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'));
+    const interactive = await run(['exec', 'prod', 'postgres', '--', 'psql', '-U', 'app'], { tty: true });
+    expect(interactive.cmds[0]).toEqual({ argv: compose('exec', 'postgres', 'psql', '-U', 'app'), cwd: dir, stdio: 'inherit' });
+    const replica = await run(['exec', 'prod', 'worker', '--index', '2', '--', 'ps']);
+    expect(replica.cmds[0]!.argv).toEqual(compose('exec', '-T', '--index', '2', 'worker', 'ps'));
+  });
+
+  it('names the services of the stack when given one it does not have', async () => {
+    const r = await run(['exec', 'prod', 'api']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('berth: error: stack prod has no service api; its services: app, grafana, migrate, postgres, postgres-exporter, redis, redis-exporter, worker\n'.replace('postgres-exporter, ', '').replace('redis-exporter, ', ''));
+  });
+
+  it('build builds the services that have build:, pull pulls the others', async () => {
+    const b = await run(['build', 'prod', '--no-cache']);
+    expect(b.cmds[0]!.argv).toEqual(compose('build', '--no-cache', 'app', 'migrate', 'worker'));
+    const p = await run(['pull', 'prod']);
+    expect(p.cmds[0]!.argv).toEqual(compose('pull', 'grafana', 'postgres', 'redis'));
+  });
+
+  it('restart one service', async () => {
+    const r = await run(['restart', 'prod', 'redis', '--no-wait']);
+    expect(r.code).toBe(0);
+    expect(r.cmds[0]!.argv).toEqual(compose('restart', 'redis'));
+  });
+
+  it('scale sets replicas of the named services only', async () => {
+    const r = await run(['scale', 'prod', 'worker=3', '--no-wait']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cmds[0]!.argv).toEqual([...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans', '--no-deps', '--scale', 'worker=3', 'worker']);
+    for (const [arg, msg] of [
+      ['worker', 'berth: error: scale: "worker" is not service=count (e.g. worker=3)'],
+      ['api=2', 'berth: error: stack prod has no service api; its services: app, grafana, migrate, postgres, redis, worker'],
+      ['migrate=2', 'berth: error: scale: migrate is a one-shot job; only long-running services scale'],
+      ['app=2', "berth: error: scale: app publishes host port 8000, which 2 replicas cannot share; drop its port (put nginx in front) or use scale: in stack.yaml for one port per instance"],
+    ]) {
+      const bad = await run(['scale', 'prod', arg!]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toBe(`${msg}\n`);
+      expect(bad.cmds).toEqual([]);
+    }
+  });
+
+  it('remove keeps volumes and files unless told; --volumes needs --yes without a terminal', async () => {
+    const plain = await run(['remove', 'prod']);
+    expect(plain.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans'));
+    expect(fs.existsSync(dir)).toBe(true);
+    const refused = await run(['rm', 'prod', '--volumes']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toBe('berth: error: refusing to delete the volumes of stack prod (prod_grafana-data, prod_postgres-data, prod_redis-data) without confirmation; pass --yes\n');
+    expect(refused.cmds).toEqual([]);
+    const files = await run(['rm', 'prod', '--delete-files']);
+    expect(files.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans'));
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('clean asks on a terminal for the stack name; a wrong answer deletes nothing', async () => {
+    const no = await run(['clean', 'prod'], { tty: true, answers: ['yes'] });
+    expect(no.code).toBe(1);
+    expect(no.stderr).toBe('berth: nothing deleted\n');
+    expect(no.cmds).toEqual([]);
+    expect(fs.existsSync(dir)).toBe(true);
+    const yes = await run(['clean', 'prod'], { tty: true, answers: ['prod'] });
+    expect(yes.code).toBe(0);
+    expect(yes.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans', '--volumes'));
+    expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('--dry-run prints the commands and runs nothing', async () => {
+    const r = await runCli(['down', 'prod', '--dry-run'], { home, engine });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(`(cd ${dir} && ${compose('down', '--remove-orphans').join(' ')})\n`);
+    expect(engine.pings).toBe(0);
+  });
+
+  it('an unknown stack is a usage error', async () => {
+    const r = await run(['up', 'nope']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe('berth: error: no stack named nope; berth list shows the stacks, berth generate nope ... creates it\n');
+  });
+});
+
+describe('status', () => {
+  beforeEach(setup);
+
+  it('is 0 when every active service is ready, 1 when one is down or unhealthy', async () => {
+    for (const s of ['postgres', 'redis', 'app']) engine.add('prod', s, { health: 'healthy', ports: s === 'app' ? [8000] : [] });
+    engine.add('prod', 'worker', { number: 1 });
+    engine.add('prod', 'worker', { number: 2 });
+    engine.add('prod', 'migrate', { state: 'exited' });
+    const ok = await runCli(['status', 'prod'], { home, engine });
+    expect(ok.code, ok.stdout).toBe(0);
+    expect(ok.stdout).toMatch(/^app +healthy +healthy +8000->8000\/tcp +0 +app:test$/m);
+    expect(ok.stdout).toMatch(/^grafana +inactive +- +- +0 +grafana\/grafana:11\.4\.0$/m);
+    expect(ok.stdout).toMatch(/^worker x2 +running /m);
+    expect(ok.stdout).toMatch(/^migrate +completed /m);
+    engine.containers = engine.containers.filter((c) => c.Labels['com.docker.compose.service'] !== 'redis');
+    engine.add('prod', 'redis', { health: 'unhealthy' });
+    const bad = await runCli(['status', 'prod', '--json'], { home, engine });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout).services.find((s: { name: string }) => s.name === 'redis')).toMatchObject({ state: 'unhealthy', ready: false });
+  });
+
+  it('every stack from one listing', async () => {
+    engine.add('prod', 'postgres', { health: 'healthy' });
+    let calls = 0;
+    const list = engine.listContainers.bind(engine);
+    engine.listContainers = (...a) => (calls++, list(...a));
+    const r = await runCli(['status', '--json'], { home, engine });
+    expect(calls).toBe(1);
+    expect(JSON.parse(r.stdout)).toEqual([{ name: 'prod', state: 'degraded', ready: 1, services: 5, ports: [8000] }]);
+    expect(r.code).toBe(1);
+  });
+});

@@ -1,0 +1,47 @@
+/**
+ * An in-memory stand-in for the Engine API reads, for CLI tests of exact
+ * argv. The real engine is exercised by the end-to-end tier.
+ */
+import type { ContainerInspect, ContainerSummary, Engine } from '../../src/engine/docker-api.js';
+
+export class MemoryEngine implements Engine {
+  containers: ContainerSummary[] = [];
+  pings = 0;
+  describe(): string {
+    return 'memory://';
+  }
+  async ping(): Promise<void> {
+    this.pings++;
+  }
+  async listContainers(labels: string[], all = true): Promise<ContainerSummary[]> {
+    return this.containers.filter(
+      (c) => (all || c.State === 'running') && labels.every((l) => (l.includes('=') ? c.Labels[l.split('=')[0]!] === l.split('=')[1] : l in c.Labels)),
+    );
+  }
+  async inspect(id: string): Promise<ContainerInspect> {
+    const c = this.containers.find((x) => x.Id === id)!;
+    return {
+      Id: id,
+      RestartCount: 0,
+      State: { Status: c.State, Running: c.State === 'running', ExitCode: 0, Pid: 1, StartedAt: new Date().toISOString(), FinishedAt: new Date(0).toISOString() },
+      Config: { Labels: c.Labels, Image: c.Image },
+    };
+  }
+  async logs(): Promise<string> {
+    return '';
+  }
+  /** A running container of a stack's service, with an optional health state. */
+  add(stack: string, service: string, opts: { health?: 'healthy' | 'unhealthy'; state?: string; ports?: number[]; number?: number } = {}): void {
+    const n = opts.number ?? 1;
+    this.containers.push({
+      Id: `${stack}-${service}-${n}`.padEnd(64, '0'),
+      Names: [`/${stack}-${service}-${n}`],
+      Image: `${service}:test`,
+      State: opts.state ?? 'running',
+      Status: opts.state === 'exited' ? 'Exited (0) 1 second ago' : `Up 5 seconds${opts.health ? ` (${opts.health})` : ''}`,
+      Labels: { 'com.docker.compose.project': stack, 'com.docker.compose.service': service, 'com.docker.compose.container-number': String(n), 'dev.berth.stack': stack },
+      Ports: (opts.ports ?? []).map((p) => ({ IP: '0.0.0.0', PrivatePort: p, PublicPort: p, Type: 'tcp' })),
+      Created: 0,
+    });
+  }
+}
