@@ -1,10 +1,8 @@
 import type { ComponentDef } from './types.js';
 import { name, names, opt } from '../spec/fields.js';
-import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
-import { WORKLOAD_OPTIONS, buildOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
-import { localImage } from './app.js';
-import { inheritFromApp } from './worker.js';
+import { WORKLOAD_OPTIONS, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { derivedService } from './_derived.js';
 
 export interface JobOptions extends Omit<WorkloadOptions, 'health' | 'metrics' | 'gpu'> {
   app?: string;
@@ -27,26 +25,8 @@ export const job: ComponentDef<JobOptions> = {
     before: opt(names, 'list', 'services that wait for it to complete successfully', 'every app, worker, web and reporting service'),
   },
   build(ctx) {
-    const o = ctx.options;
-    const where = `services.${ctx.service}`;
-    const parent = inheritFromApp(ctx, o.app, where);
-    const image = o.image ?? parent?.image;
-    if (!image && !o.build) throw new UsageError(`${where}: a job needs app: <app service>, image: <ref> or build: <context>`);
-    if (!o.command && !parent) throw new UsageError(`${where}.command: a job needs the command it runs`);
-    const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir);
-    const svc = baseService(ctx, job, {
-      role: 'job',
-      restart: 'no',
-      build: buildOf(o.build ?? parent?.build, ctx.specDir),
-      command: toArgv(o.command),
-      entrypoint: toArgv(o.entrypoint),
-      mounts,
-      privileged: o.privileged,
-      capAdd: o.capAdd,
-      ports: [],
-    });
-    svc.image = image ?? localImage(ctx.stack.name, ctx.service);
-    svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };
+    const { svc, named, fromApp } = derivedService(ctx, job, { role: 'job', restart: 'no', ports: [] });
+    if (!ctx.options.command && !fromApp) throw new UsageError(`services.${ctx.service}.command: a job needs the command it runs`);
     return { services: [svc], volumes: named };
   },
 };

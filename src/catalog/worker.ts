@@ -1,26 +1,15 @@
 import * as v from 'valibot';
-import type { CommonOptions, ComponentDef, Service } from './types.js';
+import type { ComponentDef, Service } from './types.js';
 import { name, opt, port, positive } from '../spec/fields.js';
-import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
-import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
-import { localImage, type AppOptions } from './app.js';
+import { WORKLOAD_OPTIONS, expandPlaceholders, gpuOf, healthOf, metricsOf, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { derivedService } from './_derived.js';
 
 export interface WorkerOptions extends WorkloadOptions {
   app?: string;
   replicas?: number;
   scale?: number;
   ports?: number[];
-}
-
-/** A service that runs an app's image with another command. Shared by worker and job. */
-export function inheritFromApp(ctx: { service: string; stack: { name: string; optionsOf(s: string): Readonly<Record<string, unknown>> | undefined; components: ReadonlyMap<string, string> } }, appName: string | undefined, where: string) {
-  if (!appName) return undefined;
-  if (ctx.stack.components.get(appName) !== 'app') {
-    throw new UsageError(`${where}.app: ${appName} is not an app in this stack; name the app whose image this runs`);
-  }
-  const a = ctx.stack.optionsOf(appName) as AppOptions & CommonOptions;
-  return { image: a.image ?? localImage(ctx.stack.name, appName), build: a.build, env: a.env ?? {}, volumes: a.volumes, secrets: a.secrets };
 }
 
 export const worker: ComponentDef<WorkerOptions> = {
@@ -41,21 +30,7 @@ export const worker: ComponentDef<WorkerOptions> = {
   build(ctx) {
     const o = ctx.options;
     const where = `services.${ctx.service}`;
-    const parent = inheritFromApp(ctx, o.app, where);
-    const image = o.image ?? parent?.image;
-    if (!image && !o.build) throw new UsageError(`${where}: a worker needs app: <app service>, image: <ref> or build: <context>`);
-    const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir);
-    const base = baseService(ctx, worker, {
-      build: buildOf(o.build ?? parent?.build, ctx.specDir),
-      command: toArgv(o.command),
-      entrypoint: toArgv(o.entrypoint),
-      mounts,
-      privileged: o.privileged,
-      capAdd: o.capAdd,
-      gpu: gpuOf(o.gpu),
-    });
-    base.image = image ?? localImage(ctx.stack.name, ctx.service);
-    base.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...base.environment };
+    const { svc: base, named } = derivedService(ctx, worker, { gpu: gpuOf(o.gpu) });
 
     const scale = o.scale ?? 1;
     if (o.ports && o.ports.length !== scale) throw new UsageError(`${where}.ports: gives ${o.ports.length} ports for scale ${scale}; give one per instance`);

@@ -1,0 +1,45 @@
+/**
+ * Services that run an app's image with another command (workers and jobs):
+ * the image, build, env, volumes and secrets come from the app unless given.
+ */
+import type { CommonOptions, ComponentContext, ComponentDef, Service } from './types.js';
+import { UsageError } from '../errors.js';
+import { baseService, envStrings } from './_base.js';
+import { buildOf, mountsOf, secretEnv, toArgv, type WorkloadOptions } from './_workload.js';
+import { localImage, type AppOptions } from './app.js';
+
+export type DerivedOptions = Omit<WorkloadOptions, 'health' | 'metrics'> & { app?: string };
+
+function parentApp(ctx: ComponentContext, appName: string | undefined, where: string) {
+  if (!appName) return undefined;
+  if (ctx.stack.components.get(appName) !== 'app') {
+    throw new UsageError(`${where}.app: ${appName} is not an app in this stack; name the app whose image this runs`);
+  }
+  const a = ctx.stack.optionsOf(appName) as AppOptions & CommonOptions;
+  return { image: a.image ?? localImage(ctx.stack.name, appName), build: a.build, env: a.env ?? {}, volumes: a.volumes, secrets: a.secrets };
+}
+
+export function derivedService<O extends DerivedOptions>(
+  ctx: ComponentContext<O>,
+  def: ComponentDef<O>,
+  parts: Partial<Service> = {},
+): { svc: Service; named: string[]; fromApp: boolean } {
+  const o = ctx.options;
+  const where = `services.${ctx.service}`;
+  const parent = parentApp(ctx as ComponentContext, o.app, where);
+  const image = o.image ?? parent?.image;
+  if (!image && !o.build) throw new UsageError(`${where}: a ${def.name} needs app: <app service>, image: <ref> or build: <context>`);
+  const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir);
+  const svc = baseService(ctx, def, {
+    ...parts,
+    build: buildOf(o.build ?? parent?.build, ctx.specDir),
+    command: toArgv(o.command),
+    entrypoint: toArgv(o.entrypoint),
+    mounts,
+    privileged: o.privileged,
+    capAdd: o.capAdd,
+  });
+  svc.image = image ?? localImage(ctx.stack.name, ctx.service);
+  svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };
+  return { svc, named, fromApp: !!parent };
+}
