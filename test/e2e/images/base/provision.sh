@@ -9,13 +9,13 @@ MIRROR="${MIRROR:-http://deb.debian.org/debian}"
 SECURITY_MIRROR="${SECURITY_MIRROR-http://deb.debian.org/debian-security}"
 
 PACKAGES=(
-  # postgres stand-in (postgres:17.2-bookworm): server 15 + client tools
+  # postgres stand-in (postgres:17.5-bookworm): server 15 + client tools
   postgresql-15 postgresql-client-15
-  # redis stand-in (redis:7.4.1-bookworm): redis-server + redis-cli
+  # redis stand-in (redis:7.4.3-bookworm): redis-server + redis-cli
   redis-server redis-tools
   # prometheus + exporters
   prometheus prometheus-postgres-exporter prometheus-redis-exporter prometheus-nginx-exporter
-  # nginx stand-in (nginx:1.27.3-alpine); gettext-base for envsubst templates
+  # nginx stand-in (nginx:1.27.5-alpine); gettext-base for envsubst templates
   nginx gettext-base
   # test application + health checks
   python3 curl wget ca-certificates
