@@ -65,10 +65,14 @@ export async function runCompose(
   const r = await s.runner.run(cmd, { stdio: opts.inherit ? 'inherit' : 'pipe' });
   if (r.code === 0 || opts.passthrough) return r.code;
   if (opts.inherit) throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name} (exit code ${r.code}); its output is above`);
-  const last = r.stderr.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? `exit code ${r.code}`;
-  throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name}: ${last}`, {
-    details: r.stderr.trim().split('\n').slice(-15).map((l) => `  | ${l}`).join('\n'),
-  });
+  throw composeFailed(opts.what ?? args[0]!, s.ref.name, r.stderr);
+}
+
+/** A Compose command that failed: one line with its last words, its last lines as details. */
+export function composeFailed(what: string, stack: string, stderr: string, more = ''): BerthError {
+  const lines = stderr.trim().split('\n').filter(Boolean);
+  const last = lines.at(-1)?.replace(/^ERROR: /, '') ?? 'no output';
+  return new BerthError(`${what} failed for stack ${stack}: ${last}${more}`, { details: lines.slice(-15).map((l) => `  | ${l}`).join('\n') });
 }
 
 /** The service names a command was given must be services of the stack. */

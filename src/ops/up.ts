@@ -9,7 +9,7 @@ import { composeArgs } from '../engine/compose.js';
 import { ensurePortsFree } from '../engine/ports.js';
 import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
-import type { Session } from './session.js';
+import { composeFailed, type Session } from './session.js';
 
 export interface UpOptions {
   wait: boolean;
@@ -75,7 +75,7 @@ export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
     const starting = s.runner.run(cmd, { signal: abort.signal });
     if (!o.wait || s.dryRun) {
       const r = await starting;
-      if (r.code !== 0) throw new BerthError(`docker compose up failed for stack ${s.ref.name}: ${lastLine(r.stderr)}`, { details: tail(r.stderr) });
+      if (r.code !== 0) throw composeFailed('docker compose up', s.ref.name, r.stderr);
       return { views: [], elapsedMs: Date.now() - started };
     }
     let composeFailure: string | undefined;
@@ -100,24 +100,16 @@ export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
       await startDone;
       if (result.reason === 'aborted' && composeFailure !== undefined) {
         // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
-        const again = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0 });
+        const again = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
         const culprit = again.ok ? undefined : again.culprit;
-        const msg = `docker compose up failed for stack ${s.ref.name}: ${lastLine(composeFailure)}${culprit ? `; ${culprit.name} is ${culprit.state}` : ''}`;
-        throw new BerthError(msg, { details: culprit ? await lastLogs(s, culprit) : tail(composeFailure) });
+        const err = composeFailed('docker compose up', s.ref.name, composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
+        throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;
       }
       const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
       throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
     }
     await startDone;
-    if (composeFailure !== undefined) throw new BerthError(`docker compose up failed for stack ${s.ref.name}: ${lastLine(composeFailure)}`, { details: tail(composeFailure) });
+    if (composeFailure !== undefined) throw composeFailed('docker compose up', s.ref.name, composeFailure);
     return { views: result.views, elapsedMs: Date.now() - started };
   }, { onWait: o.onWait });
-}
-
-function lastLine(text: string): string {
-  return text.trim().split('\n').filter(Boolean).pop()?.replace(/^ERROR: /, '') ?? 'no output';
-}
-
-function tail(text: string, n = 15): string {
-  return text.trim().split('\n').slice(-n).map((l) => `  | ${l}`).join('\n');
 }
