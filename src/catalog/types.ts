@@ -123,8 +123,6 @@ export interface StackIndex {
   has(component: string): boolean;
   /** Validated options of a service in the spec (workers read their app's). */
   optionsOf(service: string): Readonly<Record<string, unknown>> | undefined;
-  /** Profiles a service in the spec runs under (empty: always). */
-  profilesOf(service: string): readonly string[];
 }
 
 export interface ComponentContext<O = object> {

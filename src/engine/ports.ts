@@ -3,6 +3,7 @@ import { BerthError } from '../errors.js';
 import type { Manifest } from '../render/manifest.js';
 import { LABEL_PROJECT, LABEL_SERVICE, type Engine } from './docker-api.js';
 import { hostListenerProbe, portTaken } from '../host/listeners.js';
+import { runsUnder } from '../resolve/profiles.js';
 
 export interface PortHolder {
   port: number;
@@ -12,7 +13,7 @@ export interface PortHolder {
 
 export async function busyPorts(engine: Engine, manifest: Manifest, profiles: string[]): Promise<PortHolder[]> {
   const wanted = manifest.services
-    .filter((s) => s.profiles.length === 0 || s.profiles.some((p) => profiles.includes(p)))
+    .filter((s) => runsUnder(s.profiles, profiles))
     .flatMap((s) => s.ports.map((p) => ({ ...p, service: s.name })));
   if (!wanted.length) return [];
   const running = await engine.listContainers([], false);

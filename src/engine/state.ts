@@ -4,6 +4,7 @@
  * against the stack's manifest.
  */
 import type { Manifest, ManifestService } from '../render/manifest.js';
+import { runsUnder } from '../resolve/profiles.js';
 import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from './docker-api.js';
 
 export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'inactive';
@@ -78,7 +79,7 @@ function containerState(c: ContainerView, svc: ManifestService): ServiceState {
 }
 
 export function serviceView(svc: ManifestService, containers: ContainerView[], activeProfiles: string[]): ServiceView {
-  const active = svc.profiles.length === 0 || svc.profiles.some((p) => activeProfiles.includes(p));
+  const active = runsUnder(svc.profiles, activeProfiles);
   const base = { name: svc.name, component: svc.component, role: svc.role, active, containers };
   if (containers.length === 0) {
     return active ? { ...base, state: 'down', ready: false, problem: true } : { ...base, state: 'inactive', ready: true, problem: false };

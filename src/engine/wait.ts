@@ -59,12 +59,12 @@ export async function waitReady(o: WaitOptions): Promise<WaitResult> {
     const unhealthy = watched.find((v) => v.state === 'unhealthy');
     if (unhealthy) return { ok: false, reason: 'unhealthy', culprit: unhealthy, views };
     for (const v of watched.filter((x) => x.state === 'exited' || x.state === 'restarting')) {
-      const restarts = await Promise.all(v.containers.map((c) => o.engine.inspect(c.id).then((i) => i.RestartCount, () => 0)));
+      const infos = await Promise.all(v.containers.map((c) => o.engine.inspect(c.id).catch(() => undefined)));
+      const restarts = infos.map((i) => i?.RestartCount ?? 0);
       if (Math.max(...restarts) >= CRASH_RESTARTS) return { ok: false, reason: 'crashloop', culprit: v, views };
       if (v.containers.every((c) => c.state === 'exited') && startDone && restarts.every((r) => r === 0) && v.role === 'service') {
         // Exited and nothing restarts it (no restart policy applies to a stop): give it a moment, then call it failed.
-        const c = v.containers[0]!;
-        const info = await o.engine.inspect(c.id).catch(() => undefined);
+        const info = infos[0];
         if (info && !info.State.Running && Date.now() - Date.parse(info.State.FinishedAt) > 3000) return { ok: false, reason: 'failed', culprit: v, views };
       }
     }

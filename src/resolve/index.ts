@@ -18,6 +18,7 @@ import { settleDependencies } from './graph.js';
 import { checkPorts, type PublishedPort } from './ports.js';
 import { checkBudget } from './memory.js';
 import { checkReferences } from './refs.js';
+import { runsUnder } from './profiles.js';
 import { envStrings } from '../catalog/_base.js';
 
 export interface ResolveInput {
@@ -54,12 +55,7 @@ function stackIndex(name: string, spec: SpecService[]): StackIndex {
     byComponent: (c) => spec.filter((s) => s.def.name === c && !s.options.external).map((s) => s.name),
     has: (c) => spec.some((s) => s.def.name === c && !s.options.external),
     optionsOf: (s) => byName.get(s)?.options,
-    profilesOf: (s) => byName.get(s)?.options.profiles ?? [],
   };
-}
-
-function byNameOptions(spec: ValidSpec, name: string): Record<string, unknown> {
-  return spec.services.find((s) => s.name === name)?.options ?? {};
 }
 
 function parseExternal(s: SpecService): ExternalService {
@@ -167,7 +163,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
       throw new UsageError(`profiles: ${p} is not a profile of any service; ${knownProfiles.length ? `known profiles: ${knownProfiles.join(', ')}` : 'no service has profiles'}`);
     }
   }
-  if (!services.some((s) => s.profiles.length === 0 || s.profiles.some((p) => active.includes(p)))) {
+  if (!services.some((s) => runsUnder(s.profiles, active))) {
     warnings.push(`no service runs under the active profiles (${active.join(', ') || 'none'}); pass --profile to pick some`);
   }
 
@@ -191,7 +187,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     if (!declared.has(k) && !(k in vars) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
   }
   for (const [envName, { decl, service }] of declared) {
-    const party = decl.sharedWith?.(byNameOptions(spec, service));
+    const party = decl.sharedWith?.(index.optionsOf(service) ?? {});
     if (party && secrets.generated.includes(envName)) warnings.push(`${envName} was generated, but it must match ${party}; pass its value with --secret ${envName}=... (or --auth-token)`);
   }
   for (const ext of externals.values()) {
