@@ -24,9 +24,12 @@ export function toYaml(value: unknown, opts: { sort?: boolean } = {}): string {
   const data = opts.sort === false ? value : sortKeys(value);
   const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
   // Short lists of scalars read best on one line, as in hand-written Compose files.
+  // Lists holding absolute host paths stay one item per line: their length depends
+  // on where the stack lives, and the layout of a file must not.
   visit(doc, {
     Seq(_, node) {
       if (!isSeq(node) || !node.items.every(isScalar)) return;
+      if (node.items.some((i) => String((i as { value: unknown }).value).startsWith('/'))) return;
       const width = node.items.reduce((n, i) => n + String((i as { value: unknown }).value).length + 4, 0);
       if (node.items.length > 0 && width <= 100) node.flow = true;
     },
