@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import { BerthError } from '../errors.js';
+import { LogDecoder, type LogLine } from './log-stream.js';
 
 export interface ContainerSummary {
   Id: string;
@@ -21,7 +22,13 @@ export interface ContainerInspect {
   Id: string;
   RestartCount: number;
   State: { Status: string; Running: boolean; ExitCode: number; Pid: number; StartedAt: string; FinishedAt: string; Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } };
-  Config: { Labels: Record<string, string>; Image: string };
+  Config: { Labels: Record<string, string>; Image: string; Tty?: boolean };
+}
+
+export interface LogOptions {
+  follow?: boolean;
+  /** Lines from the end of the log; all of it when not given. */
+  tail?: number;
 }
 
 /** What berth asks of the engine. The real one is DockerApi; tests may pass their own. */
@@ -31,6 +38,8 @@ export interface Engine {
   listContainers(labels: string[], all?: boolean): Promise<ContainerSummary[]>;
   inspect(id: string): Promise<ContainerInspect>;
   logs(id: string, tail: number): Promise<string>;
+  /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
+  streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void>;
 }
 
 interface Endpoint {
@@ -123,6 +132,29 @@ export class DockerApi implements Engine {
   async logs(id: string, tail: number): Promise<string> {
     const r = await this.request('GET', `/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&tail=${tail}`);
     return r.status >= 400 ? '' : demuxLogs(r.body);
+  }
+
+  async streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void> {
+    const { Config } = await this.inspect(id);
+    const decoder = new LogDecoder(!!Config.Tty, onLine);
+    const query = `stdout=1&stderr=1&timestamps=1&follow=${o.follow ? 1 : 0}&tail=${o.tail ?? 'all'}`;
+    await new Promise<void>((resolve, reject) => {
+      const req = http.request(
+        { socketPath: this.ep.socketPath, host: this.ep.host, port: this.ep.port, path: `/containers/${encodeURIComponent(id)}/logs?${query}`, headers: { Host: 'docker' } },
+        (res) => {
+          if ((res.statusCode ?? 0) >= 400) {
+            res.resume();
+            return reject(new BerthError(`Docker engine: logs of container ${id.slice(0, 12)} failed (${res.statusCode})`));
+          }
+          res.on('data', (c: Buffer) => decoder.push(c));
+          res.on('end', () => (decoder.end(), resolve()));
+          res.on('error', reject);
+        },
+      );
+      signal?.addEventListener('abort', () => (req.destroy(), decoder.end(), resolve()), { once: true });
+      req.on('error', (e: NodeJS.ErrnoException) => (signal?.aborted ? resolve() : reject(this.unreachable(e))));
+      req.end();
+    });
   }
 
   close(): void {

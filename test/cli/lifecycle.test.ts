@@ -145,6 +145,47 @@ describe('commands', () => {
     expect(bad.stderr).toBe('berth: error: --tail: "lots" is not a number of lines\n');
   });
 
+  it('logs --json: one record per line from the engine, merged in time order, no Compose run', async () => {
+    engine.add('prod', 'app', {});
+    engine.add('prod', 'worker', { number: 2 });
+    engine.add('other', 'app', {});
+    const [app, worker, other] = engine.containers.map((c) => c.Id);
+    engine.logLines[app!] = [
+      { stream: 'stdout', time: '2026-11-23T05:00:00.000000001Z', text: 'listening on :8000' },
+      { stream: 'stderr', time: '2026-11-23T05:00:02.000000000Z', text: 'GET /health 200' },
+    ];
+    engine.logLines[worker!] = [{ stream: 'stdout', time: '2026-11-23T05:00:01.000000000Z', text: 'waiting for jobs' }];
+    engine.logLines[other!] = [{ stream: 'stdout', time: '2026-11-23T05:00:00.5Z', text: 'not this stack' }];
+    const r = await run(['logs', 'prod', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cmds).toEqual([]);
+    expect(r.stdout.trim().split('\n').map((l) => JSON.parse(l))).toEqual([
+      { service: 'app', replica: 1, container: 'prod-app-1', stream: 'stdout', time: '2026-11-23T05:00:00.000000001Z', line: 'listening on :8000' },
+      { service: 'worker', replica: 2, container: 'prod-worker-2', stream: 'stdout', time: '2026-11-23T05:00:01.000000000Z', line: 'waiting for jobs' },
+      { service: 'app', replica: 1, container: 'prod-app-1', stream: 'stderr', time: '2026-11-23T05:00:02.000000000Z', line: 'GET /health 200' },
+    ]);
+    const one = await run(['logs', 'prod', 'worker', '--json', '--tail', '0']);
+    expect(one.stdout).toBe('');
+  });
+
+  it('logs --json on a stack with no containers says how to start it', async () => {
+    const r = await run(['logs', 'prod', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe('berth: warning: stack prod has no containers; start it with: berth up prod\n');
+  });
+
+  it('exec --json captures the output and keeps the exit code; a shell cannot be captured', async () => {
+    const runner = new RecordingRunner((c) => v2(c) ?? (c.argv.includes('exec') ? { code: 3, stdout: 'PGDATA=/var/lib/postgresql/data\n', stderr: 'oops\n' } : undefined));
+    const r = await runCli(['exec', 'prod', 'postgres', '--json', '--', 'env'], { home, runner, engine });
+    expect(r.code).toBe(3);
+    expect(JSON.parse(r.stdout)).toEqual({ stack: 'prod', service: 'postgres', replica: 1, argv: ['env'], exitCode: 3, stdout: 'PGDATA=/var/lib/postgresql/data\n', stderr: 'oops\n' });
+    expect(runner.commands.at(-1)).toEqual({ argv: compose('exec', '-T', 'postgres', 'env'), cwd: dir, stdio: 'pipe' });
+    const shell = await run(['exec', 'prod', 'postgres', '--json']);
+    expect(shell.code).toBe(2);
+    expect(shell.stderr).toBe('berth: error: exec --json needs a command to run, e.g. berth exec prod postgres --json -- env; a shell is interactive\n');
+  });
+
   it('exec: a shell by default, -T without a terminal, the command after --, a replica by --index', async () => {
     const shell = await run(['exec', 'prod', 'app']);
     expect(shell.cmds[0]!.argv).toEqual(compose('exec', '-T', 'app', 'sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'));

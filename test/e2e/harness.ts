@@ -48,6 +48,17 @@ export class Sandbox {
     });
   }
 
+  /** A berth command left running (logs -f): its output so far, and a way to stop it like Ctrl-C does. */
+  start(args: string[]): { output: () => string; stderr: () => string; interrupt: () => Promise<number> } {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BERTH_HOME: this.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
+    child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
+    const closed = new Promise<number>((resolve) => child.on('close', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
+    return { output: () => stdout, stderr: () => stderr, interrupt: () => (child.kill('SIGINT'), closed) };
+  }
+
   /** Writes a stack.yaml and generates it; fails the test on a non-zero exit. */
   async generate(name: string, yaml: string, extra: string[] = []): Promise<Run> {
     const dir = fs.mkdtempSync(path.join(this.home, 'spec-'));

@@ -57,6 +57,32 @@ services:
     expect((await import('node:fs')).readFileSync(`${sb.home}/stacks/${name}/.env`, 'utf8')).toBe(envBefore);
   });
 
+  it('logs and exec speak JSON: engine records with timestamps, followed until Ctrl-C', async () => {
+    const past = await sb.berth(['logs', name, 'postgres', '--json']);
+    expect(past.code, past.stderr).toBe(0);
+    const records = past.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.some((r) => /ready to accept connections/.test(r.line))).toBe(true);
+    for (const r of records) {
+      expect(r).toMatchObject({ service: 'postgres', replica: 1 });
+      expect(['stdout', 'stderr']).toContain(r.stream);
+      expect(Date.parse(r.time)).toBeGreaterThan(Date.now() - 3_600_000);
+    }
+
+    const follow = sb.start(['logs', name, 'app', '--json', '--follow', '--tail', '0']);
+    const marker = `/e2e-marker-${Date.now()}`;
+    const seen = await until('the request line to be followed', async () => {
+      await fetch(`http://127.0.0.1:${appPort}${marker}`);
+      return follow.output().includes(marker) ? follow.output() : undefined;
+    }, 30_000, 1_000);
+    expect(await follow.interrupt()).toBe(0);
+    const line = seen.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.line.includes(marker));
+    expect(line).toMatchObject({ service: 'app', replica: 1, stream: expect.stringMatching(/^std(out|err)$/) });
+
+    const exec = await sb.berth(['exec', name, 'redis', '--json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
+    expect(exec.code).toBe(4);
+    expect(JSON.parse(exec.stdout)).toMatchObject({ service: 'redis', exitCode: 4, stdout: 'out\n', stderr: 'err\n' });
+  });
+
   it('2. data survives down and up', async () => {
     const psql = (sql: string) => sb.berth(['exec', name, 'postgres', '--', 'psql', '-U', 'app', '-d', 'app', '-tAc', sql]);
     expect((await psql("insert into notes(body) values ('kept across restarts')")).code).toBe(0);

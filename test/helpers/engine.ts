@@ -2,10 +2,13 @@
  * An in-memory stand-in for the Engine API reads, for CLI tests of exact
  * argv. The real engine is exercised by the end-to-end tier.
  */
-import type { ContainerInspect, ContainerSummary, Engine } from '../../src/engine/docker-api.js';
+import type { ContainerInspect, ContainerSummary, Engine, LogOptions } from '../../src/engine/docker-api.js';
+import type { LogLine } from '../../src/engine/log-stream.js';
 
 export class MemoryEngine implements Engine {
   containers: ContainerSummary[] = [];
+  /** Log lines per container id, as the engine would give them. */
+  logLines: Record<string, LogLine[]> = {};
   pings = 0;
   describe(): string {
     return 'memory://';
@@ -29,6 +32,10 @@ export class MemoryEngine implements Engine {
   }
   async logs(): Promise<string> {
     return '';
+  }
+  async streamLogs(id: string, o: LogOptions, onLine: (l: LogLine) => void): Promise<void> {
+    const lines = this.logLines[id] ?? [];
+    for (const l of o.tail === undefined ? lines : lines.slice(Math.max(0, lines.length - o.tail))) onLine(l);
   }
   /** A running container of a stack's service, with an optional health state. */
   add(stack: string, service: string, opts: { health?: 'healthy' | 'unhealthy'; state?: string; ports?: number[]; number?: number } = {}): void {

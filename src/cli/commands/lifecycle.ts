@@ -6,6 +6,7 @@ import { composeArgs } from '../../engine/compose.js';
 import { waitReady } from '../../engine/wait.js';
 import { allProfiles, checkServices, ensureEngine, openStack, runCompose, type Session } from '../../ops/session.js';
 import { lastLogs } from '../../ops/up.js';
+import { streamStackLogs } from '../../ops/logs.js';
 import { BerthError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import { printJson, warn } from '../output.js';
@@ -56,16 +57,40 @@ export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts)
   const tail = opts.tail === undefined ? undefined : Number(opts.tail);
   if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
   await ensureEngine(s);
+  if (opts.json && !opts.dryRun) return jsonLogs(ctx, s, { services, follow: !!opts.follow, tail });
   return runCompose(s, composeArgs.logs({ follow: !!opts.follow, tail, color: ctx.io.isTTY, services }), { profiles: allProfiles(s.manifest), inherit: true, passthrough: true });
+}
+
+/** JSON lines from the Engine API; Ctrl-C ends a follow cleanly. */
+async function jsonLogs(ctx: Context, s: Session, o: { services: string[]; follow: boolean; tail?: number }): Promise<number> {
+  const stop = new AbortController();
+  const onInt = () => stop.abort();
+  process.once('SIGINT', onInt);
+  try {
+    const n = await streamStackLogs(s, { ...o, signal: stop.signal }, (r) => ctx.io.out(JSON.stringify(r) + '\n'));
+    if (!n) warn(ctx.io, `stack ${s.ref.name} has no containers${o.services.length ? ` for ${o.services.join(', ')}` : ''}; start it with: berth up ${s.ref.name}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onInt);
+  }
 }
 
 export async function exec(ctx: Context, [name, service, argv]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
   checkServices(s, [String(service)]);
-  const cmd = (argv as string[] | undefined)?.length ? (argv as string[]) : ['sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'];
+  const given = (argv as string[] | undefined)?.length ? (argv as string[]) : undefined;
+  if (opts.json && !given) throw new UsageError(`exec --json needs a command to run, e.g. berth exec ${s.ref.name} ${String(service)} --json -- env; a shell is interactive`);
+  const cmd = given ?? ['sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'];
   const index = opts.index === undefined ? undefined : Number(opts.index);
   if (index !== undefined && !(Number.isInteger(index) && index >= 1)) throw new UsageError(`--index: ${JSON.stringify(opts.index)} is not a replica number (1, 2, ...)`);
   await ensureEngine(s);
+  if (opts.json && !opts.dryRun) {
+    // Captured, not on the terminal: one record with the command's output and exit code.
+    const run = await s.compose(composeArgs.exec({ service: String(service), tty: false, index, argv: cmd }), allProfiles(s.manifest));
+    const r = await s.runner.run(run, { stdio: 'pipe' });
+    printJson(ctx.io, { stack: s.ref.name, service: String(service), replica: index ?? 1, argv: cmd, exitCode: r.code, stdout: r.stdout, stderr: r.stderr });
+    return r.code;
+  }
   const tty = ctx.io.isTTY && ctx.io.stdinTTY;
   return runCompose(s, composeArgs.exec({ service: String(service), tty, index, argv: cmd }), { profiles: allProfiles(s.manifest), inherit: true, passthrough: true });
 }
