@@ -7,6 +7,7 @@ import { DryRunRunner, ProcessRunner, type Runner } from '../engine/runner.js';
 import { compose, detectCompose, type ComposeCli, type StackRef } from '../engine/compose.js';
 import { DockerApi, type Engine } from '../engine/docker-api.js';
 import type { Manifest } from '../render/manifest.js';
+import { failedPull } from '../engine/compose-output.js';
 
 export interface Session {
   ctx: Context;
@@ -65,14 +66,27 @@ export async function runCompose(
   const r = await s.runner.run(cmd, { stdio: opts.inherit ? 'inherit' : 'pipe' });
   if (r.code === 0 || opts.passthrough) return r.code;
   if (opts.inherit) throw new BerthError(`${opts.what ?? args[0]} failed for stack ${s.ref.name} (exit code ${r.code}); its output is above`);
-  throw composeFailed(opts.what ?? args[0]!, s.ref.name, r.stderr);
+  throw composeFailed(s, opts.what ?? args[0]!, r.stderr);
 }
 
-/** A Compose command that failed: one line with its last words, its last lines as details. */
-export function composeFailed(what: string, stack: string, stderr: string, more = ''): BerthError {
+/**
+ * A Compose command that failed: one line with its last words, its last lines
+ * as details. An image that could not be pulled is said as such, with the ways
+ * to point berth at another registry.
+ */
+export function composeFailed(s: Session, what: string, stderr: string, more = ''): BerthError {
   const lines = stderr.trim().split('\n').filter(Boolean);
+  const details = lines.slice(-15).map((l) => `  | ${l}`).join('\n');
+  const pull = failedPull(stderr, s.manifest.services.map((x) => x.name));
+  const svc = pull && s.manifest.services.find((x) => x.name === pull.service);
+  if (pull && svc) {
+    return new BerthError(
+      `cannot pull ${svc.image} for service ${svc.name} of stack ${s.ref.name}: ${pull.reason}; check that the registry is reachable and you are logged in, or use another registry (--image ${svc.component}=<ref>, images: in stack.yaml or $BERTH_HOME/images.yaml) and regenerate`,
+      { details },
+    );
+  }
   const last = lines.at(-1)?.replace(/^ERROR: /, '') ?? 'no output';
-  return new BerthError(`${what} failed for stack ${stack}: ${last}${more}`, { details: lines.slice(-15).map((l) => `  | ${l}`).join('\n') });
+  return new BerthError(`${what} failed for stack ${s.ref.name}: ${last}${more}`, { details });
 }
 
 /** The service names a command was given must be services of the stack. */

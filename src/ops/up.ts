@@ -5,6 +5,7 @@
  */
 import { BerthError } from '../errors.js';
 import { withLock } from '../store/lock.js';
+import { failedPull } from '../engine/compose-output.js';
 import { composeArgs } from '../engine/compose.js';
 import { ensurePortsFree } from '../engine/ports.js';
 import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
@@ -75,7 +76,7 @@ export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
     const starting = s.runner.run(cmd, { signal: abort.signal });
     if (!o.wait || s.dryRun) {
       const r = await starting;
-      if (r.code !== 0) throw composeFailed('docker compose up', s.ref.name, r.stderr);
+      if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
       return { views: [], elapsedMs: Date.now() - started };
     }
     let composeFailure: string | undefined;
@@ -100,16 +101,17 @@ export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
       await startDone;
       if (result.reason === 'aborted' && composeFailure !== undefined) {
         // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
-        const again = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
-        const culprit = again.ok ? undefined : again.culprit;
-        const err = composeFailed('docker compose up', s.ref.name, composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
+        const pulling = failedPull(composeFailure, s.manifest.services.map((x) => x.name));
+        const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
+        const culprit = again && !again.ok ? again.culprit : undefined;
+        const err = composeFailed(s, 'up', composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
         throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;
       }
       const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
       throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
     }
     await startDone;
-    if (composeFailure !== undefined) throw composeFailed('docker compose up', s.ref.name, composeFailure);
+    if (composeFailure !== undefined) throw composeFailed(s, 'up', composeFailure);
     return { views: result.views, elapsedMs: Date.now() - started };
   }, { onWait: o.onWait });
 }

@@ -47,6 +47,16 @@ describe.skipIf(!engine)('guards', () => {
     }
   });
 
+  it('an image that cannot be pulled is named, with the service and the ways to use another registry', async () => {
+    const name = sb.name('nopull');
+    await sb.generate(name, 'services:\n  redis: {}\n  app:\n    component: app\n    image: berth-test/never-built:0.0.1\n');
+    const r = await sb.berth(['up', name, '--timeout', '120']);
+    expect(r.code).toBe(1);
+    const first = r.stderr.split('\n')[0]!;
+    expect(first).toMatch(/^berth: error: cannot pull berth-test\/never-built:0\.0\.1 for service app of stack e2e-nopull-\w+: .+; check that the registry is reachable/);
+    expect(first).toContain('--image app=<ref>');
+  });
+
   it('two commands on one stack are serialized by its lock', async () => {
     const name = sb.name('lock');
     await sb.generate(name, 'services:\n  redis: {}\n');
