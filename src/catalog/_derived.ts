@@ -1,6 +1,8 @@
 /**
  * Services that run an app's image with another command (workers and jobs):
- * the image, build, env, volumes and secrets come from the app unless given.
+ * the image, build, env, volumes and secrets come from the app unless given,
+ * and the command is their own. With an image of its own, the image's command
+ * is the default.
  */
 import type { CommonOptions, ComponentContext, ComponentDef, Service } from './types.js';
 import { UsageError } from '../errors.js';
@@ -23,12 +25,14 @@ export function derivedService<O extends DerivedOptions>(
   ctx: ComponentContext<O>,
   def: ComponentDef<O>,
   parts: Partial<Service> = {},
-): { svc: Service; named: string[]; fromApp: boolean } {
+): { svc: Service; named: string[] } {
   const o = ctx.options;
   const where = `services.${ctx.service}`;
   const parent = parentApp(ctx as ComponentContext, o.app, where);
   const image = o.image ?? parent?.image;
   if (!image && !o.build) throw new UsageError(`${where}: a ${def.name} needs app: <app service>, image: <ref> or build: <context>`);
+  // Without a command of its own it would run the app's server: a second app, or a job that never ends.
+  if (parent && !o.command) throw new UsageError(`${where}.command: a ${def.name} from app ${o.app} needs the command it runs; without one it starts ${o.app}'s own`);
   const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir);
   const svc = baseService(ctx, def, {
     ...parts,
@@ -41,5 +45,5 @@ export function derivedService<O extends DerivedOptions>(
   });
   svc.image = image ?? localImage(ctx.stack.name, ctx.service);
   svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };
-  return { svc, named, fromApp: !!parent };
+  return { svc, named };
 }

@@ -1,12 +1,13 @@
 /**
  * What app, worker and job share: a user image (or a build), a command, the
  * connection env of the datastores they use, an HTTP health path, metrics, and
- * per-instance placeholders ({{name}}, {{instance}}, {{index}}, {{port}}) in env.
+ * per-instance placeholders ({{name}}, {{instance}}, {{index}}, {{port}}) in env,
+ * command, health and metrics.
  */
 import * as v from 'valibot';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
-import type { BuildSpec, Healthcheck, Mount } from './types.js';
+import type { BuildSpec, Healthcheck, Mount, Service } from './types.js';
 import { shell, cmd } from './_health.js';
 
 export interface WorkloadOptions {
@@ -61,7 +62,7 @@ export const WORKLOAD_OPTIONS: OptionDefs = {
     'bool | path | {port, path}',
     'Prometheus endpoint to scrape',
   ),
-  uses: opt(names, 'list', 'datastores whose connection env it receives (and waits for)', 'every datastore in the stack'),
+  uses: opt(names, 'list', 'datastores whose connection env it receives (and waits for); {{NAME}} in env, command or health is one of those variables', 'every datastore in the stack'),
   volumes: opt(v.array(volumeSpec), 'list', 'extra mounts, source:/path[:ro] (a name is a named volume, a path is a host path)'),
   privileged: opt(v.boolean(), 'boolean', 'run privileged'),
   capAdd: opt(v.array(v.pipe(v.string(), v.regex(/^[A-Z_]+$/, 'must be a capability like NET_ADMIN'))), 'list', 'added Linux capabilities'),
@@ -139,12 +140,20 @@ function expand(text: string, vars: Vars): string {
   return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
 }
 
-/** Expands {{name}}, {{instance}}, {{index}} and {{port}} in env values, command and entrypoint of one instance. */
-export function expandPlaceholders<T extends { environment: Record<string, string>; command?: string[]; entrypoint?: string[] }>(svc: T, vars: Vars): T {
+/**
+ * Expands {{name}}, {{instance}}, {{index}} and {{port}} in one instance's env
+ * values, command, entrypoint, health probe, metrics path and labels. Other
+ * {{NAME}}s are left for wiring (the connection env a service receives).
+ */
+export function expandPlaceholders<T extends Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck' | 'metrics' | 'labels'>>(svc: T, vars: Vars): T {
+  const all = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, val]) => [k, expand(val, vars)]));
   return {
     ...svc,
-    environment: Object.fromEntries(Object.entries(svc.environment).map(([k, val]) => [k, expand(val, vars)])),
+    environment: all(svc.environment),
     command: svc.command?.map((a) => expand(a, vars)),
     entrypoint: svc.entrypoint?.map((a) => expand(a, vars)),
+    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, vars)) },
+    metrics: svc.metrics && { ...svc.metrics, path: expand(svc.metrics.path, vars) },
+    labels: all(svc.labels),
   };
 }

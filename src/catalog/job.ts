@@ -1,6 +1,5 @@
 import type { ComponentDef } from './types.js';
 import { name, names, opt } from '../spec/fields.js';
-import { UsageError } from '../errors.js';
 import { WORKLOAD_OPTIONS, workloadSecrets, type WorkloadOptions } from './_workload.js';
 import { derivedService } from './_derived.js';
 
@@ -25,8 +24,7 @@ export const job: ComponentDef<JobOptions> = {
     before: opt(names, 'list', 'services that wait for it to complete successfully', 'every app, worker, web and reporting service'),
   },
   build(ctx) {
-    const { svc, named, fromApp } = derivedService(ctx, job, { role: 'job', restart: 'no', ports: [] });
-    if (!ctx.options.command && !fromApp) throw new UsageError(`services.${ctx.service}.command: a job needs the command it runs`);
+    const { svc, named } = derivedService(ctx, job, { role: 'job', restart: 'no', ports: [] });
     return { services: [svc], volumes: named };
   },
 };

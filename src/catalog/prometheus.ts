@@ -2,11 +2,13 @@ import type { ComponentDef } from './types.js';
 import { duration, opt } from '../spec/fields.js';
 import { baseService, configFile, volume } from './_base.js';
 import { httpGet } from './_health.js';
+import { extraScrapes, targetsOption } from './_scrape.js';
 import { goMemLimit } from './_memory.js';
 
 interface Options {
   retention?: string;
   scrapeInterval?: string;
+  targets?: Record<string, unknown>;
 }
 
 export const prometheus: ComponentDef<Options> = {
@@ -19,6 +21,7 @@ export const prometheus: ComponentDef<Options> = {
   options: {
     retention: opt(duration, 'duration', 'how long samples are kept', '15d'),
     scrapeInterval: opt(duration, 'duration', 'scrape and rule evaluation interval', '15s'),
+    targets: targetsOption,
   },
   optInUse: true,
   offers: [{ name: 'PROMETHEUS_URL', doc: 'http://host:9090' }],
@@ -35,7 +38,7 @@ export const prometheus: ComponentDef<Options> = {
       mounts: [volume(`${ctx.service}-data`, '/prometheus'), configFile(`./${ctx.service}/prometheus.yml`, '/etc/prometheus/prometheus.yml')],
       healthcheck: httpGet(9090, '/-/ready'),
       metrics: { port: 9090, path: '/metrics' },
-      config: { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file: `${ctx.service}/prometheus.yml` },
+      config: { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file: `${ctx.service}/prometheus.yml`, targets: extraScrapes(ctx.options.targets) },
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

@@ -7,10 +7,13 @@
 import type { Service, FileOut } from '../catalog/types.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import { toYaml } from '../util/yaml.js';
+import { UsageError } from '../errors.js';
+import type { ExtraScrape } from '../catalog/_scrape.js';
 
 interface ScrapeConfig {
   job_name: string;
   metrics_path: string;
+  scheme?: 'http' | 'https';
   static_configs?: { targets: string[]; labels: Record<string, string> }[];
   dns_sd_configs?: { names: string[]; type: 'A'; port: number; refresh_interval: string }[];
   relabel_configs?: { target_label: string; replacement: string }[];
@@ -35,6 +38,15 @@ export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
     .sort((a, b) => a.job_name.localeCompare(b.job_name));
 }
 
+/** The collector's own `targets:` (hosts outside the stack), after the stack's jobs; a job name may not be taken twice. */
+function extraConfigs(collector: Service, stack: ResolvedStack): ScrapeConfig[] {
+  const taken = new Set(scrapeConfigs(stack).map((j) => j.job_name));
+  return Object.entries((collector.config?.targets ?? {}) as Record<string, ExtraScrape>).map(([job, t]) => {
+    if (taken.has(job)) throw new UsageError(`services.${collector.name}.targets.${job}: ${job} is already the scrape job of the stack's service ${job}; name the job differently`);
+    return { job_name: job, metrics_path: t.path ?? '/metrics', ...(t.scheme ? { scheme: t.scheme } : {}), static_configs: [{ targets: t.targets, labels: { service: job, component: 'external' } }] };
+  });
+}
+
 export function renderPrometheus(stack: ResolvedStack): FileOut[] {
   const collectors = stack.services.filter((s) => ['prometheus', 'victoria-metrics'].includes(s.component) && typeof s.config?.file === 'string');
   const vm = stack.services.find((s) => s.component === 'victoria-metrics');
@@ -42,7 +54,7 @@ export function renderPrometheus(stack: ResolvedStack): FileOut[] {
     const interval = String(c.config!.scrapeInterval ?? '15s');
     const doc: Record<string, unknown> = {
       global: { scrape_interval: interval, evaluation_interval: interval, external_labels: { stack: stack.name } },
-      scrape_configs: scrapeConfigs(stack),
+      scrape_configs: [...scrapeConfigs(stack), ...extraConfigs(c, stack)],
     };
     // With both, Prometheus scrapes and VictoriaMetrics keeps the long history.
     if (c.component === 'prometheus' && vm) doc.remote_write = [{ url: `http://${vm.name}:8428/api/v1/write` }];

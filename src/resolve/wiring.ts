@@ -75,10 +75,34 @@ export function wireConsumers(input: WiringInput): void {
       if (!input.externals.has(used)) needs.push(used);
     }
     for (const svc of input.produced.get(consumer.name) ?? []) {
+      Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`));
       svc.environment = { ...env, ...svc.environment };
       for (const n of needs) svc.dependsOn[n] ??= 'service_healthy';
     }
   }
+}
+
+const PLACEHOLDER = /\{\{(\w+)\}\}/g;
+
+/**
+ * {{NAME}} in a consumer's env, command or entrypoint is the value of the
+ * connection variable NAME it receives, so an app with its own names
+ * (DB_HOST: "{{POSTGRES_HOST}}") needs no copy of a host or a secret. A
+ * secret stays a ${REFERENCE} to .env. Any other {{NAME}} is an error.
+ */
+function withConnectionVars(svc: Service, env: Record<string, string>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck'> {
+  const expand = (text: string, at: string) =>
+    text.replace(PLACEHOLDER, (_, key: string) => {
+      if (key in env) return env[key]!;
+      const known = ['name', 'instance', 'index', 'port', ...Object.keys(env).sort()];
+      throw new UsageError(`${at}: {{${key}}} is not a placeholder berth knows; use one of {{${known.join('}}, {{')}}} (connection variables come from the datastores in uses)`);
+    });
+  return {
+    environment: Object.fromEntries(Object.entries(svc.environment).map(([k, val]) => [k, expand(val, `${where}.env.${k}`)])),
+    command: svc.command?.map((a) => expand(a, `${where}.command`)),
+    entrypoint: svc.entrypoint?.map((a) => expand(a, `${where}.entrypoint`)),
+    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, `${where}.health`)) },
+  };
 }
 
 const GATED_BY_DEFAULT = new Set(['app', 'worker', 'web', 'reporting']);

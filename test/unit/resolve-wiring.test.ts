@@ -265,3 +265,72 @@ describe('wiring: exporters', () => {
     expect(pe.labels['dev.berth.exporter-of']).toBe('postgres');
   });
 });
+
+describe('wiring: placeholders', () => {
+  it('{{NAME}} in env and command is a connection variable the service receives; secrets stay references', () => {
+    const s = resolveYaml(
+      lines(
+        'services:',
+        '  postgres: {}',
+        '  backend:',
+        '    component: app',
+        '    image: acme/backend:1',
+        '    env: {DB_HOST: "{{POSTGRES_HOST}}", DB_PORT: "{{POSTGRES_PORT}}", DB_PASSWORD: "{{POSTGRES_PASSWORD}}", URL: "{{DATABASE_URL}}?sslmode=disable"}',
+        '    command: [serve, --db, "{{DATABASE_URL}}"]',
+      ),
+    );
+    const b = svc(s, 'backend');
+    expect(b.environment).toMatchObject({
+      DB_HOST: 'postgres',
+      DB_PORT: '5432',
+      DB_PASSWORD: '${POSTGRES_PASSWORD}',
+      URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app?sslmode=disable',
+    });
+    expect(b.command).toEqual(['serve', '--db', 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app']);
+  });
+
+  it('workers of an app and each instance get the same expansion, after {{instance}}', () => {
+    const s = resolveYaml(
+      lines(
+        'services:',
+        '  redis: {}',
+        '  kato:',
+        '    component: app',
+        '    image: acme/kato:1',
+        '    health: /{{instance}}/ping',
+        '    metrics: /{{instance}}/metrics',
+        '    env: {PROCESSOR_ID: "{{instance}}", CACHE: "{{REDIS_HOST}}:{{REDIS_PORT}}"}',
+        '    instances:',
+        '      a: {port: 8001}',
+        '      b: {port: 8002}',
+      ),
+    );
+    const b = svc(s, 'kato-b');
+    expect(b.environment).toMatchObject({ PROCESSOR_ID: 'b', CACHE: 'redis:6379' });
+    expect(b.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8000/b/ping');
+    expect(b.metrics).toEqual({ port: 8000, path: '/b/metrics' });
+  });
+
+  it('an unknown placeholder is an error naming the key and the ones there are', () => {
+    const e = errorOf(() =>
+      resolveYaml(lines('services:', '  redis: {}', '  api:', '    component: app', '    image: acme/api:1', '    env: {DB: "{{POSTGRES_HOST}}"}')),
+    );
+    expect(e.message).toBe(
+      'services.api.env.DB: {{POSTGRES_HOST}} is not a placeholder berth knows; use one of {{name}}, {{instance}}, {{index}}, {{port}}, {{REDIS_HOST}}, {{REDIS_PASSWORD}}, {{REDIS_PORT}}, {{REDIS_URL}} (connection variables come from the datastores in uses)',
+    );
+    expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('workers and jobs from an app', () => {
+  const api = ['  api:', '    component: app', '    image: acme/api:1'];
+  it('need a command of their own; a job with its own image runs the image\'s', () => {
+    expect(errorOf(() => resolveYaml(lines('services:', ...api, '  migrate:', '    component: job', '    app: api'))).message).toBe(
+      "services.migrate.command: a job from app api needs the command it runs; without one it starts api's own",
+    );
+    expect(errorOf(() => resolveYaml(lines('services:', ...api, '  w:', '    component: worker', '    app: api'))).message).toMatch(/^services\.w\.command: a worker from app api/);
+    const own = resolveYaml(lines('services:', ...api, '  certs:', '    component: job', '    image: acme/certs:1'));
+    expect(svc(own, 'certs').command).toBeUndefined();
+    expect(svc(own, 'api').dependsOn).toEqual({ certs: 'service_completed_successfully' });
+  });
+});
