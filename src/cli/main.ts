@@ -147,6 +147,13 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
     if (e instanceof CommanderError) {
       if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)) return 0;
       const msg = e.message.replace(/^error: /, '').replace(/\.$/, '');
+      const named = argv.indexOf('--name');
+      if (e.code === 'commander.unknownOption' && named > 0 && /'--name'/.test(msg)) {
+        // kitt-style `stack start --name prod`: berth takes the name as an argument.
+        const rest = argv.filter((_, i) => i !== named && i !== named + 1);
+        io.err(`berth: error: the stack name is an argument, not --name; run berth ${[rest[0], argv[named + 1] ?? '<name>', ...rest.slice(1)].join(' ')}\n`);
+        return 2;
+      }
       io.err(`berth: error: ${msg}; see berth ${e.code === 'commander.unknownCommand' ? '' : `${argv[0]} `}--help\n`);
       return 2;
     }

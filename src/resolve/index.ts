@@ -70,6 +70,9 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const index = stackIndex(name, spec.services);
   const sources: ImageSources = { cli: input.images?.cli ?? {}, spec: spec.raw.images ?? {}, user: input.images?.user ?? {} };
   const warnings: string[] = [];
+  if (index.has('web') && index.has('reporting')) {
+    throw new UsageError(`services: ${index.byComponent('web')[0]} (web) and ${index.byComponent('reporting')[0]} (reporting) cannot share a stack; reporting is the read-only dashboard for what web writes, so keep one`);
+  }
 
   // Secret names: `<SERVICE>_<SUFFIX>` or a fixed stack-wide name.
   const secretNames: Record<string, Record<string, string>> = {};
@@ -78,6 +81,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     for (const decl of [...(s.def.secrets ?? []), ...(s.def.secretsFor?.(s.options) ?? [])]) {
       if (decl.when && !decl.when(s.options)) continue;
       const envName = decl.env ?? `${envPrefix(s.name)}_${decl.suffix}`;
+      if (envName.startsWith('COMPOSE_')) throw new UsageError(`services.${s.name}.secrets: ${envName} is Compose's own setting in .env, not a secret; name it differently`);
       const clash = declared.get(envName);
       if (clash && !decl.env) throw new UsageError(`services.${s.name}: its secret ${envName} clashes with ${clash.service}'s; rename one of the services`);
       declared.set(envName, clash ?? { decl, service: s.name });

@@ -59,27 +59,29 @@ export function hasComponentFlags(f: ComponentFlags): boolean {
   return !!(f.web || f.reporting || f.agent || f.postgres || f.monitoring || f.with?.length);
 }
 
+/** Which services each port flag is for, and the flag that adds them. */
+const PORT_FOR: Record<keyof typeof DEFAULT_PORTS, { services: string[]; add: string }> = {
+  port: { services: ['web', 'reporting'], add: '--web or --reporting' },
+  agentPort: { services: ['agent'], add: '--agent' },
+  postgresPort: { services: ['postgres'], add: '--postgres' },
+  grafanaPort: { services: ['grafana'], add: '--monitoring' },
+  prometheusPort: { services: ['prometheus'], add: '--monitoring' },
+  influxdbPort: { services: ['influxdb'], add: '--monitoring' },
+};
+
 export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   if (!hasComponentFlags(f)) {
     throw new UsageError('no components given; pass at least one of --web, --reporting, --agent, --postgres, --monitoring, --with <names>, or -f stack.yaml');
   }
-  if (f.web && f.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
-  if (f.serverUrl && !f.agent) throw new UsageError('--server-url is for the agent; add --agent, or drop --server-url');
-  if (f.gpus && !f.agent) throw new UsageError('--gpus is for the agent; add --agent, or drop --gpus');
-  if (f.serverUrl && !/^https?:\/\/[^\s/]+/.test(f.serverUrl)) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} is not a URL like https://server:8080`);
-
   const services: Record<string, Record<string, unknown>> = {};
-  if (f.web) services.web = { port: port(f, 'port') };
-  if (f.reporting) services.reporting = { port: port(f, 'port') };
-  if (f.agent) {
-    const gpu = f.gpus === undefined ? undefined : f.gpus === 'all' ? 'all' : /^[1-9]\d*$/.test(f.gpus) ? Number(f.gpus) : badGpus(f.gpus);
-    services.agent = { port: port(f, 'agentPort'), ...(f.serverUrl ? { serverUrl: f.serverUrl } : {}), ...(gpu !== undefined ? { gpu } : {}) };
-  }
-  if (f.postgres) services.postgres = { port: port(f, 'postgresPort') };
-  if (f.monitoring) {
-    services.prometheus = { port: port(f, 'prometheusPort') };
-    services.grafana = { port: port(f, 'grafanaPort') };
-    services.influxdb = { port: port(f, 'influxdbPort') };
+  for (const [flag, names] of [
+    [f.web, ['web']],
+    [f.reporting, ['reporting']],
+    [f.agent, ['agent']],
+    [f.postgres, ['postgres']],
+    [f.monitoring, ['prometheus', 'grafana', 'influxdb']],
+  ] as const) {
+    if (flag) for (const n of names) services[n] = {};
   }
   for (const item of (f.with ?? []).flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean)) {
     const [name, p] = item.split(':') as [string, string | undefined];
@@ -89,6 +91,25 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
     }
     services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
   }
+  // Whichever flags added them: one stack has the read-write dashboard or the read-only one.
+  if (services.web && services.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
+
+  // A flag for something the stack does not have is a mistake, not a no-op.
+  for (const key of Object.keys(PORT_FOR) as (keyof typeof DEFAULT_PORTS)[]) {
+    const { services: targets, add } = PORT_FOR[key];
+    const present = targets.filter((t) => services[t]);
+    if (f[key] !== undefined && !present.length) throw new UsageError(`${FLAG_NAMES[key]} is for ${targets.join(' or ')}; add ${add}, or drop ${FLAG_NAMES[key]}`);
+    for (const t of present) {
+      if (f[key] !== undefined && services[t]!.port !== undefined) throw new UsageError(`${t}'s port is given twice (--with ${t}:${services[t]!.port} and ${FLAG_NAMES[key]}); keep one`);
+      services[t]!.port ??= port(f, key);
+    }
+  }
+  const agent = services.agent;
+  if (f.serverUrl !== undefined && !agent) throw new UsageError('--server-url is for the agent; add --agent, or drop --server-url');
+  if (f.gpus !== undefined && !agent) throw new UsageError('--gpus is for the agent; add --agent, or drop --gpus');
+  if (f.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(f.serverUrl)) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} is not a URL like https://server:8080`);
+  if (agent && f.serverUrl) agent.serverUrl = f.serverUrl;
+  if (agent && f.gpus !== undefined) agent.gpu = f.gpus === 'all' ? 'all' : /^[1-9]\d*$/.test(f.gpus) ? Number(f.gpus) : badGpus(f.gpus);
   return { version: 1, services };
 }
 

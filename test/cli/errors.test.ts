@@ -102,6 +102,7 @@ const CASES: Case[] = [
   { what: 'a bad images.yaml', args: ['generate', 's', '--postgres'], images: 'postgress: r/pg:1\n', contains: ['images.yaml: postgress is not a component; did you mean postgres?'] },
   // commander
   { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: "unknown option '--bogus'; see berth generate --help" },
+  { what: 'a kitt-style --name', args: ['start', '--name', 'prod', '--timeout', '10'], message: 'the stack name is an argument, not --name; run berth start prod --timeout 10' },
   { what: 'missing argument', args: ['generate'], message: "missing required argument 'name'; see berth generate --help" },
   { what: 'unknown command', args: ['frobnicate'], message: "unknown command 'frobnicate'; see berth --help" },
   { what: 'show of a missing stack', args: ['show', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },

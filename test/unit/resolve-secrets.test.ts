@@ -115,3 +115,17 @@ describe('secrets in resolveStack', () => {
     );
   });
 });
+
+describe('names a stack cannot have', () => {
+  it('web and reporting in one stack.yaml', () => {
+    expect(errorOf(() => resolveYaml('services:\n  web: {}\n  reporting: {}\n')).message).toBe(
+      'services: web (web) and reporting (reporting) cannot share a stack; reporting is the read-only dashboard for what web writes, so keep one',
+    );
+  });
+
+  it('a secret named like a Compose setting', () => {
+    const e = errorOf(() => resolveYaml('services:\n  a: {component: app, image: x/y:1, secrets: [COMPOSE_FILE]}\n'));
+    expect(e.message).toBe("services.a.secrets: COMPOSE_FILE is Compose's own setting in .env, not a secret; name it differently");
+    expect(e.exitCode).toBe(2);
+  });
+});

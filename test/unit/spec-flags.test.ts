@@ -51,6 +51,23 @@ describe('specFromFlags', () => {
     expect(e.exitCode).toBe(2);
   });
 
+  it('--web and --reporting stay exclusive whichever flags add them', () => {
+    for (const f of [{ reporting: true, with: ['web'] }, { with: ['web,reporting'] }, { web: true, with: ['reporting:8081'] }]) {
+      expect(errorOf(() => specFromFlags(f)).message).toBe('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
+    }
+  });
+
+  it('a port flag for a component the stack does not have is an error, and it reaches components added by --with', () => {
+    expect(errorOf(() => specFromFlags({ postgres: true, grafanaPort: '3001' })).message).toBe('--grafana-port is for grafana; add --monitoring, or drop --grafana-port');
+    expect(errorOf(() => specFromFlags({ agent: true, port: '8081' })).message).toBe('--port is for web or reporting; add --web or --reporting, or drop --port');
+    expect(specFromFlags({ with: ['grafana'], grafanaPort: '3001' }).services).toEqual({ grafana: { port: 3001 } });
+    expect(errorOf(() => specFromFlags({ with: ['grafana:3002'], grafanaPort: '3001' })).message).toBe("grafana's port is given twice (--with grafana:3002 and --grafana-port); keep one");
+  });
+
+  it('--server-url and --gpus apply to an agent added by --with', () => {
+    expect(specFromFlags({ with: ['agent'], serverUrl: 'https://s:1', gpus: '1' }).services).toEqual({ agent: { port: 8090, serverUrl: 'https://s:1', gpu: 1 } });
+  });
+
   it('--server-url and --gpus need --agent; --server-url must be a URL', () => {
     expect(errorOf(() => specFromFlags({ web: true, serverUrl: 'https://x:8080' })).message).toBe('--server-url is for the agent; add --agent, or drop --server-url');
     expect(errorOf(() => specFromFlags({ web: true, gpus: '1' })).message).toBe('--gpus is for the agent; add --agent, or drop --gpus');
