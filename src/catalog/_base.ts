@@ -10,7 +10,8 @@ export function envStrings(env: Record<string, string | number | boolean> | unde
   return out;
 }
 
-function withOverrides(h: Healthcheck | undefined, o: CommonOptions["healthcheck"]): Healthcheck | undefined {
+/** A component's health probe with the timing the user set in `healthcheck:`. */
+export function withOverrides(h: Healthcheck | undefined, o: CommonOptions["healthcheck"]): Healthcheck | undefined {
   if (!h) return undefined;
   return { ...h, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
 }

@@ -4,6 +4,7 @@ import { name, opt, port, positive } from '../spec/fields.js';
 import { UsageError } from '../errors.js';
 import { WORKLOAD_OPTIONS, expandPlaceholders, gpuOf, healthOf, metricsOf, workloadSecrets, type WorkloadOptions } from './_workload.js';
 import { derivedService } from './_derived.js';
+import { withOverrides } from './_base.js';
 
 export interface WorkerOptions extends WorkloadOptions {
   app?: string;
@@ -43,7 +44,7 @@ export const worker: ComponentDef<WorkerOptions> = {
       base.ports = typeof o.port === 'number' ? [{ host: o.port, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [];
       base.mainPort = containerPort;
       base.replicas = replicas;
-      base.healthcheck ??= healthOf(o.health, containerPort);
+      base.healthcheck ??= withOverrides(healthOf(o.health, containerPort), o.healthcheck);
       base.metrics = metricsOf(o.metrics, containerPort);
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort })], volumes: named };
     }
@@ -63,7 +64,7 @@ export const worker: ComponentDef<WorkerOptions> = {
             ports: hostPort !== undefined ? [{ host: hostPort, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [],
             mainPort: containerPort,
             profiles: i === 1 ? base.profiles : scaleProfiles,
-            healthcheck: base.healthcheck ?? healthOf(o.health, containerPort),
+            healthcheck: base.healthcheck ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
             metrics: metricsOf(o.metrics, containerPort),
             labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
           },

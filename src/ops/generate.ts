@@ -56,7 +56,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     const dir = stackDir(req.home, req.name);
     const created = !fs.existsSync(dir);
     const probe = hostListenerProbe();
-    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, readManifest(req.home, req.name), probe);
+    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, previousManifest(req.home, req.name), probe);
     const stack = resolveStack({
       name: req.name,
       spec: req.spec,
@@ -84,6 +84,15 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
  * stack must not warn that its ports are taken (by its own docker-proxy). The
  * engine is asked only when one of the stack's ports is held by docker-proxy.
  */
+/** The manifest being replaced; a damaged one is what this generate repairs, so it counts as none. */
+function previousManifest(home: string, name: string): Manifest | undefined {
+  try {
+    return readManifest(home, name);
+  } catch {
+    return undefined;
+  }
+}
+
 async function ownPublishedPorts(name: string, manifest: Manifest | undefined, probe: (port: number) => string | undefined): Promise<Set<number>> {
   const ports = manifest?.services.flatMap((s) => s.ports.map((p) => p.host)) ?? [];
   if (!ports.some((p) => probe(p)?.startsWith('docker-proxy'))) return new Set();

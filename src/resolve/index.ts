@@ -115,6 +115,9 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
       specDir: input.specDir,
     };
     const fragment = s.def.build(ctx);
+    if (s.options.healthcheck && fragment.services.every((x) => !x.healthcheck)) {
+      throw new UsageError(`services.${s.name}.healthcheck: ${s.name} has no health probe to time; ${s.def.consumer ? 'add health: /path (or {command: [...]})' : 'drop healthcheck'}`);
+    }
     for (const svc of fragment.services) svc.labels = { ...svc.labels, 'dev.berth.component': s.def.name };
     produced.set(s.name, fragment.services);
     for (const v of fragment.volumes ?? []) volumes.add(v);

@@ -192,5 +192,9 @@ describe('a damaged stack', () => {
     const show = await runCli(['show', 'a'], { home });
     expect(show.code).toBe(1);
     expect(show.stderr).toMatch(/^berth: error: .*\.berth\.json: damaged \(.*\); rewrite it with berth generate a -f .*stack\.yaml\n$/);
+    // The command the error gives repairs it.
+    const fix = await runCli(['generate', 'a', '-f', path.join(home, 'stacks', 'a', 'stack.yaml')], { home });
+    expect(fix.code, fix.stderr).toBe(0);
+    expect((await runCli(['show', 'a'], { home })).code).toBe(0);
   });
 });

@@ -334,3 +334,18 @@ describe('workers and jobs from an app', () => {
     expect(svc(own, 'api').dependsOn).toEqual({ certs: 'service_completed_successfully' });
   });
 });
+
+describe('healthcheck: timing overrides', () => {
+  it('reach workers, scaled or not', () => {
+    for (const extra of [[], ['    scale: 2']]) {
+      const s = resolveYaml(lines('services:', '  w:', '    component: worker', '    image: x/y:1', '    health: /h', '    healthcheck: {interval: 7s, retries: 3}', ...extra));
+      for (const x of s.services) expect(x.healthcheck).toMatchObject({ interval: '7s', retries: 3 });
+    }
+  });
+
+  it('need a probe to time', () => {
+    expect(errorOf(() => resolveYaml(lines('services:', '  a:', '    component: app', '    image: x/y:1', '    healthcheck: {interval: 7s}'))).message).toBe(
+      'services.a.healthcheck: a has no health probe to time; add health: /path (or {command: [...]})',
+    );
+  });
+});
