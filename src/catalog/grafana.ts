@@ -11,7 +11,7 @@ export const grafana: ComponentDef<Record<string, never>> = {
   port: 3000,
   memory: '192m',
   options: {},
-  secrets: [{ key: 'adminPassword', suffix: 'ADMIN_PASSWORD', kind: 'password', doc: 'password of the admin user' }],
+  secrets: [{ key: 'adminPassword', suffix: 'ADMIN_PASSWORD', kind: 'password', doc: 'password of the admin user', initOnly: true }],
   build(ctx) {
     const dir = ctx.service;
     const svc = baseService(ctx, grafana, {

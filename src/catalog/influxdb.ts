@@ -28,8 +28,8 @@ export const influxdb: ComponentDef<Options> = {
     retention: opt(duration, 'duration', 'bucket retention (0 keeps forever)', '30d'),
   },
   secrets: [
-    { key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the admin user' },
-    { key: 'token', suffix: 'TOKEN', kind: 'token', doc: 'admin API token' },
+    { key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the admin user', initOnly: true },
+    { key: 'token', suffix: 'TOKEN', kind: 'token', doc: 'admin API token', initOnly: true },
   ],
   offers: [
     { name: 'INFLUXDB_URL', doc: 'http://host:8086' },

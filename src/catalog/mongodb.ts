@@ -12,7 +12,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
   memory: '1g',
   defaultBind: '127.0.0.1',
   options: {},
-  secrets: [{ key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the root user' }],
+  secrets: [{ key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the root user', initOnly: true }],
   offers: [
     { name: 'MONGODB_URL', doc: 'mongodb://root:password@host:port/?authSource=admin' },
     { name: 'MONGODB_HOST', doc: 'host name' },

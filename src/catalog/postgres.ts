@@ -31,7 +31,7 @@ export const postgres: ComponentDef<Options> = {
     user: opt(ident, 'identifier', 'role that owns the database', 'app'),
     maxConnections: opt(positive, 'number', 'max_connections', '100'),
   },
-  secrets: [{ key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the owner role' }],
+  secrets: [{ key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the owner role', initOnly: true }],
   offers: [
     { name: 'DATABASE_URL', doc: 'postgresql://user:password@host:port/database' },
     { name: 'POSTGRES_HOST', doc: 'host name' },

@@ -106,6 +106,8 @@ export interface SecretDecl {
   sharedWith?(options: Record<string, unknown>): string | undefined;
   /** Only when the options call for it (Qdrant without an API key has none). */
   when?(options: Record<string, unknown>): boolean;
+  /** Read only when the service's data is first created: a new value never reaches existing data. */
+  initOnly?: boolean;
 }
 
 export interface OfferDecl {

@@ -38,6 +38,8 @@ export interface Engine {
   listContainers(labels: string[], all?: boolean): Promise<ContainerSummary[]>;
   inspect(id: string): Promise<ContainerInspect>;
   logs(id: string, tail: number): Promise<string>;
+  /** Names of the volumes with all these labels. */
+  listVolumes(labels: string[]): Promise<string[]>;
   /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
   streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void>;
 }
@@ -123,6 +125,12 @@ export class DockerApi implements Engine {
   listContainers(labels: string[], all = true): Promise<ContainerSummary[]> {
     const filters = encodeURIComponent(JSON.stringify({ label: labels }));
     return this.json(`/containers/json?all=${all ? 1 : 0}&filters=${filters}`);
+  }
+
+  async listVolumes(labels: string[]): Promise<string[]> {
+    const filters = encodeURIComponent(JSON.stringify({ label: labels }));
+    const r = await this.json<{ Volumes: { Name: string }[] | null }>(`/volumes?filters=${filters}`);
+    return (r.Volumes ?? []).map((v) => v.Name);
   }
 
   inspect(id: string): Promise<ContainerInspect> {

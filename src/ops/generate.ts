@@ -15,7 +15,7 @@ import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
 import { otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
 import type { Manifest } from '../render/manifest.js';
-import { DockerApi, LABEL_PROJECT } from '../engine/docker-api.js';
+import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
@@ -37,6 +37,8 @@ export interface GenerateRequest {
   /** Probe host listeners for port warnings (off in tests that must not depend on the host). */
   probeHost?: boolean;
   onWait?: (holder: string) => void;
+  /** Asked which of the stack's volumes exist before secrets change (default: the local engine). */
+  engine?: Engine;
   /** Resolve and render, but write nothing. */
   dryRun?: boolean;
 }
@@ -65,6 +67,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       givenSecrets: req.givenSecrets,
       existingEnv: created ? {} : readStackEnv(req.home, req.name),
       rotateSecrets: req.rotateSecrets,
+      existingVolumes: created || !(req.rotateSecrets || Object.keys(req.givenSecrets ?? {}).length) ? undefined : await stackVolumes(req.name, req.engine),
       random: req.random,
       profiles: req.profiles,
       memoryBudget: req.memoryBudget,
@@ -79,11 +82,19 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
   }, { onWait: req.onWait });
 }
 
-/**
- * Ports this stack's own running containers publish: regenerating a running
- * stack must not warn that its ports are taken (by its own docker-proxy). The
- * engine is asked only when one of the stack's ports is held by docker-proxy.
- */
+/** The stack's volumes on the engine, as named in its Compose file; 'unknown' when the engine does not answer. */
+async function stackVolumes(name: string, engine?: Engine): Promise<ReadonlySet<string> | 'unknown'> {
+  const api = engine ?? new DockerApi();
+  try {
+    const names = await api.listVolumes([`${LABEL_PROJECT}=${name}`]);
+    return new Set(names.filter((n) => n.startsWith(`${name}_`)).map((n) => n.slice(name.length + 1)));
+  } catch {
+    return 'unknown';
+  } finally {
+    if (!engine) (api as DockerApi).close();
+  }
+}
+
 /** The manifest being replaced; a damaged one is what this generate repairs, so it counts as none. */
 function previousManifest(home: string, name: string): Manifest | undefined {
   try {
@@ -93,6 +104,11 @@ function previousManifest(home: string, name: string): Manifest | undefined {
   }
 }
 
+/**
+ * Ports this stack's own running containers publish: regenerating a running
+ * stack must not warn that its ports are taken (by its own docker-proxy). The
+ * engine is asked only when one of the stack's ports is held by docker-proxy.
+ */
 async function ownPublishedPorts(name: string, manifest: Manifest | undefined, probe: (port: number) => string | undefined): Promise<Set<number>> {
   const ports = manifest?.services.flatMap((s) => s.ports.map((p) => p.host)) ?? [];
   if (!ports.some((p) => probe(p)?.startsWith('docker-proxy'))) return new Set();

@@ -32,6 +32,12 @@ export interface ResolveInput {
   /** The stack's current .env, if it has one. */
   existingEnv?: Record<string, string>;
   rotateSecrets?: boolean;
+  /**
+   * The stack's volumes on the engine (names as in the Compose file), or
+   * 'unknown' when the engine could not be asked; guards secrets that a
+   * service reads only when its data is created. Absent: no data anywhere.
+   */
+  existingVolumes?: ReadonlySet<string> | 'unknown';
   random?: RandomSecret;
   /** --profile: replaces the spec's active profiles. */
   profiles?: string[];
@@ -98,6 +104,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const produced = new Map<string, Service[]>();
   const externals = new Map<string, ExternalService>();
   const volumes = new Set<string>();
+  const volumesOf = new Map<string, string[]>();
   const files: FileOut[] = [];
   for (const s of spec.services) {
     if (s.options.external) {
@@ -120,6 +127,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     }
     for (const svc of fragment.services) svc.labels = { ...svc.labels, 'dev.berth.component': s.def.name };
     produced.set(s.name, fragment.services);
+    volumesOf.set(s.name, fragment.volumes ?? []);
     for (const v of fragment.volumes ?? []) volumes.add(v);
     files.push(...(fragment.files ?? []));
   }
@@ -187,7 +195,14 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   checkReferences(services, new Set([...declared.keys(), ...Object.keys(vars)]));
 
   const existing = input.existingEnv ?? {};
-  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret });
+  const heldBy = (envName: string) => {
+    const service = declared.get(envName)!.service;
+    const known = input.existingVolumes;
+    if (known === 'unknown') return { service };
+    const volume = (volumesOf.get(service) ?? []).find((v) => known?.has(v));
+    return volume ? { service, volume: `${name}_${volume}` } : undefined;
+  };
+  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy });
   warnings.push(...secrets.warnings);
   const keptEnv: Record<string, string> = {};
   for (const [k, val] of Object.entries(existing)) {

@@ -1,7 +1,8 @@
 /**
  * Secret values: given on the command line, else kept from the stack's earlier
  * .env, else generated with a cryptographic RNG. `--rotate-secrets` regenerates
- * every password and token not given explicitly (ids stay). Values never leave this module except into .env.
+ * every password and token not given explicitly; ids stay, and so do secrets a
+ * service reads only when its data is created, while that data exists. Values never leave this module except into .env.
  */
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../errors.js';
@@ -22,6 +23,12 @@ export interface SecretInput {
   existing: Record<string, string>;
   rotate: boolean;
   random: RandomSecret;
+  /**
+   * For a secret the service reads only when its data is first created: the
+   * data that may already hold the old value (`volume` when the engine says it
+   * exists, none when it could not be asked), or undefined when there is none.
+   */
+  heldBy?(name: string): { service: string; volume?: string } | undefined;
 }
 
 export function resolveSecrets(input: SecretInput): { values: Record<string, string>; generated: string[]; warnings: string[] } {
@@ -41,10 +48,17 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
   for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => a.localeCompare(b))) {
     const given = input.given[name];
     const existing = input.existing[name];
-    if (given !== undefined) values[name] = given;
+    const held = decl.initOnly && existing ? input.heldBy?.(name) : undefined;
+    const where = held && (held.volume ? `volume ${held.volume} holds data made with the old one` : 'berth could not ask the Docker engine whether its data exists');
+    if (given !== undefined) {
+      values[name] = given;
+      if (held && given !== existing) warnings.push(`${name} changed, but ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service} too, or its clients cannot log in`);
+    }
     // Ids (the KRaft cluster id) are no secrets: data volumes are bound to them, so rotation keeps them.
-    else if (existing !== undefined && existing !== '' && (!input.rotate || decl.kind === 'id')) values[name] = existing;
-    else {
+    else if (existing !== undefined && existing !== '' && (!input.rotate || decl.kind === 'id' || held)) {
+      values[name] = existing;
+      if (input.rotate && held) warnings.push(`kept ${name}: ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service}, then pass the new one with --secret ${name}=...`);
+    } else {
       values[name] = input.random(decl.kind);
       generated.push(name);
     }

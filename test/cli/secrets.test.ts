@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
 import { readTree, stderrOf, newHome } from './_util.js';
+import { MemoryEngine } from '../helpers/engine.js';
+import type { Engine } from '../../src/engine/docker-api.js';
 
 const SEED = ['--web', '--postgres', '--monitoring'];
 
@@ -15,8 +17,8 @@ function secretsOf(env: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_')));
 }
 
-async function ok(argv: string[], home: string, cwd?: string): Promise<CliResult> {
-  const r = await runCli(argv, { home, cwd });
+async function ok(argv: string[], home: string, cwd?: string, engine: Engine = new MemoryEngine()): Promise<CliResult> {
+  const r = await runCli(argv, { home, cwd, engine });
   expect(stderrOf(r)).not.toMatch(/error/);
   expect(r.code).toBe(0);
   return r;
@@ -64,6 +66,39 @@ describe('secrets', () => {
     expect(JSON.parse(r.stdout).generatedSecrets.sort()).toEqual(Object.keys(first).sort());
     const rotated = secretsOf(envOf(home, 'prod'));
     for (const k of Object.keys(first)) expect(rotated[k], k).not.toBe(first[k]);
+  });
+
+  it('--rotate-secrets keeps a secret a service reads only when its data is created, while that data exists', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--web', '--postgres'], home);
+    const first = secretsOf(envOf(home, 'prod'));
+    const engine = new MemoryEngine();
+    engine.volumes.push({ name: 'prod_postgres-data', labels: { 'com.docker.compose.project': 'prod' } });
+    const r = await ok(['generate', 'prod', '--web', '--postgres', '--rotate-secrets'], home, undefined, engine);
+    expect(stderrOf(r)).toBe(
+      'berth: warning: kept POSTGRES_PASSWORD: postgres reads it only when its data is first created and volume prod_postgres-data holds data made with the old one; change it inside postgres, then pass the new one with --secret POSTGRES_PASSWORD=...\n',
+    );
+    const after = secretsOf(envOf(home, 'prod'));
+    expect(after.POSTGRES_PASSWORD).toBe(first.POSTGRES_PASSWORD);
+    expect(after.BERTH_AUTH_TOKEN).not.toBe(first.BERTH_AUTH_TOKEN);
+    // Given explicitly, it is taken, with a reminder; the value is never shown.
+    const given = await ok(['generate', 'prod', '--web', '--postgres', '--postgres-password', 'changed-in-postgres-1'], home, undefined, engine);
+    expect(stderrOf(given)).toMatch(/^berth: warning: POSTGRES_PASSWORD changed, but postgres reads it only when its data is first created .*; change it inside postgres too/);
+    expect(stderrOf(given)).not.toContain('changed-in-postgres-1');
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe('changed-in-postgres-1');
+  });
+
+  it('--rotate-secrets keeps such secrets when the engine cannot say whether their data exists', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--postgres'], home);
+    const first = envOf(home, 'prod').POSTGRES_PASSWORD;
+    const down = new MemoryEngine();
+    down.listVolumes = async () => {
+      throw new Error('engine down');
+    };
+    const r = await ok(['generate', 'prod', '--postgres', '--rotate-secrets'], home, undefined, down);
+    expect(stderrOf(r)).toMatch(/^berth: warning: kept POSTGRES_PASSWORD: .*berth could not ask the Docker engine whether its data exists/);
+    expect(envOf(home, 'prod').POSTGRES_PASSWORD).toBe(first);
   });
 
   it('a secret given on the command line wins, is kept afterwards, and survives --rotate-secrets when given again', async () => {

@@ -94,6 +94,21 @@ services:
     expect((await psql('select body from notes')).stdout.trim()).toBe('kept across restarts');
   });
 
+  it('--rotate-secrets rotates what can be rotated and keeps the database password its data was made with', async () => {
+    const fs = await import('node:fs');
+    const envFile = `${sb.home}/stacks/${name}/.env`;
+    const before = fs.readFileSync(envFile, 'utf8');
+    const rotated = await sb.generate(name, spec, ['--rotate-secrets']);
+    expect(rotated.stderr).toMatch(/warning: kept POSTGRES_PASSWORD: postgres reads it only when its data is first created and volume e2e-app-\w+_postgres-data holds data/);
+    const after = fs.readFileSync(envFile, 'utf8');
+    const value = (text: string, k: string) => new RegExp(`^${k}=(.*)$`, 'm').exec(text)?.[1];
+    expect(value(after, 'POSTGRES_PASSWORD')).toBe(value(before, 'POSTGRES_PASSWORD'));
+    expect(value(after, 'REDIS_PASSWORD')).not.toBe(value(before, 'REDIS_PASSWORD'));
+    expect((await sb.berth(['up', name, '--timeout', '120'])).code).toBe(0);
+    const check = await fetch(`http://127.0.0.1:${appPort}/check`);
+    expect(await check.json()).toEqual({ postgres: 'ok', redis: 'ok' });
+  });
+
   it('3. a killed main process is restarted by the restart policy and status counts the restart', async () => {
     const [pg] = await sb.containers(name, 'postgres', false);
     const pid = execFileSync('docker', ['inspect', '-f', '{{.State.Pid}}', pg!.Id], { encoding: 'utf8' }).trim();

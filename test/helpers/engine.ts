@@ -7,6 +7,8 @@ import type { LogLine } from '../../src/engine/log-stream.js';
 
 export class MemoryEngine implements Engine {
   containers: ContainerSummary[] = [];
+  /** Volumes by name, with their labels. */
+  volumes: { name: string; labels: Record<string, string> }[] = [];
   /** Log lines per container id, as the engine would give them. */
   logLines: Record<string, LogLine[]> = {};
   pings = 0;
@@ -29,6 +31,9 @@ export class MemoryEngine implements Engine {
       State: { Status: c.State, Running: c.State === 'running', ExitCode: 0, Pid: 1, StartedAt: new Date().toISOString(), FinishedAt: new Date(0).toISOString() },
       Config: { Labels: c.Labels, Image: c.Image },
     };
+  }
+  async listVolumes(labels: string[]): Promise<string[]> {
+    return this.volumes.filter((v) => labels.every((l) => v.labels[l.split('=')[0]!] === l.split('=')[1])).map((v) => v.name);
   }
   async logs(): Promise<string> {
     return '';

@@ -62,6 +62,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
     memoryBudget: opts.memoryBudget !== undefined ? mustParseSize(opts.memoryBudget, '--memory-budget') : undefined,
     cliImages,
     dryRun: !!opts.dryRun,
+    engine: ctx.engine,
     onWait: (holder) => warn(io, `waiting for ${holder} to finish with stack ${String(name)}`),
   });
   const { stack } = result;
