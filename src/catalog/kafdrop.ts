@@ -16,6 +16,7 @@ export const kafdrop: ComponentDef<Options> = {
   image: 'obsidiandynamics/kafdrop:4.1.0',
   port: 9000,
   memory: '256m',
+  minMemory: { size: '128m', why: 'the JVM needs a heap of at least 64 MiB and as much again beside it' },
   options: {
     kafka: opt(name, 'service', 'the kafka service to browse', 'the only kafka service in the stack'),
   },

@@ -19,6 +19,7 @@ export const kafka: ComponentDef<Options> = {
   port: 9094,
   clientPort: 9092,
   memory: '1280m',
+  minMemory: { size: '256m', why: 'the JVM needs a heap of at least 64 MiB and as much again beside it' },
   defaultBind: '127.0.0.1',
   options: {
     partitions: opt(positive, 'number', 'default partitions of new topics', '3'),

@@ -10,6 +10,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
   image: 'mongo:7.0.15',
   port: 27017,
   memory: '1g',
+  minMemory: { size: '512m', why: "WiredTiger's smallest cache is 256 MiB" },
   defaultBind: '127.0.0.1',
   options: {},
   secrets: [{ key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the root user', initOnly: true }],

@@ -174,6 +174,8 @@ export interface ComponentDef<O = any> {
   clientPort?: number;
   /** Default memory limit. */
   memory: string;
+  /** The least memory it runs in, with why: a smaller limit would put its own cache or heap at or over mem_limit. */
+  minMemory?: { size: string; why: string };
   options: OptionDefs;
   secrets?: SecretDecl[];
   /** Secrets that depend on the options (an app's own `secrets:`). */

@@ -112,6 +112,10 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
       continue;
     }
     const memory = s.options.memory ?? s.def.memory;
+    const min = s.def.minMemory;
+    if (min && toMiB(mustParseSize(memory, `services.${s.name}.memory`)) < toMiB(mustParseSize(min.size, 'minMemory'))) {
+      throw new UsageError(`services.${s.name}.memory: ${memory} is too little for ${s.def.name} (${min.why}); give it at least ${min.size}`);
+    }
     const ctx: ComponentContext = {
       service: s.name,
       options: s.options,

@@ -154,3 +154,20 @@ describe('memory budget', () => {
     expect(t.split('\n').slice(1, 4).map((l) => l.trim().split(/\s+/)[0])).toEqual(['c', 'a', 'b']);
   });
 });
+
+describe('the least memory a component runs in', () => {
+  it.each([
+    ['mongodb', '256m', "services.mongodb.memory: 256m is too little for mongodb (WiredTiger's smallest cache is 256 MiB); give it at least 512m"],
+    ['kafka', '64m', 'services.kafka.memory: 64m is too little for kafka (the JVM needs a heap of at least 64 MiB and as much again beside it); give it at least 256m'],
+    ['redis', '6m', 'services.redis.memory: 6m is too little for redis (maxmemory is at least 8 MiB and the server needs room beside it); give it at least 32m'],
+    ['postgres', '16m', 'services.postgres.memory: 16m is too little for postgres (shared_buffers is at least 16 MiB and every connection needs its own memory); give it at least 64m'],
+  ])('%s refuses %s', (component, memory, message) => {
+    const e = errorOf(() => resolveYaml(`services:\n  ${component}: {memory: ${memory}}\n`));
+    expect(e.message).toBe(message);
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('the minimum itself is enough', () => {
+    expect(() => resolveYaml('services:\n  mongodb: {memory: 512m}\n  kafka: {memory: 256m}\n  redis: {memory: 32m}\n  postgres: {memory: 64m}\n')).not.toThrow();
+  });
+});
