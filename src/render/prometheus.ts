@@ -19,21 +19,31 @@ interface ScrapeConfig {
   relabel_configs?: { target_label: string; replacement: string }[];
 }
 
-export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
-  return stack.services
+/** What is scraped: each measured service's endpoint, and what an OTel Collector re-exports for Prometheus. */
+function endpoints(stack: ResolvedStack): { s: Service; job: string; port: number; path: string }[] {
+  const measured = stack.services
     .filter((s): s is Service & { metrics: NonNullable<Service['metrics']> } => s.metrics !== undefined && s.role === 'service')
-    .map((s) => {
-      const measured = s.labels['dev.berth.exporter-of'] ?? s.name;
-      const labels = { service: measured, component: s.labels['dev.berth.component'] ?? s.component };
-      const base = { job_name: measured, metrics_path: s.metrics.path };
+    .map((s) => ({ s, job: s.labels['dev.berth.exporter-of'] ?? s.name, port: s.metrics.port, path: s.metrics.path }));
+  // Without VictoriaMetrics the collector serves the OTLP metrics it receives on 8889 (see render/otel.ts).
+  const reExported = stack.services.some((s) => s.component === 'victoria-metrics')
+    ? []
+    : stack.services.filter((s) => s.component === 'otel-collector').map((s) => ({ s, job: `${s.name}-otlp`, port: 8889, path: '/metrics' }));
+  return [...measured, ...reExported];
+}
+
+export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
+  return endpoints(stack)
+    .map(({ s, job, port, path }) => {
+      const labels = { service: job, component: s.labels['dev.berth.component'] ?? s.component };
+      const base = { job_name: job, metrics_path: path };
       if (s.replicas > 1 || s.profiles.length > 0) {
         return {
           ...base,
-          dns_sd_configs: [{ names: [s.name], type: 'A' as const, port: s.metrics.port, refresh_interval: '15s' }],
+          dns_sd_configs: [{ names: [s.name], type: 'A' as const, port, refresh_interval: '15s' }],
           relabel_configs: Object.entries(labels).map(([target_label, replacement]) => ({ target_label, replacement })),
         };
       }
-      return { ...base, static_configs: [{ targets: [`${s.name}:${s.metrics.port}`], labels }] };
+      return { ...base, static_configs: [{ targets: [`${s.name}:${port}`], labels }] };
     })
     .sort((a, b) => a.job_name.localeCompare(b.job_name));
 }

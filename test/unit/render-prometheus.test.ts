@@ -40,3 +40,18 @@ describe('prometheus targets outside the stack', () => {
     expect(e.message).toBe('services.victoria-metrics.targets: Prometheus scrapes this stack and writes to victoria-metrics; put the targets on prometheus');
   });
 });
+
+describe('the OTel Collector', () => {
+  it('is scraped for its own telemetry and for the OTLP metrics it re-exports', () => {
+    const all = jobs(lines('services:', '  otel-collector: {}', '  prometheus: {}')) as { job_name: string; static_configs: { targets: string[] }[] }[];
+    expect(all.map((j) => [j.job_name, j.static_configs[0]!.targets[0]])).toEqual([
+      ['otel-collector', 'otel-collector:8888'],
+      ['otel-collector-otlp', 'otel-collector:8889'],
+      ['prometheus', 'prometheus:9090'],
+    ]);
+  });
+
+  it('writes to VictoriaMetrics instead when there is one, so nothing is re-exported', () => {
+    expect(jobs(lines('services:', '  otel-collector: {}', '  victoria-metrics: {}')).map((j) => j.job_name)).toEqual(['otel-collector', 'victoria-metrics']);
+  });
+});
