@@ -49,6 +49,11 @@ export const worker: ComponentDef<WorkerOptions> = {
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort })], volumes: named };
     }
     if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either scale or replicas, not both`);
+    // Compose runs a service when any of its profiles is active: instance i cannot need both x and scale-i.
+    if (o.profiles?.length) {
+      const which = scale === 2 ? 'instance 2 of a scaled worker runs under scale-2' : `instances 2..${scale} of a scaled worker run under scale-2..scale-${scale}`;
+      throw new UsageError(`${where}.profiles: ${which} alone, so other profiles cannot apply; drop profiles, or use replicas`);
+    }
     const services: Service[] = [];
     for (let i = 1; i <= scale; i++) {
       const hostPort = o.ports ? o.ports[i - 1] : typeof o.port === 'number' ? o.port + i - 1 : undefined;

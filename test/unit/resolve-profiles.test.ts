@@ -200,3 +200,10 @@ describe('app instances', () => {
     expect(e.message).toBe('services.api-db: two services would both be named api-db (instances, scale and exporters add names); rename one');
   });
 });
+
+describe('scaled workers and profiles', () => {
+  it('cannot be combined: Compose has no "x and scale-2"', () => {
+    const e = errorOf(() => resolveYaml('services:\n  redis: {profiles: [x]}\n  w: {component: worker, image: x/y:1, scale: 2, profiles: [x]}\n'));
+    expect(e.message).toBe('services.w.profiles: instance 2 of a scaled worker runs under scale-2 alone, so other profiles cannot apply; drop profiles, or use replicas');
+  });
+});
