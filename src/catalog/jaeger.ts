@@ -13,6 +13,7 @@ export const jaeger: ComponentDef<Options> = {
   name: 'jaeger',
   summary: 'Jaeger all-in-one tracing (UI 16686, OTLP 4317/4318), in-memory storage bounded by the limit',
   category: 'observability',
+  optional: true,
   image: 'jaegertracing/all-in-one:1.76.0',
   port: 16686,
   memory: '256m',

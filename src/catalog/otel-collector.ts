@@ -5,6 +5,7 @@ export const otelCollector: ComponentDef<Record<string, never>> = {
   name: 'otel-collector',
   summary: 'OpenTelemetry Collector (contrib): OTLP in, traces to Jaeger, metrics to Prometheus/VictoriaMetrics, Kafka metrics when Kafka is present',
   category: 'observability',
+  optional: true,
   image: 'otel/opentelemetry-collector-contrib:0.116.1',
   port: 4318,
   memory: '192m',

@@ -187,6 +187,12 @@ export interface ComponentDef<O = any> {
   connection?(ctx: ConnectionContext<O>): Record<string, string>;
   /** Wired into consumers only when they name it in `uses:` (Prometheus, berth's web). */
   optInUse?: boolean;
+  /**
+   * Consumers may run without it (telemetry: an OTLP SDK drops what it cannot
+   * send): they get its env even when it runs only under a profile they do not
+   * need, and wait for it only when it always runs with them.
+   */
+  optional?: boolean;
   /** Receives the connection env of the datastores it uses. */
   consumer?: boolean;
   /** Image per `variant` option value; the variant name is also its `images:` override key. */

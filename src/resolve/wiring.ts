@@ -34,7 +34,7 @@ function defaultUses(consumer: SpecService, spec: SpecService[]): string[] {
   return spec
     .filter((s) => s !== consumer && s.def.connection && !s.def.optInUse)
     .filter((s) => !(s.def.supersededBy ?? []).some((c) => present.has(c)))
-    .filter((s) => coversProfiles(profilesOf(s), profilesOf(consumer)))
+    .filter((s) => s.def.optional || coversProfiles(profilesOf(s), profilesOf(consumer)))
     .map((s) => s.name);
 }
 
@@ -66,13 +66,14 @@ export function wireConsumers(input: WiringInput): void {
       const where = `services.${consumer.name}.uses`;
       if (!provider) throw new UsageError(`${where}: ${used} is not a service in this stack; use one of ${input.spec.filter((s) => s.def.connection).map((s) => s.name).join(', ') || '(no datastores)'}`);
       if (!provider.def.connection) throw new UsageError(`${where}: ${used} (${provider.def.name}) offers no connection settings; list datastores only`);
-      if (!coversProfiles(profilesOf(provider), profilesOf(consumer))) {
+      const covered = coversProfiles(profilesOf(provider), profilesOf(consumer));
+      if (!covered && !provider.def.optional) {
         throw new UsageError(
           `${where}: ${used} only runs under ${describeProfiles(profilesOf(provider))}, but ${consumer.name} can run without it; give ${consumer.name} the same profiles, or take them off ${used}`,
         );
       }
       Object.assign(env, connectionEnv(provider, input, (perComponent.get(provider.def.name) ?? 0) > 1));
-      if (!input.externals.has(used)) needs.push(used);
+      if (!input.externals.has(used) && covered) needs.push(used);
     }
     for (const svc of input.produced.get(consumer.name) ?? []) {
       Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`));

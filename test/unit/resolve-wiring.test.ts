@@ -349,3 +349,19 @@ describe('healthcheck: timing overrides', () => {
     );
   });
 });
+
+describe('wiring: telemetry under a profile', () => {
+  it('consumers get the collector\'s env even when it runs only under a profile, and wait for it only when it always runs', () => {
+    const gated = resolveYaml(lines('services:', '  otel-collector: {profiles: [observability]}', '  api:', '    component: app', '    image: x/y:1'));
+    expect(svc(gated, 'api').environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4317');
+    expect(svc(gated, 'api').dependsOn).toEqual({});
+    const always = resolveYaml(lines('services:', '  otel-collector: {}', '  api:', '    component: app', '    image: x/y:1'));
+    expect(svc(always, 'api').dependsOn).toEqual({ 'otel-collector': 'service_started' }); // no probe in its image
+  });
+
+  it('a datastore under a profile the consumer does not need is still an error', () => {
+    expect(errorOf(() => resolveYaml(lines('services:', '  redis: {profiles: [cache]}', '  api:', '    component: app', '    image: x/y:1', '    uses: [redis]'))).message).toMatch(
+      /^services\.api\.uses: redis only runs under/,
+    );
+  });
+});
