@@ -73,6 +73,7 @@ function program(ctx: Context, done: (code: number) => void): Command {
   dryRun(
     cmd('up', 'start a stack and wait until every service is healthy and every job has exited 0', () => import('./commands/up.js'), ['start'])
       .argument('<name>', 'stack name')
+      .argument('[services...]', 'only these services (and what they depend on)')
       .option('--no-wait', 'return once the containers are started')
       .option('--timeout <duration>', 'how long to wait for health (e.g. 120, 90s, 5m)', '300')
       .option('--build', 'build images first'),
@@ -101,7 +102,11 @@ function program(ctx: Context, done: (code: number) => void): Command {
       .option('--index <n>', 'which replica (1, 2, ...)'),
   );
   dryRun(cmd('build', 'build the images of services that have build:', async () => ({ run: (await lifecycle()).build })).argument('<name>', 'stack name').option('--no-cache', 'do not use the build cache'));
-  dryRun(cmd('pull', 'pull the images of the stack', async () => ({ run: (await lifecycle()).pull })).argument('<name>', 'stack name'));
+  dryRun(
+    cmd('pull', 'pull the images of the stack', async () => ({ run: (await lifecycle()).pull }))
+      .argument('<name>', 'stack name')
+      .argument('[services...]', 'only these services'),
+  );
   dryRun(
     cmd('scale', 'set the number of replicas of services at run time', () => import('./commands/scale.js'))
       .argument('<name>', 'stack name')

@@ -69,9 +69,11 @@ function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: numbe
 export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
   const started = Date.now();
   return withLock(s.ctx.home, s.ref.name, 'up', async () => {
-    const profiles = s.manifest.profiles;
+    // A service named on the command line runs even when its profile is not active (as Compose does).
+    const named = s.manifest.services.filter((x) => o.services?.includes(x.name));
+    const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
     if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
-    const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }));
+    const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
     const abort = new AbortController();
     const starting = s.runner.run(cmd, { signal: abort.signal });
     if (!o.wait || s.dryRun) {

@@ -123,6 +123,20 @@ describe('commands', () => {
     expect(r.stdout).toBe('Stack prod is starting (not waiting); berth status prod shows its health.\n');
   });
 
+  it('up and pull take services; a named service runs even when its profile is not active', async () => {
+    const one = await run(['up', 'prod', 'app', '--no-wait']);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans', 'app']]);
+    const gated = await run(['up', 'prod', 'grafana', '--no-wait']);
+    expect(gated.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose'], ['monitoring']), 'up', '--detach', '--remove-orphans', 'grafana']]);
+    const pulled = await run(['pull', 'prod', 'postgres', 'app']);
+    // app is built locally: only postgres is pulled.
+    expect(pulled.cmds.map((c) => c.argv)).toEqual([compose('pull', 'postgres')]);
+    const bad = await run(['up', 'prod', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^berth: error: stack prod has no service nope; its services: /);
+  });
+
   it('up refuses a port another stack holds, naming it, and runs nothing', async () => {
     engine.add('other', 'web', { ports: [8000] });
     const r = await run(['up', 'prod', '--no-wait']);

@@ -108,10 +108,12 @@ export async function build(ctx: Context, [name]: unknown[], opts: Opts): Promis
   return 0;
 }
 
-export async function pull(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+export async function pull(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const named = (only as string[] | undefined) ?? [];
+  checkServices(s, named);
   // Locally built images are not in any registry: pull the others.
-  const pullable = s.manifest.services.filter((x) => !x.build).map((x) => x.name);
+  const pullable = s.manifest.services.filter((x) => !x.build && (!named.length || named.includes(x.name))).map((x) => x.name);
   await ensureEngine(s);
   if (pullable.length) await locked(ctx, s, 'pull', () => runCompose(s, composeArgs.pull(pullable), { profiles: allProfiles(s.manifest), inherit: !opts.json, what: 'pull' }));
   if (opts.json) printJson(ctx.io, { stack: s.ref.name, pulled: pullable });

@@ -1,5 +1,5 @@
 import type { Context } from '../context.js';
-import { openStack } from '../../ops/session.js';
+import { checkServices, openStack } from '../../ops/session.js';
 import { upStack } from '../../ops/up.js';
 import { parseDuration } from '../../util/duration.js';
 import { progress } from '../progress.js';
@@ -13,8 +13,10 @@ interface Opts {
   dryRun?: boolean;
 }
 
-export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+export async function run(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const services = (only as string[] | undefined)?.length ? (only as string[]) : undefined;
+  checkServices(s, services ?? []);
   const timeoutMs = parseDuration(opts.timeout ?? '300', '--timeout');
   const wait = opts.wait !== false;
   const show = wait && !opts.dryRun ? await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {}) : undefined;
@@ -23,6 +25,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
     result = await upStack(s, {
       wait,
       timeoutMs,
+      services,
       build: opts.build,
       onUpdate: (v) => show?.update(v),
       onWait: (holder) => warn(ctx.io, `waiting for ${holder} to finish with stack ${s.ref.name}`),
@@ -34,7 +37,8 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
   if (opts.json) {
     printJson(ctx.io, { stack: s.ref.name, ready: wait, elapsedMs: result.elapsedMs, services: result.views.map((v) => ({ name: v.name, state: v.state, containers: v.containers.length })) });
   } else if (wait) {
-    ctx.io.out(`\nStack ${s.ref.name} is up: every service healthy in ${(result.elapsedMs / 1000).toFixed(1)}s.\n`);
+    const what = services ? services.join(', ') : `Stack ${s.ref.name}`;
+    ctx.io.out(`\n${what} ${services && services.length > 1 ? 'are' : 'is'} up: ${services ? 'healthy' : 'every service healthy'} in ${(result.elapsedMs / 1000).toFixed(1)}s.\n`);
   } else {
     ctx.io.out(`Stack ${s.ref.name} is starting (not waiting); berth status ${s.ref.name} shows its health.\n`);
   }
