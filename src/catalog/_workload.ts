@@ -5,6 +5,7 @@
  * command, health and metrics.
  */
 import * as v from 'valibot';
+import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
 import type { BuildSpec, Healthcheck, Mount, Service } from './types.js';
@@ -39,9 +40,30 @@ export const buildSchema = v.union(
   'must be a build context path, or {context, dockerfile, target, args}',
 );
 
+/**
+ * `source:/container/path[:ro|:rw]`, as Compose reads it: a source starting with
+ * /, . or ~ is a host path (relative to stack.yaml; ~ and ~/ are the user's home),
+ * anything else must be a valid volume name.
+ */
 const volumeSpec = v.pipe(
-  v.string(),
+  v.string('must be a mount like ./data:/data or name:/path'),
   v.regex(/^[^:]+:\/[^:]*(:ro|:rw)?$/, 'must be source:/container/path[:ro], with a volume name or a host path as source'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const source = dataset.value.split(':')[0]!;
+    if (source.startsWith('/') || source.startsWith('.')) return;
+    if (source.startsWith('~')) {
+      if (source !== '~' && !source.startsWith('~/')) {
+        addIssue({ message: `is not a valid mount: ${source} (another user's home) is not expanded; write the full path, or ~/ for your own home` });
+      }
+      return;
+    }
+    if (source.includes('/')) {
+      addIssue({ message: `is not a valid mount: ${source} is neither a volume name (no /) nor a host path; write ./${source} for a path next to stack.yaml, or /${source} for an absolute one` });
+    } else if (!/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/.test(source)) {
+      addIssue({ message: `is not a valid mount: volume name ${JSON.stringify(source)} may only use letters, digits, _, . and - (starting with a letter or digit); rename it, or start a host path with /, ./ or ~/` });
+    }
+  }),
 );
 
 export const gpuSchema = v.union([v.boolean(), positive, v.literal('all')], 'must be true, a number of GPUs, or all');
@@ -113,6 +135,12 @@ export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) 
   return { port: m.port ?? containerPort, path: m.path ?? '/metrics' };
 }
 
+/** A host path the user gave: ~ and ~/... are their home, as in a shell; other paths are relative to stack.yaml. */
+export function hostPath(file: string, specDir: string): string {
+  const expanded = file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
+  return path.resolve(specDir, expanded);
+}
+
 export function mountsOf(volumes: string[] | undefined, specDir: string): { mounts: Mount[]; named: string[] } {
   const mounts: Mount[] = [];
   const named: string[] = [];
@@ -120,7 +148,7 @@ export function mountsOf(volumes: string[] | undefined, specDir: string): { moun
     const ro = spec.endsWith(':ro');
     const [source, target] = spec.replace(/:(ro|rw)$/, '').split(':') as [string, string];
     const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
-    if (isPath) mounts.push({ type: 'bind', source: path.resolve(specDir, source), target, readOnly: ro });
+    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro });
     else {
       mounts.push({ type: 'volume', source, target, readOnly: ro });
       named.push(source);

@@ -74,6 +74,9 @@ export const app: ComponentDef<AppOptions> = {
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: o.port || containerPort })], volumes: named };
     }
     if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either instances or replicas, not both`);
+    if (Object.keys(o.instances).length === 0) {
+      throw new UsageError(`${where}.instances: empty, so no service would run; add at least one instance, like a: {port: 8001}, or remove instances:`);
+    }
     const services: Service[] = Object.entries(o.instances).map(([id, inst], i) => {
       const name = `${ctx.service}-${id}`;
       const svc: Service = {

@@ -1,8 +1,9 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
-import { opt, port, size } from '../spec/fields.js';
+import { opt, port } from '../spec/fields.js';
 import { baseService, configFile } from './_base.js';
 import { httpGet } from './_health.js';
+import { hostPath } from './_workload.js';
 import { goMemLimit } from './_memory.js';
 
 export interface NginxOptions {
@@ -12,11 +13,32 @@ export interface NginxOptions {
   rateLimit?: string | false;
   burst?: number;
   serverName?: string;
-  maxBodySize?: string;
+  maxBodySize?: string | number;
 }
 
 const target = v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*(:\d{1,5})?$/, 'must be a service name, optionally with :port'));
 const routePath = v.pipe(v.string(), v.regex(/^\/[A-Za-z0-9._~\/-]*$/, 'must be a URL path prefix like / or /api/'));
+
+/** nginx's own size syntax (client_max_body_size): digits with an optional k, m or g; 0 is no limit. Rendered as given. */
+const NGINX_SIZE_RE = /^(\d+)([kKmMgG]?)$/;
+const NGINX_SCALE: Record<string, bigint> = { '': 1n, k: 1024n, m: 1024n ** 2n, g: 1024n ** 3n };
+const nginxSize = v.pipe(
+  v.union([v.string(), v.number()], 'must be an nginx size like 512k, 10m or 1g (0: no limit)'),
+  v.check((s) => NGINX_SIZE_RE.test(String(s)), 'is not an nginx size; use whole digits with an optional k, m or g, like 512k, 10m or 1g (0: no limit)'),
+  v.check((s) => {
+    const m = NGINX_SIZE_RE.exec(String(s));
+    // nginx refuses sizes beyond its largest file offset (2^63 - 1 bytes).
+    return !m || BigInt(m[1]!) * NGINX_SCALE[m[2]!.toLowerCase()]! <= 2n ** 63n - 1n;
+  }, 'is more than nginx accepts; use a smaller size like 10g, or 0 for no limit'),
+);
+
+/** A certificate or key file on the host: absolute, ~/ (the user's home), or relative to stack.yaml. */
+const tlsFile = v.pipe(
+  v.string('must be a path to a PEM file, like ./certs/fullchain.pem'),
+  v.minLength(1, 'must be a path to a PEM file, like ./certs/fullchain.pem'),
+  v.regex(/^[^:]+$/, 'is not a usable path (Compose splits mounts at :); move the file to a path without :'),
+  v.check((p) => !/^~[^/]/.test(p), "is not expanded (another user's home); write the full path, or ~/ for your own home"),
+);
 
 /** Where the TLS files live inside the container, and in the stack dir when berth makes them. */
 export const TLS_DIR = '/etc/nginx/certs';
@@ -32,11 +54,11 @@ export const nginx: ComponentDef<NginxOptions> = {
     routes: opt(v.record(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
     tls: opt(
       v.union(
-        [v.literal(false), v.literal('self-signed'), v.strictObject({ cert: v.string(), key: v.string() })],
-        'must be false, self-signed, or {cert: /path/fullchain.pem, key: /path/privkey.pem}',
+        [v.literal(false), v.literal('self-signed'), v.strictObject({ cert: tlsFile, key: tlsFile })],
+        'must be false, self-signed, or {cert: ./certs/fullchain.pem, key: ./certs/privkey.pem}',
       ),
       'false | self-signed | {cert, key}',
-      'TLS termination; self-signed certificates are made once and kept',
+      'TLS termination; self-signed certificates are made once and kept; cert and key paths are relative to stack.yaml',
       'self-signed',
     ),
     httpsPort: opt(v.union([port, v.literal(false)], 'is not a port (1-65535) or false'), 'port | false', 'host port for HTTPS', '443'),
@@ -48,7 +70,7 @@ export const nginx: ComponentDef<NginxOptions> = {
     ),
     burst: opt(v.pipe(v.number(), v.integer(), v.minValue(0)), 'number', 'requests allowed above the rate before 429', '40'),
     serverName: opt(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_.*-]+( [A-Za-z0-9_.*-]+)*$/, 'must be host names separated by spaces')), 'names', 'server_name', '_'),
-    maxBodySize: opt(size, 'size', 'client_max_body_size', '10m'),
+    maxBodySize: opt(nginxSize, 'nginx size', 'client_max_body_size: digits with k, m or g (0: no limit)', '10m'),
   },
   exporter: {
     name: 'nginx-exporter',
@@ -74,7 +96,7 @@ export const nginx: ComponentDef<NginxOptions> = {
     const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
     if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      mounts.push(configFile(tls.cert, `${TLS_DIR}/tls.crt`), configFile(tls.key, `${TLS_DIR}/tls.key`));
+      mounts.push(configFile(hostPath(tls.cert, ctx.specDir), `${TLS_DIR}/tls.crt`), configFile(hostPath(tls.key, ctx.specDir), `${TLS_DIR}/tls.key`));
     }
     const svc = baseService(ctx, nginx, {
       command: ['nginx', '-g', 'daemon off;'],

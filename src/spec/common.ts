@@ -1,12 +1,12 @@
 /** Options every service in `stack.yaml` accepts, whatever its component. */
 import * as v from 'valibot';
-import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, duration, positive, type OptionDefs } from './fields.js';
+import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
 
 export const healthOverride = v.strictObject({
-  interval: v.optional(duration),
-  timeout: v.optional(duration),
+  interval: v.optional(healthDuration),
+  timeout: v.optional(healthDuration),
   retries: v.optional(positive),
-  startPeriod: v.optional(duration),
+  startPeriod: v.optional(healthDuration),
 });
 
 export const COMMON_OPTIONS: OptionDefs = {
@@ -19,7 +19,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   profiles: opt(profiles, 'list', 'Compose profiles this service belongs to (it only runs when one is active)'),
   env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env'),
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
-  healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, retries, startPeriod'),
+  healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(v.record(v.string(), v.string()), 'map', 'extra container labels'),
 };
 

@@ -3,7 +3,8 @@
  * prints for it, so validation and documentation come from one source.
  */
 import * as v from 'valibot';
-import { parseSize } from '../util/size.js';
+import { isIPv4, isIPv6 } from 'node:net';
+import { MAX_SIZE, MAX_SIZE_TEXT, parseSize } from '../util/size.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
 
 export interface OptionDef {
@@ -29,11 +30,21 @@ export const size = v.pipe(
   v.check((s) => parseSize(s) !== null, 'is not a size; use a number with a unit, like 512m or 1.5g'),
   // Docker refuses a mem_limit under 6 MiB; a fraction of a byte (0.5) would otherwise pass as 0.
   v.check((s) => (parseSize(s) ?? 0) >= 6 * 1024 * 1024, 'is below 6m, the least memory Docker accepts; use a size like 64m'),
+  v.check((s) => (parseSize(s) ?? 0) <= MAX_SIZE, `is more than ${MAX_SIZE_TEXT}, the largest size berth accepts; use a size like 512m or 64g`),
 );
 
 export const duration = v.pipe(
   v.string('must be a duration like 15s, 5m or 30d'),
   v.regex(/^\d+(ms|s|m|h|d|w|y)$/, 'is not a duration; use a number with a unit, like 15s, 5m or 30d'),
+);
+
+/**
+ * Health probe timing (interval, timeout, startPeriod): Compose reads Go
+ * durations, which have no d, w or y, so only ms, s, m and h.
+ */
+export const healthDuration = v.pipe(
+  v.string('must be a duration like 500ms, 5s or 1m'),
+  v.regex(/^\d+(ms|s|m|h)$/, 'is not a health-check duration; use a whole number with ms, s, m or h, like 500ms, 5s or 1m'),
 );
 
 export const name = v.pipe(
@@ -64,7 +75,18 @@ export const argv = v.union(
 export const cpus = v.pipe(v.number('must be a number of CPUs like 0.5 or 2'), v.minValue(0.01, 'must be more than 0'), v.maxValue(1024, 'is too many CPUs'));
 export const count = v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(0, 'must not be negative'), v.maxValue(1000, 'must be at most 1000'));
 export const positive = v.pipe(v.number('must be a whole number'), v.integer('must be a whole number'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000'));
-export const ipAddress = v.pipe(v.string('must be an IP address'), v.regex(/^(\d{1,3}(\.\d{1,3}){3}|\[?[0-9a-fA-F:]+\]?)$/, 'is not an IP address like 127.0.0.1 or 0.0.0.0'));
+/** A host address to bind: IPv4, or IPv6 without brackets (the Compose renderer adds them next to the port). */
+export const ipAddress = v.pipe(
+  v.string('must be an IP address like 127.0.0.1, 0.0.0.0 or ::1'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    if (!dataset.typed) return;
+    const s = dataset.value;
+    if (isIPv4(s) || (isIPv6(s) && !s.includes('%'))) return;
+    if (s.startsWith('[') && s.endsWith(']') && isIPv6(s.slice(1, -1))) addIssue({ message: 'is an IPv6 address in brackets; write it without them, like ::1' });
+    else if (s.includes(':')) addIssue({ message: 'is not an IPv6 address; write one without brackets or zone, like ::1 or ::' });
+    else addIssue({ message: 'is not an IP address like 127.0.0.1 or 0.0.0.0' });
+  }),
+);
 export const imageRef = v.pipe(
   v.string('must be an image reference like registry.example.com/postgres:17.2'),
   v.regex(/^[a-zA-Z0-9${}:_.\/@-]+$/, 'is not an image reference like registry.example.com/postgres:17.2'),

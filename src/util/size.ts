@@ -12,9 +12,14 @@ export function parseSize(text: string | number): number | null {
   return bytes > 0 ? bytes : null;
 }
 
+/** The largest size berth takes (16 TiB): anything above is a typo, and Compose would get an unreadable mem_limit. */
+export const MAX_SIZE = 16 * 1024 ** 4;
+export const MAX_SIZE_TEXT = '16t';
+
 export function mustParseSize(text: string | number, path: string): number {
   const n = parseSize(text);
   if (n === null) throw new UsageError(`${path}: ${JSON.stringify(text)} is not a size; use a number with a unit, like 512m or 1.5g`);
+  if (n > MAX_SIZE) throw new UsageError(`${path}: ${JSON.stringify(text)} is more than ${MAX_SIZE_TEXT}, the largest size berth accepts; use a size like 512m or 64g`);
   return n;
 }
 
