@@ -6,13 +6,14 @@
 import type { Service } from '../catalog/types.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import { sortedMap, toYaml } from '../util/yaml.js';
+import { hostAddress } from '../util/names.js';
 
 export const COMPOSE_FILE = 'docker-compose.yaml';
 
 export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
 function portString(p: Service['ports'][number]): string {
-  return `${p.bind.includes(':') ? `[${p.bind}]` : p.bind}:${p.host}:${p.container}`;
+  return `${hostAddress(p.bind)}:${p.host}:${p.container}`;
 }
 
 function mountString(m: Service['mounts'][number]): string {

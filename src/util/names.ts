@@ -5,3 +5,8 @@ export function envPrefix(serviceName: string): string {
 
 export const STACK_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
 export const SERVICE_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
+
+/** A host address in front of a port: IPv6 in brackets ([::1]:5432), as Compose and URLs write it. */
+export function hostAddress(bind: string): string {
+  return bind.includes(':') ? `[${bind}]` : bind;
+}

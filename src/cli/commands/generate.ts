@@ -11,6 +11,7 @@ import { toYaml } from '../../util/yaml.js';
 import { generateStack } from '../../ops/generate.js';
 import { printJson, table, warn } from '../output.js';
 import { COMPOSE_FILE } from '../../render/compose.js';
+import { hostAddress } from '../../util/names.js';
 
 type Opts = ComponentFlags &
   SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; dryRun?: boolean };
@@ -92,7 +93,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
           s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''),
           s.component,
           s.image || '(build)',
-          s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${p.bind}:`}${p.host}->${p.container}`).join(', ') || '-',
+          s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-',
           s.profiles.join(',') || '-',
         ]),
       ),

@@ -3,6 +3,7 @@ import { readStackEnv, requireManifest } from '../../store/stacks.js';
 import { stackDir } from '../../store/home.js';
 import { listFiles } from '../../store/files.js';
 import { printJson, table } from '../output.js';
+import { hostAddress } from '../../util/names.js';
 
 export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolean }): Promise<number> {
   const stack = String(name);
@@ -26,7 +27,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
         s.component,
         s.role,
         s.image || '(build)',
-        s.ports.map((p) => `${p.bind}:${p.host}->${p.container}`).join(', ') || '-',
+        s.ports.map((p) => `${hostAddress(p.bind)}:${p.host}->${p.container}`).join(', ') || '-',
         s.profiles.join(',') || '-',
         Object.keys(s.dependsOn).join(',') || '-',
       ]),
