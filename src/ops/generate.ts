@@ -75,7 +75,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       otherPorts: otherStacksPorts(req.home, req.name),
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
-    const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert);
+    const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs);
     if (!req.dryRun) replaceDir(dir, bundle.files);
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };

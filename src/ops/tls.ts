@@ -1,7 +1,9 @@
 /**
  * Self-signed certificates for nginx `tls: self-signed`: made once, then kept
- * across regenerations like secrets (the key file is mode 0600, never printed).
+ * across regenerations like secrets (the key file is mode 0600, never printed),
+ * until the server names change, expiry nears, or --rotate-secrets.
  */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileOut } from '../catalog/types.js';
@@ -35,8 +37,26 @@ export const selfSignedCert: CertMaker = async (hosts) => {
   return { cert: pems.cert, key: pems.private };
 };
 
-/** Cert files for every nginx with self-signed TLS: the stack's existing ones if present, else new. */
-export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefined, make: CertMaker): Promise<FileOut[]> {
+/** The names a certificate is for, as in CertMaker's hosts (DNS names and IPs). */
+function certHosts(pem: string): string[] | undefined {
+  try {
+    const x = new X509Certificate(pem);
+    if (Date.parse(x.validTo) - Date.now() < RENEW_BEFORE_MS) return undefined;
+    return (x.subjectAltName ?? '').split(', ').map((n) => n.replace(/^(DNS|IP Address):/, '')).filter(Boolean);
+  } catch {
+    return undefined;
+  }
+}
+
+/** A kept certificate is remade this long before it expires. */
+const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Cert files for every nginx with self-signed TLS: the stack's existing ones
+ * while they are for the same names and not about to expire (and not rotated),
+ * else new ones.
+ */
+export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefined, make: CertMaker, rotate = false): Promise<FileOut[]> {
   const out: FileOut[] = [];
   for (const s of stack.services.filter((x) => x.component === 'nginx' && x.config?.tls === 'self-signed')) {
     const dir = `${String(s.config!.dir)}/certs`;
@@ -47,14 +67,14 @@ export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefi
         return undefined;
       }
     };
+    const names = String(s.config!.serverName ?? '_').split(' ').filter((n) => n !== '_' && !n.includes('*'));
+    const hosts = [...names, 'localhost', '127.0.0.1'];
     let cert = read('tls.crt');
     let key = read('tls.key');
-    if (!cert || !key) {
-      const names = String(s.config!.serverName ?? '_').split(' ').filter((n) => n !== '_' && !n.includes('*'));
-      ({ cert, key } = await make([...names, 'localhost', '127.0.0.1']));
-    }
+    const kept = cert && key && !rotate ? certHosts(cert) : undefined;
+    if (!kept || kept.length !== hosts.length || hosts.some((h) => !kept.includes(h))) ({ cert, key } = await make(hosts));
     // Readable by nginx's master (root); the key is still no one else's business.
-    out.push({ path: `${dir}/tls.crt`, content: cert }, { path: `${dir}/tls.key`, content: key, mode: 0o600 });
+    out.push({ path: `${dir}/tls.crt`, content: cert!}, { path: `${dir}/tls.key`, content: key!, mode: 0o600 });
   }
   return out;
 }
