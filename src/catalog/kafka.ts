@@ -4,11 +4,13 @@ import { opt, positive } from '../spec/fields.js';
 import { baseService, volume } from './_base.js';
 import { httpGet, shell, SLOW } from './_health.js';
 import { goMemLimit, jvmOpts } from './_memory.js';
+import { hostAddress } from '../util/names.js';
 
 interface Options {
   partitions?: number;
   autoCreateTopics?: boolean;
   retention?: string;
+  advertisedHost?: string;
 }
 
 export const kafka: ComponentDef<Options> = {
@@ -25,6 +27,12 @@ export const kafka: ComponentDef<Options> = {
     partitions: opt(positive, 'number', 'default partitions of new topics', '3'),
     autoCreateTopics: opt(v.boolean('must be true or false'), 'boolean', 'create topics on first use', 'true'),
     retention: opt(v.pipe(v.string(), v.regex(/^\d+h$/, 'must be hours like 168h')), 'hours', 'log retention, e.g. 168h', '168h'),
+    advertisedHost: opt(
+      v.pipe(v.string(), v.regex(/^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/, 'must be a host name or IP address clients outside the stack reach this host by')),
+      'host',
+      'name clients outside the stack use for the published port (Kafka sends it back to them)',
+      'localhost, or this host\'s bind address',
+    ),
   },
   secrets: [{ key: 'clusterId', suffix: 'CLUSTER_ID', kind: 'id', doc: 'KRaft cluster id (kept stable: the data volume is bound to it)' }],
   offers: [{ name: 'KAFKA_BOOTSTRAP_SERVERS', doc: 'host:9092' }],
@@ -50,7 +58,10 @@ export const kafka: ComponentDef<Options> = {
     const published = typeof o.port === 'number' ? o.port : undefined;
     // In-network clients use PLAINTEXT on 9092; when published, host clients use EXTERNAL via the host port.
     const listeners = ['PLAINTEXT://:9092', 'CONTROLLER://:9093', ...(published ? ['EXTERNAL://:9094'] : [])];
-    const advertised = [`PLAINTEXT://${host}:9092`, ...(published ? [`EXTERNAL://localhost:${published}`] : [])];
+    // Kafka hands clients this address to reconnect to: it must be one they reach the broker by.
+    const bound = o.bind && !['0.0.0.0', '::', '127.0.0.1'].includes(o.bind) ? hostAddress(o.bind) : undefined;
+    const external = o.advertisedHost ?? bound ?? 'localhost';
+    const advertised = [`PLAINTEXT://${host}:9092`, ...(published ? [`EXTERNAL://${external}:${published}`] : [])];
     const hours = Number((o.retention ?? '168h').replace('h', ''));
     const svc = baseService(ctx, kafka, {
       environment: {

@@ -365,3 +365,12 @@ describe('wiring: telemetry under a profile', () => {
     );
   });
 });
+
+describe('kafka for clients outside the stack', () => {
+  const advertised = (opts: string) => svc(resolveYaml(`services:\n  kafka: {port: 19094${opts}}\n`), 'kafka').environment.KAFKA_ADVERTISED_LISTENERS;
+  it('advertises the name they reach it by', () => {
+    expect(advertised('')).toBe('PLAINTEXT://kafka:9092,EXTERNAL://localhost:19094');
+    expect(advertised(', bind: 0.0.0.0, advertisedHost: kafka.lan')).toBe('PLAINTEXT://kafka:9092,EXTERNAL://kafka.lan:19094');
+    expect(advertised(', bind: 10.0.0.5')).toBe('PLAINTEXT://kafka:9092,EXTERNAL://10.0.0.5:19094');
+  });
+});
