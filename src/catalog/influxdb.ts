@@ -8,7 +8,7 @@ import { goMemLimit } from './_memory.js';
 interface Options {
   org?: string;
   bucket?: string;
-  retention?: string;
+  retention?: string | 0;
 }
 
 const word = v.pipe(v.string(), v.regex(/^[A-Za-z0-9][A-Za-z0-9_.-]*$/, 'must be a simple name (letters, digits, . _ -)'));
@@ -25,7 +25,7 @@ export const influxdb: ComponentDef<Options> = {
   options: {
     org: opt(word, 'name', 'organisation created on first start', 'berth'),
     bucket: opt(word, 'name', 'bucket created on first start', 'metrics'),
-    retention: opt(duration, 'duration', 'bucket retention (0 keeps forever)', '30d'),
+    retention: opt(v.union([duration, v.literal(0), v.literal('0')], 'must be a duration like 30d, or 0 to keep forever'), 'duration | 0', 'bucket retention (0 keeps forever)', '30d'),
   },
   secrets: [
     { key: 'password', suffix: 'PASSWORD', kind: 'password', doc: 'password of the admin user', initOnly: true },
@@ -50,7 +50,7 @@ export const influxdb: ComponentDef<Options> = {
         DOCKER_INFLUXDB_INIT_PASSWORD: ctx.secret('password'),
         DOCKER_INFLUXDB_INIT_ORG: org,
         DOCKER_INFLUXDB_INIT_BUCKET: bucket,
-        DOCKER_INFLUXDB_INIT_RETENTION: ctx.options.retention ?? '30d',
+        DOCKER_INFLUXDB_INIT_RETENTION: String(ctx.options.retention ?? '30d'),
         DOCKER_INFLUXDB_INIT_ADMIN_TOKEN: ctx.secret('token'),
         INFLUXD_REPORTING_DISABLED: 'true',
         // The write cache at a quarter of the limit; the Go heap soft-capped below it.

@@ -1,4 +1,5 @@
 import type { ComponentDef } from './types.js';
+import { UsageError } from '../errors.js';
 import { name, names, opt } from '../spec/fields.js';
 import { WORKLOAD_OPTIONS, workloadSecrets, type WorkloadOptions } from './_workload.js';
 import { derivedService } from './_derived.js';
@@ -24,6 +25,7 @@ export const job: ComponentDef<JobOptions> = {
     before: opt(names, 'list', 'services that wait for it to complete successfully', 'every app, worker, web and reporting service'),
   },
   build(ctx) {
+    if (ctx.options.port !== undefined) throw new UsageError(`services.${ctx.service}.port: a job runs once and serves nothing, so it publishes no port; drop port`);
     const { svc, named } = derivedService(ctx, job, { role: 'job', restart: 'no', ports: [] });
     return { services: [svc], volumes: named };
   },

@@ -64,7 +64,12 @@ function stackIndex(name: string, spec: SpecService[]): StackIndex {
   };
 }
 
+/** Options about the container, which an external datastore does not have. */
+const CONTAINER_OPTIONS = ['image', 'port', 'bind', 'memory', 'cpus', 'profiles', 'env', 'dependsOn', 'healthcheck', 'labels'];
+
 function parseExternal(s: SpecService): ExternalService {
+  const moot = CONTAINER_OPTIONS.find((k) => s.options[k] !== undefined);
+  if (moot) throw new UsageError(`services.${s.name}.${moot}: ${s.name} is external (no container runs for it), so ${moot} does not apply; drop it`);
   const [host, port] = String(s.options.external).split(':') as [string, string | undefined];
   const p = port ? Number(port) : s.def.clientPort ?? s.def.port ?? 0;
   if (!(p >= 1 && p <= 65535)) throw new UsageError(`services.${s.name}.external: ${port} is not a port (1-65535)`);

@@ -84,7 +84,8 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
     if (flag) for (const n of names) services[n] = {};
   }
   for (const item of (f.with ?? []).flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean)) {
-    const [name, p] = item.split(':') as [string, string | undefined];
+    const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
+    if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
     if (!findComponent(name) || !WITHABLE.includes(name)) {
       const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
       throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);

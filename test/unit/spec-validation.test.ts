@@ -240,3 +240,21 @@ describe('sizes: at most 16t', () => {
     expect(mustParseSize('16t', '--memory-budget')).toBe(16 * 1024 ** 4);
   });
 });
+
+describe('options that cannot apply are refused, not ignored', () => {
+  it('container options on an external datastore', () => {
+    expect(errorOf(() => resolveYaml('services:\n  postgres: {external: db.lan:5432, memory: 2g}\n')).message).toBe(
+      'services.postgres.memory: postgres is external (no container runs for it), so memory does not apply; drop it',
+    );
+  });
+
+  it('a port on a job', () => {
+    expect(errorOf(() => resolveYaml('services:\n  seed: {component: job, image: x/y:1, port: 8000}\n')).message).toBe(
+      'services.seed.port: a job runs once and serves nothing, so it publishes no port; drop port',
+    );
+  });
+
+  it('influxdb retention 0 keeps forever, as documented', () => {
+    expect(svc(resolveYaml('services:\n  influxdb: {retention: 0}\n'), 'influxdb').environment.DOCKER_INFLUXDB_INIT_RETENTION).toBe('0');
+  });
+});
