@@ -97,9 +97,16 @@ export function parseSpecText(text: string, file = 'stack.yaml'): ValidSpec {
     const where = pos ? `${file}:${pos.line}:${pos.col}` : file;
     throw new UsageError(`${where}: ${err.message.split('\n')[0]}; fix the YAML syntax`);
   }
-  const data = doc.toJS({ maxAliasCount: 100 });
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    // An alias that expands without bound (a "billion laughs" file) is refused, not expanded.
+    throw new UsageError(`${file}: ${(e as Error).message.replace(/\.$/, '')}; use fewer YAML aliases (*name)`);
+  }
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    throw new UsageError(`${file}: expected a map with services:, got ${data === null ? 'an empty file' : typeof data}`);
+    const got = data === null ? 'an empty file' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
+    throw new UsageError(`${file}: expected a map with services:, got ${got}`);
   }
   return validateSpec(data);
 }

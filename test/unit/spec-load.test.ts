@@ -156,10 +156,21 @@ describe('stack.yaml: YAML syntax', () => {
 
   it('an empty file or a scalar is not a spec', () => {
     expect(errorOf(() => parseSpecText('')).message).toBe('stack.yaml: expected a map with services:, got an empty file');
-    expect(errorOf(() => parseSpecText('hello\n')).message).toBe('stack.yaml: expected a map with services:, got string');
+    expect(errorOf(() => parseSpecText('hello\n')).message).toBe('stack.yaml: expected a map with services:, got a string');
   });
 
   it('refuses a list at the top', () => {
     expect(errorOf(() => parseSpecText('- a\n')).message).toMatch(/^stack\.yaml: expected a map with services:/);
+  });
+});
+
+describe('stack.yaml that is not a map of services', () => {
+  it('a list, a scalar, and an alias bomb are usage errors', () => {
+    expect(errorOf(() => parseSpecText('- a\n- b\n')).message).toBe('stack.yaml: expected a map with services:, got a list');
+    expect(errorOf(() => parseSpecText('hello\n')).message).toBe('stack.yaml: expected a map with services:, got a string');
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x, x]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`)].join('\n');
+    const e = errorOf(() => parseSpecText(bomb + '\n'));
+    expect(e.message).toMatch(/^stack\.yaml: .*alias.*; use fewer YAML aliases/i);
+    expect(e.exitCode).toBe(2);
   });
 });
