@@ -235,6 +235,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     services,
     externals: [...externals.values()],
     volumes: [...volumes].sort(),
+    network: spec.raw.network,
     files,
     profiles: active,
     knownProfiles,

@@ -1,4 +1,5 @@
 import type { FileOut, Service } from '../catalog/types.js';
+import type { StackNetwork } from '../spec/types.js';
 
 /** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */
 export interface ExternalService {
@@ -17,6 +18,8 @@ export interface ResolvedStack {
   externals: ExternalService[];
   /** Named volumes. */
   volumes: string[];
+  /** The stack's network, when stack.yaml sets one (else Compose's <stack>_default). */
+  network?: StackNetwork;
   /** Files components asked for (config.d snippets); stack-level configs are added by render/. */
   files: FileOut[];
   /** Active Compose profiles (COMPOSE_PROFILES). */

@@ -92,3 +92,31 @@ export const imageRef = v.pipe(
   v.regex(/^[a-zA-Z0-9${}:_.\/@-]+$/, 'is not an image reference like registry.example.com/postgres:17.2'),
 );
 export const httpPath = v.pipe(v.string('must be an HTTP path like /health'), v.regex(/^\/\S*$/, 'must be an HTTP path starting with /, like /health'));
+
+/** An IPv4 network in CIDR form, like 172.28.0.0/16. */
+const ipv4 = (t: string) => isIPv4(t);
+const cidr = v.pipe(
+  v.string('must be a network like 172.28.0.0/16'),
+  v.check((t) => {
+    const [addr, bits, ...rest] = t.split('/');
+    return !rest.length && ipv4(addr ?? '') && /^\d{1,2}$/.test(bits ?? '') && Number(bits) >= 8 && Number(bits) <= 30;
+  }, 'is not a network like 172.28.0.0/16 (IPv4, prefix /8 to /30)'),
+);
+
+export const networkSchema = v.strictObject(
+  {
+    name: v.optional(v.pipe(v.string(), v.regex(/^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/, 'must be a network name (letters, digits, _, . and -)'))),
+    subnet: v.optional(cidr),
+    gateway: v.optional(v.pipe(v.string(), v.check(ipv4, 'must be an IPv4 address like 172.28.0.1'))),
+    external: v.optional(v.boolean('must be true or false')),
+  },
+  'must be a map: name, subnet, gateway, external',
+);
+
+/** What the schema cannot say in one key: combinations of network: keys. */
+export function networkProblem(n: { name?: string; subnet?: string; gateway?: string; external?: boolean }): string | undefined {
+  if (n.external && !n.name) return 'network.name: external: true joins a network that exists; name it';
+  if (n.external && (n.subnet || n.gateway)) return `network.${n.subnet ? 'subnet' : 'gateway'}: an external network has its own; drop it`;
+  if (n.gateway && !n.subnet) return 'network.gateway: needs subnet too';
+  return undefined;
+}

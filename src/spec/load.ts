@@ -9,12 +9,12 @@ import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
 import type { ComponentDef } from '../catalog/types.js';
 import { COMMON_OPTIONS, DATASTORE_OPTIONS, imageOverrideMap } from './common.js';
-import { envMap, profiles, size } from './fields.js';
+import { envMap, networkProblem, networkSchema, profiles, size } from './fields.js';
 import { describeIssue, keysAt, primaryIssue, suggest } from './issues.js';
 import type { StackSpec, ValidSpec } from './types.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
 
-const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'services'];
+const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'network', 'services'];
 
 const TopLevel = v.strictObject({
   version: v.optional(v.literal(1, 'must be 1')),
@@ -23,6 +23,7 @@ const TopLevel = v.strictObject({
   memoryBudget: v.optional(size),
   images: v.optional(imageOverrideMap),
   vars: v.optional(envMap),
+  network: v.optional(networkSchema),
   services: v.pipe(
     v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),
     v.check((s) => Object.keys(s).length > 0, 'needs at least one service; see berth catalog for components'),
@@ -64,6 +65,8 @@ export function validateSpec(data: unknown): ValidSpec {
     throw new UsageError(describeIssue('', primaryIssue(top.issues), (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.')))));
   }
   const raw = top.output as StackSpec;
+  const netProblem = raw.network && networkProblem(raw.network);
+  if (netProblem) throw new UsageError(netProblem);
   for (const key of Object.keys(raw.images ?? {})) {
     const keys = imageKeys();
     if (!keys.has(key)) throw new UsageError(`images.${key}: unknown component; ${suggest(key, keys.keys())}images are keyed by component: ${[...keys.keys()].join(', ')}`);

@@ -8,7 +8,16 @@ export interface StackSpec {
   memoryBudget?: string | number;
   images?: Record<string, string>;
   vars?: Record<string, string | number | boolean>;
+  network?: StackNetwork;
   services: Record<string, Record<string, unknown>>;
+}
+
+/** The stack's one network: its name on the engine, its address range, or one that exists already. */
+export interface StackNetwork {
+  name?: string;
+  subnet?: string;
+  gateway?: string;
+  external?: boolean;
 }
 
 export interface SpecService {

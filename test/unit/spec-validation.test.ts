@@ -258,3 +258,25 @@ describe('options that cannot apply are refused, not ignored', () => {
     expect(svc(resolveYaml('services:\n  influxdb: {retention: 0}\n'), 'influxdb').environment.DOCKER_INFLUXDB_INIT_RETENTION).toBe('0');
   });
 });
+
+describe('network:', () => {
+  const compose = (net: string) => renderCompose(resolveYaml(`network: ${net}\nservices:\n  redis: {}\n`));
+  it('names the default network and sets its range, or joins one that exists', () => {
+    expect(compose('{name: kato-network, subnet: 172.28.0.0/16, gateway: 172.28.0.1}')).toContain(
+      'networks:\n  default:\n    name: kato-network\n    ipam:\n      config:\n        - subnet: 172.28.0.0/16\n          gateway: 172.28.0.1\n    labels:\n      dev.berth.stack: test\n',
+    );
+    expect(compose('{name: shared, external: true}')).toContain('networks:\n  default:\n    name: shared\n    external: true\n');
+  });
+
+  it.each([
+    ['{subnet: 172.28.0.0}', 'network.subnet: "172.28.0.0" is not a network like 172.28.0.0/16 (IPv4, prefix /8 to /30)'],
+    ['{external: true}', 'network.name: external: true joins a network that exists; name it'],
+    ['{name: x, external: true, subnet: 10.1.0.0/16}', 'network.subnet: an external network has its own; drop it'],
+    ['{gateway: 10.0.0.1}', 'network.gateway: needs subnet too'],
+    ['{driver: overlay}', 'network.driver: unknown key'],
+  ])('%s is refused', (net, message) => {
+    const e = errorOf(() => resolveYaml(`network: ${net}\nservices:\n  redis: {}\n`));
+    expect(e.message.startsWith(message), e.message).toBe(true);
+    expect(e.exitCode).toBe(2);
+  });
+});
