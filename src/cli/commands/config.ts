@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { parse } from 'yaml';
 import type { Context } from '../context.js';
 import { requireManifest } from '../../store/stacks.js';
 import { stackDir } from '../../store/home.js';
@@ -12,7 +13,6 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
   const file = path.join(stackDir(ctx.home, String(name)), COMPOSE_FILE);
   const text = fs.readFileSync(file, 'utf8');
   if (opts.json) {
-    const { parse } = await import('yaml');
     printJson(ctx.io, parse(text));
   } else ctx.io.out(text);
   return 0;
