@@ -27,12 +27,15 @@ export async function detectCompose(runner: Runner, env: NodeJS.ProcessEnv): Pro
     const argv = forced.split(/\s+/);
     return { argv, version: argv.length === 1 ? 1 : 2 };
   }
-  if (runner.dryRun) return { argv: ['docker', 'compose'], version: 2 };
   if (cached) return cached;
-  const v2 = await runner.run({ argv: ['docker', 'compose', 'version', '--short'] }).catch(() => undefined);
+  // A dry run asks its probe (a real runner) and prints v2's commands when there is none or neither answers.
+  const ask = runner.dryRun ? runner.probe : runner;
+  if (!ask) return { argv: ['docker', 'compose'], version: 2 };
+  const v2 = await ask.run({ argv: ['docker', 'compose', 'version', '--short'] }).catch(() => undefined);
   if (v2 && v2.code === 0) return (cached = { argv: ['docker', 'compose'], version: 2 });
-  const v1 = await runner.run({ argv: ['docker-compose', 'version', '--short'] }).catch(() => undefined);
+  const v1 = await ask.run({ argv: ['docker-compose', 'version', '--short'] }).catch(() => undefined);
   if (v1 && v1.code === 0) return (cached = { argv: ['docker-compose'], version: 1 });
+  if (runner.dryRun) return { argv: ['docker', 'compose'], version: 2 };
   throw new BerthError('Docker Compose is not installed: neither `docker compose` (v2) nor `docker-compose` (v1) runs; install the Compose plugin');
 }
 

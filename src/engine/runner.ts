@@ -32,6 +32,8 @@ export interface Runner {
   run(cmd: Command, opts?: RunOptions): Promise<RunResult>;
   /** True when commands are only printed (--dry-run). */
   readonly dryRun?: boolean;
+  /** With dryRun: a runner for read-only questions (which Compose is installed). */
+  readonly probe?: Runner;
 }
 
 /** For display only: how the argv would look typed in a shell. */
@@ -90,7 +92,11 @@ export class RecordingRunner implements Runner {
 /** --dry-run: prints each command instead of running it. */
 export class DryRunRunner implements Runner {
   readonly dryRun = true;
-  constructor(private readonly print: (line: string) => void) {}
+  /** `probe`: runs read-only questions for real (which Compose is installed), so the printed commands are this host's. */
+  constructor(
+    private readonly print: (line: string) => void,
+    readonly probe?: Runner,
+  ) {}
   async run(cmd: Command): Promise<RunResult> {
     this.print((cmd.cwd ? `(cd ${formatArgv([cmd.cwd])} && ` : '') + formatArgv(cmd.argv) + (cmd.cwd ? ')' : ''));
     return { code: 0, stdout: '', stderr: '' };

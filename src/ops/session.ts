@@ -21,12 +21,14 @@ export interface Session {
   compose(args: string[], profiles?: string[]): Promise<{ argv: string[]; cwd?: string }>;
 }
 
-export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean } = {}): Session {
+/** `json`: stdout is for the command's JSON, so --dry-run prints its commands to stderr. */
+export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; json?: boolean } = {}): Session {
   validateStackName(name);
   const manifest = requireManifest(ctx.home, name);
   const ref = { name, dir: stackDir(ctx.home, name) };
   const dryRun = !!opts.dryRun;
-  const runner = dryRun ? new DryRunRunner((line) => ctx.io.out(line + '\n')) : (ctx.runner ?? new ProcessRunner());
+  const real = ctx.runner ?? new ProcessRunner();
+  const runner = dryRun ? new DryRunRunner((line) => (opts.json ? ctx.io.err : ctx.io.out)(line + '\n'), real) : real;
   let engine = ctx.engine;
   let cli: Promise<ComposeCli> | undefined;
   const session: Session = {

@@ -270,11 +270,19 @@ describe('commands', () => {
     expect(fs.existsSync(dir)).toBe(false);
   });
 
-  it('--dry-run prints the commands and runs nothing', async () => {
-    const r = await runCli(['down', 'prod', '--dry-run'], { home, engine });
+  it('--dry-run prints the commands this host would run, and runs nothing', async () => {
+    const probe = new RecordingRunner(v2);
+    const r = await runCli(['down', 'prod', '--dry-run'], { home, engine, runner: probe });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(`(cd ${dir} && ${compose('down', '--remove-orphans').join(' ')})\n`);
     expect(engine.pings).toBe(0);
+    // Only the read-only question of which Compose is installed was asked.
+    expect(probe.commands.map((c) => c.argv.join(' '))).toEqual(['docker compose version --short']);
+    resetComposeCache();
+    const onV1 = await runCli(['down', 'prod', '--dry-run', '--json'], { home, engine, runner: new RecordingRunner(v1) });
+    // With --json, stdout is the JSON and the commands go to stderr.
+    expect(JSON.parse(onV1.stdout)).toMatchObject({ stack: 'prod', down: true });
+    expect(onV1.stderr).toBe(`(cd ${dir} && ${[...head(['docker-compose'], ['monitoring']), 'down', '--remove-orphans'].join(' ')})\n`);
   });
 
   it('an unknown stack is a usage error', async () => {

@@ -1,4 +1,5 @@
 /** What up refuses, and what happens without an engine or with two commands at once. */
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, freePort } from './harness.js';
@@ -73,7 +74,9 @@ describe.skipIf(!engine)('guards', () => {
     await sb.generate(name, 'services:\n  redis: {}\n');
     const r = await sb.berth(['up', name, '--dry-run']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`docker compose --project-name ${name} --project-directory \\S+ --file \\S+docker-compose.yaml up --detach --remove-orphans`));
+    // The Compose this host has: docker compose (v2) where the plugin answers, else docker-compose (v1).
+    const cli = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 ? 'docker compose' : 'docker-compose';
+    expect(r.stdout).toMatch(new RegExp(`^\\(cd \\S+ && ${cli} --project-name ${name} --project-directory \\S+ --file \\S+docker-compose.yaml up --detach --remove-orphans\\)$`, 'm'));
     expect(await sb.containers(name)).toEqual([]);
   });
 });

@@ -18,7 +18,7 @@ const locked = <T>(ctx: Context, s: Session, command: string, fn: () => Promise<
   withLock(ctx.home, s.ref.name, command, fn, { onWait: (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`) });
 
 export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   await ensureEngine(s);
   await locked(ctx, s, 'down', () => runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' }));
   if (opts.json) printJson(ctx.io, { stack: s.ref.name, down: true, volumesKept: s.manifest.volumes });
@@ -27,7 +27,7 @@ export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise
 }
 
 export async function restart(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const services = service ? [String(service)] : [];
   checkServices(s, services);
   await ensureEngine(s);
@@ -51,7 +51,7 @@ export async function restart(ctx: Context, [name, service]: unknown[], opts: Op
 }
 
 export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const services = service ? [String(service)] : [];
   checkServices(s, services);
   const tail = opts.tail === undefined ? undefined : Number(opts.tail);
@@ -76,7 +76,7 @@ async function jsonLogs(ctx: Context, s: Session, o: { services: string[]; follo
 }
 
 export async function exec(ctx: Context, [name, service, argv]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   checkServices(s, [String(service)]);
   const given = (argv as string[] | undefined)?.length ? (argv as string[]) : undefined;
   if (opts.json && !given) throw new UsageError(`exec --json needs a command to run, e.g. berth exec ${s.ref.name} ${String(service)} --json -- env; a shell is interactive`);
@@ -96,7 +96,7 @@ export async function exec(ctx: Context, [name, service, argv]: unknown[], opts:
 }
 
 export async function build(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const buildable = s.manifest.services.filter((x) => x.build).map((x) => x.name);
   if (!buildable.length) {
     ctx.io.out(opts.json ? JSON.stringify({ stack: s.ref.name, built: [] }) + '\n' : `Stack ${s.ref.name} has nothing to build: no service has build:.\n`);
@@ -109,7 +109,7 @@ export async function build(ctx: Context, [name]: unknown[], opts: Opts): Promis
 }
 
 export async function pull(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const named = (only as string[] | undefined) ?? [];
   checkServices(s, named);
   // Locally built images are not in any registry: pull the others.

@@ -16,7 +16,7 @@ interface Opts {
 }
 
 async function teardown(ctx: Context, name: string, o: { volumes: boolean; files: boolean; yes?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
-  const s = openStack(ctx, name, { dryRun: o.dryRun });
+  const s = openStack(ctx, name, { dryRun: o.dryRun, json: o.json });
   const vols = s.manifest.volumes.map((v) => `${name}_${v}`);
   if (o.volumes && !(await confirmDeletion(ctx.io, name, `the volumes of stack ${name} (${vols.join(', ') || 'none'})${o.files ? ' and its files' : ''}`, o.yes))) return 1;
   await ensureEngine(s);

@@ -8,7 +8,7 @@ import { progress } from '../progress.js';
 
 /** berth scale <name> web=3 worker=5: replicas at run time (stack.yaml replicas: keeps a number for good). */
 export async function run(ctx: Context, [name, pairs]: unknown[], opts: { json?: boolean; dryRun?: boolean; wait?: boolean; timeout?: string }): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const scale: Record<string, number> = {};
   for (const p of (pairs as string[]) ?? []) {
     const m = /^([a-z0-9][a-z0-9_-]*)=(\d+)$/.exec(p);

@@ -14,7 +14,7 @@ interface Opts {
 }
 
 export async function run(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
-  const s = openStack(ctx, String(name), { dryRun: opts.dryRun });
+  const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   const services = (only as string[] | undefined)?.length ? (only as string[]) : undefined;
   checkServices(s, services ?? []);
   const timeoutMs = parseDuration(opts.timeout ?? '300', '--timeout');
