@@ -69,6 +69,7 @@ export const composeArgs = {
   ],
   down: (o: { volumes?: boolean } = {}) => ['down', '--remove-orphans', ...(o.volumes ? ['--volumes'] : [])],
   restart: (services: string[]) => ['restart', ...services],
+  stop: () => ['stop'],
   logs: (o: { follow?: boolean; tail?: number; color: boolean; services: string[] }) => [
     'logs', ...(o.follow ? ['--follow'] : []), ...(o.tail !== undefined ? ['--tail', String(o.tail)] : []), ...(o.color ? [] : ['--no-color']), ...o.services,
   ],

@@ -2,6 +2,7 @@
 import type { Context } from '../cli/context.js';
 import { BerthError, UsageError } from '../errors.js';
 import { requireManifest } from '../store/stacks.js';
+import { withLock } from '../store/lock.js';
 import { stackDir, validateStackName } from '../store/home.js';
 import { DryRunRunner, ProcessRunner, type Runner } from '../engine/runner.js';
 import { compose, detectCompose, type ComposeCli, type StackRef } from '../engine/compose.js';
@@ -39,9 +40,26 @@ export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; 
     dryRun,
     engine: () => (engine ??= new DockerApi(ctx.io.env)),
     cli: () => (cli ??= detectCompose(runner, ctx.io.env)),
-    compose: async (args, profiles = manifest.profiles) => compose(await session.cli(), ref, profiles, args),
+    compose: async (args, profiles = session.manifest.profiles) => compose(await session.cli(), ref, profiles, args),
   };
   return session;
+}
+
+/**
+ * Runs `fn` holding the stack's lock, with the manifest as it is once the lock
+ * is held: a generate this command waited for may have changed the stack.
+ */
+export function withStackLock<T>(s: Session, command: string, fn: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
+  return withLock(
+    s.ctx.home,
+    s.ref.name,
+    command,
+    () => {
+      s.manifest = requireManifest(s.ctx.home, s.ref.name);
+      return fn();
+    },
+    { onWait },
+  );
 }
 
 /** Every profile of the stack: down, build and clean act on all services, whatever is active. */

@@ -4,13 +4,12 @@
  * timeout, name the service, its state and its last log lines.
  */
 import { BerthError } from '../errors.js';
-import { withLock } from '../store/lock.js';
 import { failedPull } from '../engine/compose-output.js';
 import { composeArgs } from '../engine/compose.js';
 import { ensurePortsFree } from '../engine/ports.js';
 import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
-import { composeFailed, type Session } from './session.js';
+import { composeFailed, withStackLock, type Session } from './session.js';
 
 export interface UpOptions {
   wait: boolean;
@@ -66,54 +65,58 @@ function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: numbe
   }
 }
 
-export async function upStack(s: Session, o: UpOptions): Promise<UpResult> {
+export function upStack(s: Session, o: UpOptions): Promise<UpResult> {
+  return withStackLock(s, 'up', () => upLocked(s, o), o.onWait);
+}
+
+/** `up` for a caller that holds the stack's lock (restart). */
+export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
+  // Taken once the lock is held: exits of a run this command waited for are not this run's.
   const started = Date.now();
-  return withLock(s.ctx.home, s.ref.name, 'up', async () => {
-    // A service named on the command line runs even when its profile is not active (as Compose does).
-    const named = s.manifest.services.filter((x) => o.services?.includes(x.name));
-    const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
-    if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
-    const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
-    const abort = new AbortController();
-    const starting = s.runner.run(cmd, { signal: abort.signal });
-    if (!o.wait || s.dryRun) {
-      const r = await starting;
-      if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
-      return { views: [], elapsedMs: Date.now() - started };
-    }
-    let composeFailure: string | undefined;
-    const startDone = starting.then((r) => {
-      if (r.code !== 0 && !abort.signal.aborted) composeFailure = r.stderr;
-    });
-    const stopOnComposeFailure = new AbortController();
-    void startDone.then(() => composeFailure !== undefined && stopOnComposeFailure.abort());
-    const result = await waitReady({
-      engine: s.engine(),
-      manifest: s.manifest,
-      profiles,
-      services: o.services,
-      timeoutMs: o.timeoutMs,
-      onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => o.services!.includes(v.name)) : views),
-      starting: startDone,
-      signal: stopOnComposeFailure.signal,
-      since: started,
-    });
-    if (!result.ok) {
-      abort.abort();
-      await startDone;
-      if (result.reason === 'aborted' && composeFailure !== undefined) {
-        // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
-        const pulling = failedPull(composeFailure, s.manifest.services.map((x) => x.name));
-        const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
-        const culprit = again && !again.ok ? again.culprit : undefined;
-        const err = composeFailed(s, 'up', composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
-        throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;
-      }
-      const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
-      throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
-    }
+  // A service named on the command line runs even when its profile is not active (as Compose does).
+  const named = s.manifest.services.filter((x) => o.services?.includes(x.name));
+  const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
+  if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
+  const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
+  const abort = new AbortController();
+  const starting = s.runner.run(cmd, { signal: abort.signal });
+  if (!o.wait || s.dryRun) {
+    const r = await starting;
+    if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
+    return { views: [], elapsedMs: Date.now() - started };
+  }
+  let composeFailure: string | undefined;
+  const startDone = starting.then((r) => {
+    if (r.code !== 0 && !abort.signal.aborted) composeFailure = r.stderr;
+  });
+  const stopOnComposeFailure = new AbortController();
+  void startDone.then(() => composeFailure !== undefined && stopOnComposeFailure.abort());
+  const result = await waitReady({
+    engine: s.engine(),
+    manifest: s.manifest,
+    profiles,
+    services: o.services,
+    timeoutMs: o.timeoutMs,
+    onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => o.services!.includes(v.name)) : views),
+    starting: startDone,
+    signal: stopOnComposeFailure.signal,
+    since: started,
+  });
+  if (!result.ok) {
+    abort.abort();
     await startDone;
-    if (composeFailure !== undefined) throw composeFailed(s, 'up', composeFailure);
-    return { views: result.views, elapsedMs: Date.now() - started };
-  }, { onWait: o.onWait });
+    if (result.reason === 'aborted' && composeFailure !== undefined) {
+      // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
+      const pulling = failedPull(composeFailure, s.manifest.services.map((x) => x.name));
+      const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
+      const culprit = again && !again.ok ? again.culprit : undefined;
+      const err = composeFailed(s, 'up', composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
+      throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;
+    }
+    const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
+    throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
+  }
+  await startDone;
+  if (composeFailure !== undefined) throw composeFailed(s, 'up', composeFailure);
+  return { views: result.views, elapsedMs: Date.now() - started };
 }

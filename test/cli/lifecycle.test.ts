@@ -222,10 +222,22 @@ describe('commands', () => {
     expect(p.cmds[0]!.argv).toEqual(compose('pull', 'grafana', 'postgres', 'redis'));
   });
 
-  it('restart one service', async () => {
+  it('restart one service; a service without a container, or a stack that is not running, is said so', async () => {
+    const none = await run(['restart', 'prod', 'redis', '--no-wait']);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe('berth: error: service redis of stack prod has no container; start it with berth up prod redis\n');
+    expect((await run(['restart', 'prod'])).stderr).toBe('berth: error: stack prod is not running; start it with berth up prod\n');
+    engine.add('prod', 'redis', { health: 'healthy' });
     const r = await run(['restart', 'prod', 'redis', '--no-wait']);
-    expect(r.code).toBe(0);
-    expect(r.cmds[0]!.argv).toEqual(compose('restart', 'redis'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cmds.map((c) => c.argv)).toEqual([compose('restart', 'redis')]);
+  });
+
+  it('restart of the whole stack stops it and starts it as up does, so jobs run after what they need', async () => {
+    engine.add('prod', 'redis', { health: 'healthy' });
+    const r = await run(['restart', 'prod', '--no-wait']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'stop'], [...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans']]);
   });
 
   it('scale sets replicas of the named services only', async () => {

@@ -123,6 +123,16 @@ services:
     expect(table).toMatch(/^postgres\s+healthy\s+healthy\s+-\s+1\s/m);
   });
 
+  it('restart of the whole stack brings dependencies back first and re-runs the job after them', async () => {
+    const r = await sb.berth(['restart', name, '--timeout', '120']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const services = JSON.parse((await sb.berth(['status', name, '--json'])).stdout).services as { name: string; state: string }[];
+    expect(Object.fromEntries(services.map((x) => [x.name, x.state]))).toEqual({ app: 'healthy', migrate: 'completed', postgres: 'healthy', redis: 'healthy' });
+    const check = await fetch(`http://127.0.0.1:${appPort}/check`);
+    expect(await check.json()).toEqual({ postgres: 'ok', redis: 'ok' });
+  });
+
   it('4a. the migration job runs to completion before the app starts', async () => {
     const [job] = await sb.containers(name, 'migrate');
     const [app] = await sb.containers(name, 'app');
@@ -176,6 +186,19 @@ services:
     expect(up.stderr).toMatch(/^berth: error: timed out after 15s waiting for app \(starting, health starting\)/m);
     expect(up.stderr).toMatch(/last health probe \(exit \d+\)/);
     expect(up.ms).toBeLessThan(60_000);
+  });
+
+  it('clean --yes also deletes the volume of a service dropped at a regenerate', async () => {
+    const dropped = sb.name('dropped');
+    await sb.generate(dropped, 'services:\n  redis: {}\n  postgres: {}\n');
+    expect((await sb.berth(['up', dropped])).code).toBe(0);
+    await sb.generate(dropped, 'services:\n  redis: {}\n');
+    expect((await sb.berth(['up', dropped])).code).toBe(0);
+    expect(volumes(dropped)).toEqual([`${dropped}_postgres-data`, `${dropped}_redis-data`]);
+    const clean = await sb.berth(['clean', dropped, '--yes']);
+    expect(clean.code, clean.stderr).toBe(0);
+    expect(clean.stdout).toContain(`Deleted volumes: ${dropped}_postgres-data, ${dropped}_redis-data.`);
+    expect(volumes(dropped)).toEqual([]);
   });
 
   it('8. remove --delete-files keeps the volumes; clean --yes removes them', async () => {

@@ -1,11 +1,11 @@
 /** down, restart, logs, exec, build, pull: Compose commands for one stack, through the one runner. */
 import type { Context } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { withLock } from '../../store/lock.js';
 import { composeArgs } from '../../engine/compose.js';
 import { waitReady } from '../../engine/wait.js';
-import { allProfiles, checkServices, ensureEngine, openStack, runCompose, type Session } from '../../ops/session.js';
-import { lastLogs } from '../../ops/up.js';
+import { allProfiles, checkServices, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
+import { lastLogs, upLocked } from '../../ops/up.js';
+import { LABEL_PROJECT, LABEL_SERVICE } from '../../engine/docker-api.js';
 import { streamStackLogs } from '../../ops/logs.js';
 import { BerthError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
@@ -15,7 +15,7 @@ import { progress } from '../progress.js';
 type Opts = { json?: boolean; dryRun?: boolean; [k: string]: unknown };
 
 const locked = <T>(ctx: Context, s: Session, command: string, fn: () => Promise<T>) =>
-  withLock(ctx.home, s.ref.name, command, fn, { onWait: (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`) });
+  withStackLock(s, command, fn, (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`));
 
 export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
@@ -31,23 +31,40 @@ export async function restart(ctx: Context, [name, service]: unknown[], opts: Op
   const services = service ? [String(service)] : [];
   checkServices(s, services);
   await ensureEngine(s);
-  await locked(ctx, s, 'restart', async () => {
-    await runCompose(s, composeArgs.restart(services), { profiles: allProfiles(s.manifest), what: 'restart' });
-    if (opts.dryRun || opts.wait === false) return;
-    const show = await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {});
-    const r = await waitReady({
-      engine: s.engine(),
-      manifest: s.manifest,
-      profiles: s.manifest.profiles,
-      services: services.length ? services : undefined,
-      timeoutMs: parseDuration(String(opts.timeout ?? '300'), '--timeout'),
-      onUpdate: (v) => show.update(v),
-    }).finally(() => show.done());
-    if (!r.ok) throw new BerthError(`${r.culprit?.name ?? 'the stack'} is ${r.culprit?.state ?? 'not ready'} after the restart`, { details: await lastLogs(s, r.culprit) });
-  });
+  const timeoutMs = parseDuration(String(opts.timeout ?? '300'), '--timeout');
+  const wait = !opts.dryRun && opts.wait !== false;
+  const show = wait ? await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {}) : undefined;
+  try {
+    await locked(ctx, s, 'restart', async () => {
+      if (!s.dryRun) await mustHaveContainers(s, services);
+      if (!services.length) {
+        // Stop, then up: dependencies are healthy again before their dependants start, and jobs run after them, as on up.
+        await runCompose(s, composeArgs.stop(), { what: 'restart' });
+        await upLocked(s, { wait, timeoutMs, onUpdate: (v) => show?.update(v) });
+        return;
+      }
+      await runCompose(s, composeArgs.restart(services), { profiles: allProfiles(s.manifest), what: 'restart' });
+      if (!wait) return;
+      const r = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles: allProfiles(s.manifest), services, timeoutMs, onUpdate: (v) => show?.update(v) });
+      if (!r.ok) throw new BerthError(`${r.culprit?.name ?? 'the stack'} is ${r.culprit?.state ?? 'not ready'} after the restart`, { details: await lastLogs(s, r.culprit) });
+    });
+  } finally {
+    show?.done();
+  }
   if (opts.json) printJson(ctx.io, { stack: s.ref.name, restarted: services.length ? services : 'all' });
   else if (!opts.dryRun) ctx.io.out(`Restarted ${services.length ? services.join(', ') : `stack ${s.ref.name}`}.\n`);
   return 0;
+}
+
+/** A restart needs something to restart: a stack with running containers, or a service with a container. */
+async function mustHaveContainers(s: Session, services: string[]): Promise<void> {
+  const containers = await s.engine().listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
+  if (!services.length && !containers.some((c) => c.State === 'running')) {
+    throw new BerthError(`stack ${s.ref.name} is not running; start it with berth up ${s.ref.name}`);
+  }
+  for (const svc of services) {
+    if (!containers.some((c) => c.Labels[LABEL_SERVICE] === svc)) throw new BerthError(`service ${svc} of stack ${s.ref.name} has no container; start it with berth up ${s.ref.name} ${svc}`);
+  }
 }
 
 export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
