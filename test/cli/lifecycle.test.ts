@@ -190,6 +190,7 @@ describe('commands', () => {
   });
 
   it('exec --json captures the output and keeps the exit code; a shell cannot be captured', async () => {
+    engine.add('prod', 'postgres', {});
     const runner = new RecordingRunner((c) => v2(c) ?? (c.argv.includes('exec') ? { code: 3, stdout: 'PGDATA=/var/lib/postgresql/data\n', stderr: 'oops\n' } : undefined));
     const r = await runCli(['exec', 'prod', 'postgres', '--json', '--', 'env'], { home, runner, engine });
     expect(r.code).toBe(3);
@@ -201,12 +202,28 @@ describe('commands', () => {
   });
 
   it('exec: a shell by default, -T without a terminal, the command after --, a replica by --index', async () => {
+    engine.add('prod', 'app', {});
+    engine.add('prod', 'postgres', {});
+    engine.add('prod', 'worker', { number: 2 });
     const shell = await run(['exec', 'prod', 'app']);
     expect(shell.cmds[0]!.argv).toEqual(compose('exec', '-T', 'app', 'sh', '-c', 'command -v bash >/dev/null 2>&1 && exec bash || exec sh'));
     const interactive = await run(['exec', 'prod', 'postgres', '--', 'psql', '-U', 'app'], { tty: true });
     expect(interactive.cmds[0]).toEqual({ argv: compose('exec', 'postgres', 'psql', '-U', 'app'), cwd: dir, stdio: 'inherit' });
     const replica = await run(['exec', 'prod', 'worker', '--index', '2', '--', 'ps']);
     expect(replica.cmds[0]!.argv).toEqual(compose('exec', '-T', '--index', '2', 'worker', 'ps'));
+  });
+
+  it('exec into a container that is not running says so instead of failing silently', async () => {
+    engine.add('prod', 'migrate', { state: 'exited' });
+    const exited = await run(['exec', 'prod', 'migrate', '--', 'ls']);
+    expect(exited.code).toBe(1);
+    expect(exited.stderr).toBe('berth: error: migrate of stack prod is not running (exited with code 0); start it with berth up prod migrate\n');
+    expect(exited.cmds).toEqual([]);
+    expect((await run(['exec', 'prod', 'redis', '--', 'ls'])).stderr).toBe('berth: error: redis of stack prod is not running; start it with berth up prod redis\n');
+    engine.add('prod', 'worker', {});
+    expect((await run(['exec', 'prod', 'worker', '--index', '3', '--', 'ls'])).stderr).toBe(
+      'berth: error: replica 3 of worker of stack prod is not running; worker has 1 replica(s); scale it with berth scale prod worker=3\n',
+    );
   });
 
   it('names the services of the stack when given one it does not have', async () => {

@@ -5,7 +5,7 @@ import { composeArgs } from '../../engine/compose.js';
 import { waitReady } from '../../engine/wait.js';
 import { allProfiles, checkServices, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
 import { lastLogs, upLocked } from '../../ops/up.js';
-import { LABEL_PROJECT, LABEL_SERVICE } from '../../engine/docker-api.js';
+import { LABEL_NUMBER, LABEL_PROJECT, LABEL_SERVICE } from '../../engine/docker-api.js';
 import { streamStackLogs } from '../../ops/logs.js';
 import { BerthError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
@@ -56,6 +56,18 @@ export async function restart(ctx: Context, [name, service]: unknown[], opts: Op
   return 0;
 }
 
+/** exec needs a running container; Compose v1 fails silently without one. */
+async function mustBeRunning(s: Session, service: string, replica: number): Promise<void> {
+  const containers = await s.engine().listContainers([`${LABEL_PROJECT}=${s.ref.name}`, `${LABEL_SERVICE}=${service}`]);
+  const c = containers.find((x) => Number(x.Labels[LABEL_NUMBER] ?? 1) === replica);
+  if (c?.State === 'running') return;
+  const which = replica > 1 ? `replica ${replica} of ${service}` : service;
+  const code = c && /^Exited \((-?\d+)\)/.exec(c.Status)?.[1];
+  const state = c ? ` (${code !== undefined ? `exited with code ${code}` : c.State})` : '';
+  const hint = c || replica === 1 ? `start it with berth up ${s.ref.name} ${service}` : `${service} has ${containers.length} replica(s); scale it with berth scale ${s.ref.name} ${service}=${replica}`;
+  throw new BerthError(`${which} of stack ${s.ref.name} is not running${state}; ${hint}`);
+}
+
 /** A restart needs something to restart: a stack with running containers, or a service with a container. */
 async function mustHaveContainers(s: Session, services: string[]): Promise<void> {
   const containers = await s.engine().listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
@@ -101,6 +113,7 @@ export async function exec(ctx: Context, [name, service, argv]: unknown[], opts:
   const index = opts.index === undefined ? undefined : Number(opts.index);
   if (index !== undefined && !(Number.isInteger(index) && index >= 1)) throw new UsageError(`--index: ${JSON.stringify(opts.index)} is not a replica number (1, 2, ...)`);
   await ensureEngine(s);
+  if (!opts.dryRun) await mustBeRunning(s, String(service), index ?? 1);
   if (opts.json && !opts.dryRun) {
     // Captured, not on the terminal: one record with the command's output and exit code.
     const run = await s.compose(composeArgs.exec({ service: String(service), tty: false, index, argv: cmd }), allProfiles(s.manifest));
