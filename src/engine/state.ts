@@ -7,7 +7,8 @@ import type { Manifest, ManifestService } from '../render/manifest.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from './docker-api.js';
 
-export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'inactive';
+/** `stopped`: scaled to 0 by berth scale; `inactive`: under a profile that is not active. */
+export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'stopped' | 'inactive';
 
 export interface ContainerView {
   id: string;
@@ -59,7 +60,7 @@ export function containerView(c: ContainerSummary): ContainerView {
   };
 }
 
-const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'inactive'];
+const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'stopped', 'inactive'];
 
 function containerState(c: ContainerView, svc: ManifestService): ServiceState {
   if (svc.role === 'job') {
@@ -78,10 +79,11 @@ function containerState(c: ContainerView, svc: ManifestService): ServiceState {
   }
 }
 
-export function serviceView(svc: ManifestService, containers: ContainerView[], activeProfiles: string[]): ServiceView {
+export function serviceView(svc: ManifestService, containers: ContainerView[], activeProfiles: string[], scaledTo?: number): ServiceView {
   const active = runsUnder(svc.profiles, activeProfiles);
   const base = { name: svc.name, component: svc.component, role: svc.role, active, containers };
   if (containers.length === 0) {
+    if (active && scaledTo === 0) return { ...base, state: 'stopped', ready: true, problem: false };
     return active ? { ...base, state: 'down', ready: false, problem: true } : { ...base, state: 'inactive', ready: true, problem: false };
   }
   const states = containers.map((c) => containerState(c, svc));
@@ -103,10 +105,11 @@ export function byService(containers: ContainerSummary[]): Map<string, Container
   return out;
 }
 
-export function stackViews(manifest: Manifest, containers: ContainerSummary[], profiles = manifest.profiles): ServiceView[] {
+/** `scaled`: replicas set by berth scale since the last up (a service scaled to 0 is stopped, not down). */
+export function stackViews(manifest: Manifest, containers: ContainerSummary[], profiles = manifest.profiles, scaled: Record<string, number> = {}): ServiceView[] {
   const mine = containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack);
   const grouped = byService(mine);
-  return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles));
+  return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles, scaled[s.name]));
 }
 
 export type StackState = 'running' | 'starting' | 'degraded' | 'stopped';

@@ -22,6 +22,8 @@ export interface WaitOptions {
   signal?: AbortSignal;
   /** Epoch ms this start began: exits that finished earlier belong to a previous run and are not failures. */
   since?: number;
+  /** Replicas set by berth scale: a service scaled to 0 is ready with no container. */
+  scaled?: Record<string, number>;
 }
 
 export type WaitResult =
@@ -49,7 +51,7 @@ export async function waitReady(o: WaitOptions): Promise<WaitResult> {
   let views: ServiceView[] = [];
   for (;;) {
     const containers = await o.engine.listContainers([`${LABEL_PROJECT}=${o.manifest.stack}`]);
-    views = stackViews(o.manifest, containers, o.profiles);
+    views = stackViews(o.manifest, containers, o.profiles, o.scaled);
     if (o.since !== undefined) await forgetStaleExits(o.engine, views, o.since);
     o.onUpdate?.(views);
     const watched = views.filter((v) => v.active && (!o.services || o.services.includes(v.name)));

@@ -4,6 +4,7 @@ import { isBerthError } from '../errors.js';
 import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
+import { readScaled } from '../store/runtime.js';
 import type { Session } from './session.js';
 
 export interface StackSummary {
@@ -17,7 +18,7 @@ export interface StackSummary {
 export async function stackStatus(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
-  const views = stackViews(s.manifest, containers);
+  const views = stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name));
   await Promise.all(
     views.flatMap((v) => v.containers).map(async (c) => {
       c.restarts = (await engine.inspect(c.id).catch(() => undefined))?.RestartCount;
@@ -38,7 +39,7 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
     }
     if (!m) return [];
-    const views = stackViews(m, containers);
+    const views = stackViews(m, containers, m.profiles, readScaled(ctx.home, name));
     const active = views.filter((v) => v.active);
     return [{
       name: m.stack,

@@ -10,6 +10,7 @@ import { ensurePortsFree } from '../engine/ports.js';
 import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
 import { composeFailed, withStackLock, type Session } from './session.js';
+import { forgetScaled, readScaled, recordScaled } from '../store/runtime.js';
 
 export interface UpOptions {
   wait: boolean;
@@ -78,6 +79,13 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
   if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
   const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
+  // Compose puts what it starts back to the file's replicas, unless told a scale.
+  const home = s.ctx.home;
+  if (!s.dryRun) {
+    if (o.scale) recordScaled(home, s.ref.name, o.scale);
+    else forgetScaled(home, s.ref.name, o.services);
+  }
+  const scaled = readScaled(home, s.ref.name);
   const abort = new AbortController();
   const starting = s.runner.run(cmd, { signal: abort.signal });
   if (!o.wait || s.dryRun) {
@@ -101,6 +109,7 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
     starting: startDone,
     signal: stopOnComposeFailure.signal,
     since: started,
+    scaled,
   });
   if (!result.ok) {
     abort.abort();
@@ -108,7 +117,7 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
     if (result.reason === 'aborted' && composeFailure !== undefined) {
       // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
       const pulling = failedPull(composeFailure, s.manifest.services.map((x) => x.name));
-      const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started });
+      const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started, scaled });
       const culprit = again && !again.ok ? again.culprit : undefined;
       const err = composeFailed(s, 'up', composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
       throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;

@@ -67,6 +67,13 @@ services:
     const worker = status.services.find((s: { name: string }) => s.name === 'worker');
     expect(worker.state).toBe('healthy');
     expect(worker.containers).toHaveLength(3);
+    // Scaled to 0: nothing to wait for, and status calls it stopped, not down.
+    const zero = await sb.berth(['scale', name, 'worker=0', '--timeout', '60']);
+    expect(zero.code, zero.stderr).toBe(0);
+    expect(await sb.running(name, 'worker')).toBe(0);
+    const paused = await sb.berth(['status', name, '--json']);
+    expect(paused.code).toBe(0);
+    expect(JSON.parse(paused.stdout).services.find((s: { name: string }) => s.name === 'worker').state).toBe('stopped');
     expect((await sb.berth(['scale', name, 'worker=1'])).code).toBe(0);
     expect(await sb.running(name, 'worker')).toBe(1);
   });

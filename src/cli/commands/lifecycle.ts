@@ -5,6 +5,7 @@ import { composeArgs } from '../../engine/compose.js';
 import { waitReady } from '../../engine/wait.js';
 import { allProfiles, checkServices, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
 import { lastLogs, upLocked } from '../../ops/up.js';
+import { forgetScaled } from '../../store/runtime.js';
 import { LABEL_NUMBER, LABEL_PROJECT, LABEL_SERVICE } from '../../engine/docker-api.js';
 import { streamStackLogs } from '../../ops/logs.js';
 import { BerthError } from '../../errors.js';
@@ -20,7 +21,10 @@ const locked = <T>(ctx: Context, s: Session, command: string, fn: () => Promise<
 export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
   await ensureEngine(s);
-  await locked(ctx, s, 'down', () => runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' }));
+  await locked(ctx, s, 'down', async () => {
+    await runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' });
+    if (!s.dryRun) forgetScaled(ctx.home, s.ref.name);
+  });
   if (opts.json) printJson(ctx.io, { stack: s.ref.name, down: true, volumesKept: s.manifest.volumes });
   else if (!opts.dryRun) ctx.io.out(`Stack ${s.ref.name} is down; volumes kept (${s.manifest.volumes.join(', ') || 'none'}).\n`);
   return 0;
