@@ -4,6 +4,7 @@
  * prints what would run.
  */
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { BerthError } from '../errors.js';
 
 export interface Command {
@@ -68,7 +69,15 @@ export class ProcessRunner implements Runner {
         else if (e.name === 'AbortError') resolve({ code: 130, stdout, stderr });
         else reject(e);
       });
-      child.on('close', (code, signal) => resolve({ code: code ?? (signal ? 128 + 15 : 1), stdout, stderr }));
+      // A child on the terminal (logs -f, exec) stops with berth: a signal sent to berth alone
+      // (kill, timeout, a CI runner) is passed on, and berth waits for the child to go.
+      const forward = (sig: NodeJS.Signals) => child.kill(sig);
+      const signals: NodeJS.Signals[] = opts.stdio === 'inherit' ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : [];
+      for (const sig of signals) process.on(sig, forward);
+      child.on('close', (code, signal) => {
+        for (const sig of signals) process.off(sig, forward);
+        resolve({ code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 15) : 1), stdout, stderr });
+      });
     });
   }
 }

@@ -1,9 +1,15 @@
 /** Scenarios 1-4, 7 and 8 of the end-to-end suite: real containers, real Postgres and Redis. */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, freePort, until, volumes } from './harness.js';
 
 const engine = inject('engine');
+
+/** A Compose `logs` process for this stack is running on this host. */
+function composeLogsRunning(stack: string): boolean {
+  const r = spawnSync('pgrep', ['-f', `project-name ${stack} .*logs`], { encoding: 'utf8' });
+  return r.status === 0;
+}
 
 describe.skipIf(!engine)('lifecycle against a real engine', () => {
   let sb: Sandbox;
@@ -78,6 +84,12 @@ services:
     const line = seen.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.line.includes(marker));
     expect(line).toMatchObject({ service: 'app', replica: 1, stream: expect.stringMatching(/^std(out|err)$/) });
 
+    // Plain logs -f runs Compose on the terminal; a signal to berth alone stops Compose too.
+    const plain = sb.start(['logs', name, 'app', '--follow', '--tail', '1']);
+    await until('compose logs to start', async () => (composeLogsRunning(name) ? true : undefined), 30_000);
+    await plain.interrupt();
+    await until('compose logs to stop with berth', async () => (composeLogsRunning(name) ? undefined : true), 10_000);
+
     const exec = await sb.berth(['exec', name, 'redis', '--json', '--', 'sh', '-c', 'echo out; echo err >&2; exit 4']);
     expect(exec.code).toBe(4);
     expect(JSON.parse(exec.stdout)).toMatchObject({ service: 'redis', exitCode: 4, stdout: 'out\n', stderr: 'err\n' });
@@ -120,7 +132,7 @@ services:
     }, 90_000);
     expect(healthyAgain.code).toBe(0);
     const table = (await sb.berth(['status', name])).stdout;
-    expect(table).toMatch(/^postgres\s+healthy\s+healthy\s+-\s+1\s/m);
+    expect(table).toMatch(/^postgres\s+healthy\s+healthy\s+-\s+[1-9]\d*\s/m);
   });
 
   it('restart of the whole stack brings dependencies back first and re-runs the job after them', async () => {
