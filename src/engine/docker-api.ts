@@ -37,7 +37,8 @@ export interface Engine {
   ping(): Promise<void>;
   listContainers(labels: string[], all?: boolean): Promise<ContainerSummary[]>;
   inspect(id: string): Promise<ContainerInspect>;
-  logs(id: string, tail: number): Promise<string>;
+  /** The last `tail` lines; with `since` (unix seconds), only lines written from then on. */
+  logs(id: string, tail: number, since?: number): Promise<string>;
   /** Names of the volumes with all these labels. */
   listVolumes(labels: string[]): Promise<string[]>;
   /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
@@ -137,8 +138,8 @@ export class DockerApi implements Engine {
     return this.json(`/containers/${encodeURIComponent(id)}/json`);
   }
 
-  async logs(id: string, tail: number): Promise<string> {
-    const r = await this.request('GET', `/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&tail=${tail}`);
+  async logs(id: string, tail: number, since?: number): Promise<string> {
+    const r = await this.request('GET', `/containers/${encodeURIComponent(id)}/logs?stdout=1&stderr=1&tail=${tail}${since !== undefined ? `&since=${since}` : ''}`);
     return r.status >= 400 ? '' : demuxLogs(r.body);
   }
 

@@ -7,8 +7,11 @@ import type { Manifest, ManifestService } from '../render/manifest.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from './docker-api.js';
 
-/** `stopped`: scaled to 0 by berth scale; `inactive`: under a profile that is not active. */
-export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'stopped' | 'inactive';
+/**
+ * `stopped`: scaled to 0 by berth scale; `inactive`: under a profile that is not active;
+ * `orphan`: a container of a service the stack no longer has (the next up removes it).
+ */
+export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'stopped' | 'inactive' | 'orphan';
 
 export interface ContainerView {
   id: string;
@@ -60,7 +63,7 @@ export function containerView(c: ContainerSummary): ContainerView {
   };
 }
 
-const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'stopped', 'inactive'];
+const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'stopped', 'inactive', 'orphan'];
 
 function containerState(c: ContainerView, svc: ManifestService): ServiceState {
   if (svc.role === 'job') {
@@ -110,6 +113,15 @@ export function stackViews(manifest: Manifest, containers: ContainerSummary[], p
   const mine = containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack);
   const grouped = byService(mine);
   return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles, scaled[s.name]));
+}
+
+/** Containers of services the manifest no longer has (dropped at a regenerate, before the next up). */
+export function orphanViews(manifest: Manifest, containers: ContainerSummary[]): ServiceView[] {
+  const known = new Set(manifest.services.map((s) => s.name));
+  const grouped = byService(containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack));
+  return [...grouped]
+    .filter(([name]) => !known.has(name))
+    .map(([name, cs]) => ({ name, component: '-', role: 'service' as const, active: false, containers: cs, state: 'orphan' as const, ready: true, problem: false }));
 }
 
 export type StackState = 'running' | 'starting' | 'degraded' | 'stopped';

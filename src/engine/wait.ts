@@ -63,7 +63,10 @@ export async function waitReady(o: WaitOptions): Promise<WaitResult> {
     for (const v of watched.filter((x) => x.state === 'exited' || x.state === 'restarting')) {
       const infos = await Promise.all(v.containers.map((c) => o.engine.inspect(c.id).catch(() => undefined)));
       const restarts = infos.map((i) => i?.RestartCount ?? 0);
-      if (Math.max(...restarts) >= CRASH_RESTARTS) return { ok: false, reason: 'crashloop', culprit: v, views };
+      if (Math.max(...restarts) >= CRASH_RESTARTS) {
+        v.containers.forEach((c, i) => (c.exitCode ??= infos[i]?.State.ExitCode));
+        return { ok: false, reason: 'crashloop', culprit: v, views };
+      }
       if (v.containers.every((c) => c.state === 'exited') && startDone && restarts.every((r) => r === 0) && v.role === 'service') {
         // Exited and nothing restarts it (no restart policy applies to a stop): give it a moment, then call it failed.
         const info = infos[0];

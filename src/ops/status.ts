@@ -2,7 +2,7 @@
 import type { Context } from '../cli/context.js';
 import { isBerthError } from '../errors.js';
 import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
-import { stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
+import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
 import { readScaled } from '../store/runtime.js';
 import type { Session } from './session.js';
@@ -18,10 +18,13 @@ export interface StackSummary {
 export async function stackStatus(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
-  const views = stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name));
+  const views = [...stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name)), ...orphanViews(s.manifest, containers)];
   await Promise.all(
     views.flatMap((v) => v.containers).map(async (c) => {
-      c.restarts = (await engine.inspect(c.id).catch(() => undefined))?.RestartCount;
+      const info = await engine.inspect(c.id).catch(() => undefined);
+      c.restarts = info?.RestartCount;
+      // Between restarts the list shows no exit code; the last one is in the container's state.
+      if (c.state !== 'running' && info) c.exitCode ??= info.State.ExitCode;
     }),
   );
   return views;

@@ -36,7 +36,10 @@ export async function lastLogs(s: Session, view: ServiceView | undefined, lines 
   const c = view?.containers.find((x) => x.state !== 'running' || x.health === 'unhealthy') ?? view?.containers[0];
   if (!c) return '';
   const engine = s.engine();
-  const [text, info] = await Promise.all([engine.logs(c.id, lines).catch(() => ''), engine.inspect(c.id).catch(() => undefined)]);
+  const info = await engine.inspect(c.id).catch(() => undefined);
+  // Lines of this run only: a job or a crashing service keeps the log of every earlier start.
+  const since = info ? Math.floor(Date.parse(info.State.StartedAt) / 1000) : undefined;
+  const text = await engine.logs(c.id, lines, since !== undefined && since > 0 ? since : undefined).catch(() => '');
   const out = [`${view!.name} (last ${lines} log lines):`, text.trimEnd() ? text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n') : '  (no log output)'];
   const probe = info?.State.Health?.Log?.at(-1);
   if (probe && probe.ExitCode !== 0) {
@@ -58,7 +61,7 @@ function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: numbe
     case 'unhealthy':
       return `service ${v.name} is unhealthy after ${secs}s: its healthcheck keeps failing`;
     case 'crashloop':
-      return `service ${v.name} keeps crashing (restarted ${CRASH_RESTARTS}+ times) after ${secs}s`;
+      return `service ${v.name} keeps crashing (restarted ${CRASH_RESTARTS}+ times${c?.exitCode !== undefined ? `, last exit code ${c.exitCode}` : ''}) after ${secs}s`;
     case 'timeout':
       return `timed out after ${timeoutMs / 1000}s waiting for ${v.name} (${v.state}${c?.health ? `, health ${c.health}` : ''})`;
     default:

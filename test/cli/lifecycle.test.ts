@@ -342,6 +342,16 @@ describe('status', () => {
     expect(JSON.parse(bad.stdout).services.find((s: { name: string }) => s.name === 'redis')).toMatchObject({ state: 'unhealthy', ready: false });
   });
 
+  it('shows containers of services the stack no longer has, which the next up removes', async () => {
+    for (const s of ['postgres', 'redis', 'app', 'worker']) engine.add('prod', s, { health: 'healthy' });
+    engine.add('prod', 'migrate', { state: 'exited' });
+    engine.add('prod', 'old-worker', {});
+    const r = await runCli(['status', 'prod'], { home, engine });
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/^old-worker +orphan /m);
+    expect(r.stdout).toContain('old-worker: no longer in the stack; berth up prod removes it.');
+  });
+
   it('every stack from one listing', async () => {
     engine.add('prod', 'postgres', { health: 'healthy' });
     let calls = 0;

@@ -41,6 +41,8 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
       ];
     });
     ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
+    const orphans = views.filter((v) => v.state === 'orphan').map((v) => v.name);
+    if (orphans.length) ctx.io.out(`\n${orphans.join(', ')}: no longer in the stack; berth up ${s.ref.name} removes ${orphans.length > 1 ? 'them' : 'it'}.\n`);
   }
   return views.every((v) => v.ready) ? 0 : 1;
 }
