@@ -1,7 +1,8 @@
 /**
  * One berth command per stack at a time. The lock is a directory created
- * atomically (mkdir) holding the owner's pid and command; a lock whose process
- * is gone is stale and taken over. Waiters poll until the holder finishes.
+ * atomically (mkdir) holding the owner's pid, start time and command; a lock
+ * whose process is gone (or whose pid now names another process) is stale and
+ * taken over. Waiters poll until the holder finishes.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,16 +15,37 @@ export interface LockOptions {
   onWait?: (holder: string) => void;
 }
 
-function alive(pid: number): boolean {
+/**
+ * When a process started, in clock ticks since boot (/proc/<pid>/stat field 22):
+ * with the pid, it names one process, so a pid reused after a crash or a
+ * reboot is not mistaken for the owner. Undefined where there is no /proc.
+ */
+function startTime(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
   }
 }
 
-function readOwner(dir: string): { pid: number; command: string } | undefined {
+function alive(owner: Owner): boolean {
+  try {
+    process.kill(owner.pid, 0);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EPERM') return false;
+  }
+  return owner.started === undefined || startTime(owner.pid) === undefined || startTime(owner.pid) === owner.started;
+}
+
+interface Owner {
+  pid: number;
+  command: string;
+  started?: string;
+}
+
+function readOwner(dir: string): Owner | undefined {
   try {
     return JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8'));
   } catch {
@@ -39,7 +61,7 @@ export function isLocked(home: string, stack: string): boolean {
   const stat = fs.statSync(dir, { throwIfNoEntry: false });
   if (!stat) return false;
   const owner = readOwner(dir);
-  return owner ? alive(owner.pid) : Date.now() - stat.mtimeMs <= 5000;
+  return owner ? alive(owner) : Date.now() - stat.mtimeMs <= 5000;
 }
 
 export async function withLock<T>(home: string, stack: string, command: string, fn: () => Promise<T> | T, opts: LockOptions = {}): Promise<T> {
@@ -51,12 +73,12 @@ export async function withLock<T>(home: string, stack: string, command: string, 
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, command }));
+      fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, command, started: startTime(process.pid) } satisfies Owner));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
       const owner = readOwner(dir);
-      if (owner && !alive(owner.pid)) {
+      if (owner && !alive(owner)) {
         fs.rmSync(dir, { recursive: true, force: true });
         continue;
       }
