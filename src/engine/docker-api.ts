@@ -29,6 +29,8 @@ export interface LogOptions {
   follow?: boolean;
   /** Lines from the end of the log; all of it when not given. */
   tail?: number;
+  /** Only lines from this time on (unix seconds, with a fraction). */
+  since?: number;
 }
 
 /** What berth asks of the engine. The real one is DockerApi; tests may pass their own. */
@@ -146,7 +148,7 @@ export class DockerApi implements Engine {
   async streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void> {
     const { Config } = await this.inspect(id);
     const decoder = new LogDecoder(!!Config.Tty, onLine);
-    const query = `stdout=1&stderr=1&timestamps=1&follow=${o.follow ? 1 : 0}&tail=${o.tail ?? 'all'}`;
+    const query = `stdout=1&stderr=1&timestamps=1&follow=${o.follow ? 1 : 0}&tail=${o.tail ?? 'all'}${o.since !== undefined ? `&since=${o.since.toFixed(6)}` : ''}`;
     await new Promise<void>((resolve, reject) => {
       const req = http.request(
         { socketPath: this.ep.socketPath, host: this.ep.host, port: this.ep.port, path: `/containers/${encodeURIComponent(id)}/logs?${query}`, headers: { Host: 'docker' } },

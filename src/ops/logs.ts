@@ -34,31 +34,58 @@ export async function logContainers(s: Session, services: string[]): Promise<Con
 
 /**
  * Writes the records of the stack's logs. Without `follow`, the lines of all
- * containers are merged in time order; with it, they are written as they
- * come until every container stops or the signal aborts. Returns how many
- * containers were read.
+ * containers are merged in time order. With it, they are written as they come
+ * until the signal aborts: a container that restarts is picked up again from
+ * its last line, and new replicas as they appear (without a signal, until
+ * every container stops). Returns how many containers there were at first.
  */
 export async function streamStackLogs(s: Session, o: LogsOptions, write: (r: LogRecord) => void): Promise<number> {
   const containers = await logContainers(s, o.services);
   const engine = s.engine();
-  const held: { key: string; seq: number; r: LogRecord }[] = [];
-  let seq = 0;
-  await Promise.all(
-    containers.map((c) => {
-      const base = { service: c.Labels[LABEL_SERVICE]!, replica: Number(c.Labels[LABEL_NUMBER] ?? 1), container: (c.Names[0] ?? c.Id).replace(/^\//, '') };
-      return engine.streamLogs(
-        c.Id,
-        { follow: o.follow, tail: o.tail },
-        (l) => {
-          const r = { ...base, stream: l.stream, time: l.time, line: l.text };
-          if (o.follow) write(r);
-          else held.push({ key: timeKey(l.time), seq: seq++, r });
-        },
-        o.signal,
-      );
-    }),
-  );
-  held.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
-  for (const h of held) write(h.r);
+  const record = (c: ContainerSummary, l: LogLine): LogRecord => ({
+    service: c.Labels[LABEL_SERVICE]!,
+    replica: Number(c.Labels[LABEL_NUMBER] ?? 1),
+    container: (c.Names[0] ?? c.Id).replace(/^\//, ''),
+    stream: l.stream,
+    time: l.time,
+    line: l.text,
+  });
+  if (!o.follow) {
+    const held: { key: string; seq: number; r: LogRecord }[] = [];
+    let seq = 0;
+    await Promise.all(containers.map((c) => engine.streamLogs(c.Id, { tail: o.tail }, (l) => held.push({ key: timeKey(l.time), seq: seq++, r: record(c, l) }), o.signal)));
+    held.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.seq - b.seq));
+    for (const h of held) write(h.r);
+    return containers.length;
+  }
+  const streaming = new Set<string>();
+  const last = new Map<string, string>();
+  const tasks: Promise<void>[] = [];
+  const attach = (c: ContainerSummary, tail: number | undefined) => {
+    streaming.add(c.Id);
+    const since = last.get(c.Id);
+    // The engine's since is coarse: lines up to the last one written are skipped here.
+    const seen = since && timeKey(since);
+    const onLine = (l: LogLine) => {
+      if (seen && timeKey(l.time) <= seen) return;
+      last.set(c.Id, l.time);
+      write(record(c, l));
+    };
+    const task = engine
+      .streamLogs(c.Id, { follow: true, tail, since: since ? Math.floor(Date.parse(since) / 1000) : undefined }, onLine, o.signal)
+      .catch(() => undefined)
+      .finally(() => streaming.delete(c.Id));
+    tasks.push(task);
+  };
+  for (const c of containers) attach(c, o.tail);
+  const signal = o.signal;
+  while (signal && !signal.aborted) {
+    await new Promise((r) => setTimeout(r, 1000));
+    if (signal.aborted) break;
+    const now = await logContainers(s, o.services).catch(() => []);
+    // Restarted containers resume after their last line; new replicas are read from their start.
+    for (const c of now) if (c.State === 'running' && !streaming.has(c.Id)) attach(c, last.has(c.Id) ? undefined : o.tail);
+  }
+  await Promise.all(tasks);
   return containers.length;
 }

@@ -80,9 +80,19 @@ services:
       await fetch(`http://127.0.0.1:${appPort}${marker}`);
       return follow.output().includes(marker) ? follow.output() : undefined;
     }, 30_000, 1_000);
+    // A restart of the service does not end the follow: it picks the container up again.
+    expect((await sb.berth(['restart', name, 'app'])).code).toBe(0);
+    const after = `/e2e-after-restart-${Date.now()}`;
+    await until('the follow to go on after the restart', async () => {
+      await fetch(`http://127.0.0.1:${appPort}${after}`).catch(() => undefined);
+      return follow.output().includes(after) ? true : undefined;
+    }, 30_000, 1_000);
     expect(await follow.interrupt()).toBe(0);
-    const line = seen.trim().split('\n').map((l) => JSON.parse(l)).find((r) => r.line.includes(marker));
+    const followed = follow.output().trim().split('\n').map((l) => JSON.parse(l));
+    const line = followed.find((r) => r.line.includes(marker));
     expect(line).toMatchObject({ service: 'app', replica: 1, stream: expect.stringMatching(/^std(out|err)$/) });
+    // Resumed after its last line: nothing twice.
+    expect(new Set(followed.map((r) => `${r.time} ${r.line}`)).size).toBe(followed.length);
 
     // Plain logs -f runs Compose on the terminal; a signal to berth alone stops Compose too.
     const plain = sb.start(['logs', name, 'app', '--follow', '--tail', '1']);
