@@ -69,6 +69,15 @@ function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: numbe
   }
 }
 
+/** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
+function mustHaveSecretsFromEnv(s: Session): void {
+  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !s.ctx.io.env[n]);
+  if (missing.length) {
+    const list = missing.join(', ');
+    throw new BerthError(`${list} ${missing.length > 1 ? 'are' : 'is'} not set: stack ${s.ref.name} reads ${missing.length > 1 ? 'them' : 'it'} from the environment (secretsFromEnv); export ${missing.length > 1 ? 'them' : 'it'} first, e.g. ${missing[0]}=$(your-secret-manager read ...) berth up ${s.ref.name}`);
+  }
+}
+
 export function upStack(s: Session, o: UpOptions): Promise<UpResult> {
   return withStackLock(s, 'up', () => upLocked(s, o), o.onWait);
 }
@@ -80,7 +89,10 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   // A service named on the command line runs even when its profile is not active (as Compose does).
   const named = s.manifest.services.filter((x) => o.services?.includes(x.name));
   const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
-  if (!s.dryRun) await ensurePortsFree(s.engine(), s.manifest, profiles);
+  if (!s.dryRun) {
+    mustHaveSecretsFromEnv(s);
+    await ensurePortsFree(s.engine(), s.manifest, profiles);
+  }
   const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
   // Compose puts what it starts back to the file's replicas, unless told a scale.
   const home = s.ctx.home;

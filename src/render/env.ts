@@ -26,6 +26,9 @@ export function renderEnv(stack: ResolvedStack): string {
     `COMPOSE_PROFILES=${stack.profiles.join(',')}`,
     ...section('vars from stack.yaml', stack.vars),
     ...section('secrets', stack.secrets),
+    ...(stack.secretsFromEnv.length
+      ? ['', '# secrets read from the environment at berth up, never stored here:', ...stack.secretsFromEnv.map((n) => `#   ${n}`)]
+      : []),
     ...section('kept from an earlier generation (no service uses these now)', stack.keptEnv),
     '',
   ].join('\n');

@@ -25,6 +25,8 @@ export interface Manifest {
   knownProfiles: string[];
   services: ManifestService[];
   volumes: string[];
+  /** Secrets berth up must find in its environment. */
+  secretsFromEnv?: string[];
 }
 
 export function buildManifest(stack: ResolvedStack): Manifest {
@@ -47,5 +49,6 @@ export function buildManifest(stack: ResolvedStack): Manifest {
       dependsOn: s.dependsOn,
     })),
     volumes: stack.volumes,
+    ...(stack.secretsFromEnv.length ? { secretsFromEnv: stack.secretsFromEnv } : {}),
   };
 }

@@ -211,12 +211,19 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     const volume = (volumesOf.get(service) ?? []).find((v) => known?.has(v));
     return volume ? { service, volume: `${name}_${volume}` } : undefined;
   };
-  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy });
+  const fromEnvSpec = spec.raw.secretsFromEnv;
+  const fromEnv = new Set(fromEnvSpec === true ? [...declared.keys()] : (fromEnvSpec ?? []));
+  for (const n of fromEnv) {
+    if (!declared.has(n)) throw new UsageError(`secretsFromEnv: ${n} is not a secret of this stack; its secrets: ${[...declared.keys()].sort().join(', ') || 'none'}`);
+  }
+  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy, fromEnv });
   warnings.push(...secrets.warnings);
   const keptEnv: Record<string, string> = {};
   for (const [k, val] of Object.entries(existing)) {
     if (!declared.has(k) && !(k in vars) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
   }
+  // A secret that moves to the environment leaves .env; say so, since its old value is gone from disk.
+  for (const n of fromEnv) if (existing[n]) warnings.push(`${n} is now read from the environment and no longer stored in .env; export it before berth up`);
   for (const [envName, { decl, service }] of declared) {
     const party = decl.sharedWith?.(index.optionsOf(service) ?? {});
     if (party && secrets.generated.includes(envName)) warnings.push(`${envName} was generated, but it must match ${party}; pass its value with --secret ${envName}=... (or --auth-token)`);
@@ -236,6 +243,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     externals: [...externals.values()],
     volumes: [...volumes].sort(),
     network: spec.raw.network,
+    secretsFromEnv: [...fromEnv].sort(),
     files,
     profiles: active,
     knownProfiles,

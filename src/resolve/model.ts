@@ -30,6 +30,8 @@ export interface ResolvedStack {
   vars: Record<string, string>;
   /** .env name -> value. Never rendered anywhere but .env. */
   secrets: Record<string, string>;
+  /** Secrets read from the environment at up, never stored. */
+  secretsFromEnv: string[];
   /** service -> secret key -> .env name, for renderers that need a reference (grafana -> influx token). */
   secretNames: Record<string, Record<string, string>>;
   /** Entries of an earlier .env that nothing uses now: kept, so a re-added database still opens its volume. */

@@ -29,6 +29,8 @@ export interface SecretInput {
    * exists, none when it could not be asked), or undefined when there is none.
    */
   heldBy?(name: string): { service: string; volume?: string } | undefined;
+  /** Secrets read from the environment at up: neither generated nor stored. */
+  fromEnv?: ReadonlySet<string>;
 }
 
 export function resolveSecrets(input: SecretInput): { values: Record<string, string>; generated: string[]; warnings: string[] } {
@@ -36,6 +38,7 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
   const generated: string[] = [];
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(input.given)) {
+    if (input.fromEnv?.has(name)) throw new UsageError(`secret ${name}: stack.yaml reads it from the environment (secretsFromEnv), so it is not stored; export it before berth up instead`);
     if (!input.declared.has(name)) {
       const known = [...input.declared.keys()].sort();
       throw new UsageError(`secret ${name}: no service in this stack uses it; ${known.length ? `this stack's secrets are ${known.join(', ')}` : 'this stack has no secrets'}`);
@@ -46,6 +49,7 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
     if (value.length < 12) warnings.push(`secret ${name} is short (${value.length} characters); a generated one has 43`);
   }
   for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => a.localeCompare(b))) {
+    if (input.fromEnv?.has(name)) continue;
     const given = input.given[name];
     const existing = input.existing[name];
     const held = decl.initOnly && existing ? input.heldBy?.(name) : undefined;

@@ -14,7 +14,7 @@ import { describeIssue, keysAt, primaryIssue, suggest } from './issues.js';
 import type { StackSpec, ValidSpec } from './types.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
 
-const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'network', 'services'];
+const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'services'];
 
 const TopLevel = v.strictObject({
   version: v.optional(v.literal(1, 'must be 1')),
@@ -23,6 +23,9 @@ const TopLevel = v.strictObject({
   memoryBudget: v.optional(size),
   images: v.optional(imageOverrideMap),
   vars: v.optional(envMap),
+  secretsFromEnv: v.optional(
+    v.union([v.literal(true), v.array(v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an env name like DB_PASSWORD')))], 'must be true (all) or a list of secret names'),
+  ),
   network: v.optional(networkSchema),
   services: v.pipe(
     v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),

@@ -8,6 +8,8 @@ export interface StackSpec {
   memoryBudget?: string | number;
   images?: Record<string, string>;
   vars?: Record<string, string | number | boolean>;
+  /** Secrets never stored: berth up reads them from its environment (true: all of them). */
+  secretsFromEnv?: true | string[];
   network?: StackNetwork;
   services: Record<string, Record<string, unknown>>;
 }

@@ -183,3 +183,39 @@ describe('secrets never leave .env', () => {
     expect(malformed.stderr).not.toContain('leak');
   });
 });
+
+describe('secretsFromEnv', () => {
+  const spec = 'secretsFromEnv: [POSTGRES_PASSWORD]\nservices:\n  postgres: {}\n  redis: {}\n';
+  it('keeps the named secrets out of .env and generates the others', async () => {
+    const home = newHome();
+    const file = path.join(home, 'stack.yaml');
+    fs.writeFileSync(file, spec);
+    const r = await ok(['generate', 'prod', '-f', file, '--json'], home);
+    expect(JSON.parse(r.stdout).generatedSecrets).toEqual(['REDIS_PASSWORD']);
+    const env = fs.readFileSync(path.join(home, 'stacks', 'prod', '.env'), 'utf8');
+    expect(env).not.toMatch(/^POSTGRES_PASSWORD=/m);
+    expect(env).toContain('# secrets read from the environment at berth up, never stored here:\n#   POSTGRES_PASSWORD');
+    const given = await runCli(['generate', 'prod', '-f', file, '--postgres-password', 'x-123456789012'], { home, engine: new MemoryEngine() });
+    expect(given.code).toBe(2);
+    expect(given.stderr).toBe('berth: error: secret POSTGRES_PASSWORD: stack.yaml reads it from the environment (secretsFromEnv), so it is not stored; export it before berth up instead\n');
+  });
+
+  it('up refuses to start without them, naming them', async () => {
+    const home = newHome();
+    const file = path.join(home, 'stack.yaml');
+    fs.writeFileSync(file, spec);
+    await ok(['generate', 'prod', '-f', file], home);
+    const engine = new MemoryEngine();
+    const r = await runCli(['up', 'prod', '--no-wait'], { home, engine, env: { POSTGRES_PASSWORD: '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('berth: error: POSTGRES_PASSWORD is not set: stack prod reads it from the environment (secretsFromEnv); export it first, e.g. POSTGRES_PASSWORD=$(your-secret-manager read ...) berth up prod\n');
+  });
+
+  it('names only secrets the stack has', async () => {
+    const home = newHome();
+    const file = path.join(home, 'stack.yaml');
+    fs.writeFileSync(file, 'secretsFromEnv: [DB_PASSWORD]\nservices:\n  postgres: {}\n');
+    const r = await runCli(['generate', 'prod', '-f', file], { home, engine: new MemoryEngine() });
+    expect(r.stderr).toBe('berth: error: secretsFromEnv: DB_PASSWORD is not a secret of this stack; its secrets: POSTGRES_PASSWORD\n');
+  });
+});

@@ -58,6 +58,19 @@ describe.skipIf(!engine)('guards', () => {
     expect(first).toContain('--image app=<ref>');
   });
 
+  it('secrets read from the environment are never stored, and reach the services at up', async () => {
+    const name = sb.name('fromenv');
+    const port = await freePort();
+    await sb.generate(name, `secretsFromEnv: [POSTGRES_PASSWORD]\nservices:\n  postgres: {}\n  app: {component: app, image: berth-test/app:latest, port: ${port}, containerPort: 8000, health: /health}\n`);
+    const missing = await sb.berth(['up', name], { env: { POSTGRES_PASSWORD: '' } });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^berth: error: POSTGRES_PASSWORD is not set/);
+    const up = await sb.berth(['up', name, '--timeout', '120'], { env: { POSTGRES_PASSWORD: 'from-the-vault-1234' } });
+    expect(up.code, up.stderr).toBe(0);
+    const check = await fetch(`http://127.0.0.1:${port}/check`);
+    expect(await check.json()).toEqual({ postgres: 'ok' });
+  });
+
   it('two commands on one stack are serialized by its lock', async () => {
     const name = sb.name('lock');
     await sb.generate(name, 'services:\n  redis: {}\n');

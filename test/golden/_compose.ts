@@ -190,12 +190,22 @@ function fastStartEnv(compose: string, home: string): Promise<Record<string, str
 /**
  * `docker-compose config -q` once per profile combination, in a copy of the stack
  * dir, with an environment of its own (so no variable of the test's shell leaks
- * in). Interpolation warnings (a ${VAR} that .env lacks) count as failures.
+ * in, but for the secrets it reads from the environment). Interpolation warnings
+ * (a ${VAR} that neither gives) count as failures.
  * Profile rules that config does not check are asserted from the parsed file.
  */
 export async function checkComposeCombos(compose: string, dir: string, files: FileOut[], composeHome: string): Promise<string[]> {
   const combos = profileCombos(knownProfiles(files));
-  const baseEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: composeHome, LANG: 'C.UTF-8', ...(await fastStartEnv(compose, composeHome)) };
+  // Secrets a stack reads from the environment are exported at up, as berth up checks.
+  const manifest = files.find((f) => f.path === '.berth.json');
+  const fromEnv = manifest ? ((JSON.parse(manifest.content) as { secretsFromEnv?: string[] }).secretsFromEnv ?? []) : [];
+  const baseEnv = {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: composeHome,
+    LANG: 'C.UTF-8',
+    ...Object.fromEntries(fromEnv.map((n) => [n, 'exported-at-up'])),
+    ...(await fastStartEnv(compose, composeHome)),
+  };
   const problems: string[] = [];
   for (const { path: file, doc } of composeFiles(files)) {
     const results = await pool(

@@ -22,9 +22,8 @@ import { needTool, run } from './_tools.js';
 import { makeCerts, nginxTest } from './_nginx.js';
 
 /** Secrets an example cannot generate (an external database's password). */
-const GIVEN_SECRETS: Record<string, Record<string, string>> = {
-  'ktrdr-workers': { DB_PASSWORD: 'test-external-password' },
-};
+/** Secrets given on the command line, per example (ktrdr-workers reads its one from the environment). */
+const GIVEN_SECRETS: Record<string, Record<string, string>> = {};
 
 const temps: string[] = [];
 function tempDir(prefix: string): string {

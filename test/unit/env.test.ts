@@ -3,7 +3,7 @@ import { parseEnv, renderEnv } from '../../src/render/env.js';
 import type { ResolvedStack } from '../../src/resolve/model.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 
-const stackWith = (parts: Partial<ResolvedStack>): ResolvedStack => ({ name: 'demo', profiles: [], vars: {}, secrets: {}, keptEnv: {}, ...parts }) as ResolvedStack;
+const stackWith = (parts: Partial<ResolvedStack>): ResolvedStack => ({ name: 'demo', profiles: [], vars: {}, secrets: {}, secretsFromEnv: [], keptEnv: {}, ...parts }) as ResolvedStack;
 
 describe('.env rendering', () => {
   it('writes the project, the active profiles, vars, secrets and kept entries in sorted sections', () => {
