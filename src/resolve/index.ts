@@ -148,7 +148,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   if (collectors.length) {
     for (const s of spec.services) {
       const e = s.def.exporter;
-      if (!e || s.options.external) continue;
+      if (!e || s.options.external || s.options.exporter === false) continue;
       const ctx = { service: s.name, options: s.options, image: '', memoryMiB: 0, secret: (k: string) => secretRef(s.name, k), stack: index, specDir: input.specDir };
       const part = e.build(ctx as ComponentContext, pickImage(e.name, e.image, sources));
       const exporter: Service = {

@@ -32,5 +32,10 @@ export const DATASTORE_OPTIONS: OptionDefs = {
   ),
 };
 
+/** For components with a metrics exporter sidecar. */
+export const EXPORTER_OPTIONS: OptionDefs = {
+  exporter: opt(v.literal(false, 'can only be false (no exporter)'), 'false', 'leave out the metrics exporter sidecar (saves its memory; this service is then not scraped)', 'added when the stack has prometheus or victoria-metrics'),
+};
+
 export const imageOverrideMap = v.record(v.string(), imageRef, 'must be a map of component: image');
 export { port, size };

@@ -8,7 +8,7 @@ import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
 import type { ComponentDef } from '../catalog/types.js';
-import { COMMON_OPTIONS, DATASTORE_OPTIONS, imageOverrideMap } from './common.js';
+import { COMMON_OPTIONS, DATASTORE_OPTIONS, EXPORTER_OPTIONS, imageOverrideMap } from './common.js';
 import { envMap, networkProblem, networkSchema, profiles, size } from './fields.js';
 import { describeIssue, keysAt, primaryIssue, suggest } from './issues.js';
 import type { StackSpec, ValidSpec } from './types.js';
@@ -36,7 +36,7 @@ const TopLevel = v.strictObject({
 const schemaCache = new Map<string, v.GenericSchema>();
 
 export function optionDefsOf(def: ComponentDef) {
-  return { ...COMMON_OPTIONS, ...(def.connection && def.category !== 'observability' ? DATASTORE_OPTIONS : {}), ...def.options };
+  return { ...COMMON_OPTIONS, ...(def.connection && def.category !== 'observability' ? DATASTORE_OPTIONS : {}), ...(def.exporter ? EXPORTER_OPTIONS : {}), ...def.options };
 }
 
 function serviceSchema(def: ComponentDef): v.GenericSchema {

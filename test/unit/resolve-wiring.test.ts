@@ -374,3 +374,10 @@ describe('kafka for clients outside the stack', () => {
     expect(advertised(', bind: 10.0.0.5')).toBe('PLAINTEXT://kafka:9092,EXTERNAL://10.0.0.5:19094');
   });
 });
+
+describe('wiring: exporter: false', () => {
+  it('leaves the exporter out', () => {
+    const s = resolveYaml(lines('services:', '  postgres: {exporter: false}', '  redis: {}', '  prometheus: {}'));
+    expect(s.services.map((x) => x.name)).toEqual(['postgres', 'prometheus', 'redis', 'redis-exporter']);
+  });
+});
