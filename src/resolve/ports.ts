@@ -15,6 +15,14 @@ export function publishedPorts(stack: string, services: { name: string; ports: {
 
 const overlaps = (a: string, b: string) => a === b || a === '0.0.0.0' || b === '0.0.0.0' || a === '::' || b === '::';
 
+/** Where in stack.yaml a service's port comes from: the spec key of an instance or a scaled worker, not its generated name. */
+function portKey(s: Service): string {
+  const spec = s.labels?.['dev.berth.instance-of'];
+  if (!spec) return `services.${s.name}`;
+  const id = s.name.slice(spec.length + 1);
+  return s.component === 'app' ? `services.${spec}.instances.${id}.port` : `services.${spec}.port (instance ${id})`;
+}
+
 export function checkPorts(
   stack: string,
   services: Service[],
@@ -28,8 +36,8 @@ export function checkPorts(
       if (clash) {
         throw new UsageError(
           clash.service === s.name
-            ? `services.${s.name}: publishes host port ${p.host} twice; give each mapping its own port`
-            : `services.${s.name}: host port ${p.host} is already published by ${clash.service} in this stack; give one of them another port`,
+            ? `${portKey(s)}: publishes host port ${p.host} twice; give each mapping its own port`
+            : `${portKey(s)}: host port ${p.host} is already published by ${clash.service} in this stack; give one of them another port`,
         );
       }
       seen.push({ port: p.host, bind: p.bind, service: s.name });

@@ -71,3 +71,14 @@ describe('ports across stacks and the host', () => {
     ]);
   });
 });
+
+describe('port clashes of generated services', () => {
+  it('name the stack.yaml key the port comes from', () => {
+    expect(errorOf(() => resolveYaml('services:\n  a: {component: app, image: x/y:1, instances: {x: {port: 7000}, y: {port: 7000}}}\n')).message).toBe(
+      'services.a.instances.y.port: host port 7000 is already published by a-x in this stack; give one of them another port',
+    );
+    expect(errorOf(() => resolveYaml('services:\n  b: {component: app, image: x/y:1, port: 5004}\n  w: {component: worker, image: x/y:1, scale: 3, port: 5003}\n')).message).toBe(
+      'services.w.port (instance 2): host port 5004 is already published by b in this stack; give one of them another port',
+    );
+  });
+});
