@@ -7,7 +7,7 @@
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { Command, Runner } from './runner.js';
-import { COMPOSE_FILE } from '../render/compose.js';
+import { COMPOSE_FILE } from '../render/files.js';
 
 export interface ComposeCli {
   argv: string[];

@@ -6,15 +6,15 @@
 import { createHash } from 'node:crypto';
 import type { FileOut } from '../catalog/types.js';
 import type { ResolvedStack } from '../resolve/model.js';
-import { COMPOSE_FILE, renderCompose } from './compose.js';
+import { renderCompose } from './compose.js';
+import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from './files.js';
 import { ENV_FILE, renderEnv } from './env.js';
 import { renderPrometheus } from './prometheus.js';
 import { renderGrafana } from './grafana.js';
 import { renderNginx } from './nginx.js';
 import { renderOtel } from './otel.js';
-import { MANIFEST_FILE, buildManifest } from './manifest.js';
+import { buildManifest } from './manifest.js';
 
-export const SPEC_FILE = 'stack.yaml';
 
 export interface Bundle {
   files: FileOut[];

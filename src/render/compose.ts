@@ -9,7 +9,7 @@ import { sortedMap, toYaml } from '../util/yaml.js';
 import { hostAddress } from '../util/names.js';
 import type { StackNetwork } from '../spec/types.js';
 
-export const COMPOSE_FILE = 'docker-compose.yaml';
+export { COMPOSE_FILE } from './files.js';
 
 export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 

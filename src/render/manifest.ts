@@ -2,7 +2,7 @@
 import type { ResolvedStack } from '../resolve/model.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
-export const MANIFEST_FILE = '.berth.json';
+export { MANIFEST_FILE } from './files.js';
 
 export interface ManifestService {
   name: string;

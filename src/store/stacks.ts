@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
-import { MANIFEST_FILE, type Manifest } from '../render/manifest.js';
+import type { Manifest } from '../render/manifest.js';
+import { MANIFEST_FILE, SPEC_FILE } from '../render/files.js';
 import { ENV_FILE, parseEnv } from '../render/env.js';
-import { SPEC_FILE } from '../render/bundle.js';
 import { stackDir, stacksDir } from './home.js';
 import { repairStackDir } from './atomic.js';
 import { isLocked } from './lock.js';

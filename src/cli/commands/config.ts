@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import type { Context } from '../context.js';
 import { requireManifest } from '../../store/stacks.js';
 import { stackDir } from '../../store/home.js';
-import { COMPOSE_FILE } from '../../render/compose.js';
+import { COMPOSE_FILE } from '../../render/files.js';
 import { printJson } from '../output.js';
 
 /** The Compose file as written: it holds ${NAME} references, never secret values. */

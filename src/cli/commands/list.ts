@@ -4,7 +4,7 @@ import type { Context } from '../context.js';
 import { isBerthError } from '../../errors.js';
 import { listStackNames, readManifest } from '../../store/stacks.js';
 import { stackDir } from '../../store/home.js';
-import { MANIFEST_FILE } from '../../render/manifest.js';
+import { MANIFEST_FILE } from '../../render/files.js';
 import { printJson, table, warn } from '../output.js';
 
 export async function run(ctx: Context, _args: unknown[], opts: { json?: boolean }): Promise<number> {
