@@ -1,13 +1,14 @@
 /**
  * Services that run an app's image with another command (workers and jobs):
- * the image, build, env, volumes and secrets come from the app unless given,
+ * the image, build, env, volumes, secrets and hardening (user, readOnly,
+ * noNewPrivileges) come from the app unless given,
  * and the command is their own. With an image of its own, the image's command
  * is the default.
  */
 import type { CommonOptions, ComponentContext, ComponentDef, Service } from './types.js';
 import { UsageError } from '../errors.js';
 import { baseService, envStrings } from './_base.js';
-import { buildOf, mountsOf, secretEnv, toArgv, type WorkloadOptions } from './_workload.js';
+import { buildOf, hardeningOf, mountsOf, secretEnv, toArgv, type WorkloadOptions } from './_workload.js';
 import { localImage, type AppOptions } from './app.js';
 
 export type DerivedOptions = Omit<WorkloadOptions, 'health' | 'metrics'> & { app?: string };
@@ -18,7 +19,14 @@ function parentApp(ctx: ComponentContext, appName: string | undefined, where: st
     throw new UsageError(`${where}.app: ${appName} is not an app in this stack; name the app whose image this runs`);
   }
   const a = ctx.stack.optionsOf(appName) as AppOptions & CommonOptions;
-  return { image: a.image ?? localImage(ctx.stack.name, appName), build: a.build, env: a.env ?? {}, volumes: a.volumes, secrets: a.secrets };
+  return {
+    image: a.image ?? localImage(ctx.stack.name, appName),
+    build: a.build,
+    env: a.env ?? {},
+    volumes: a.volumes,
+    secrets: a.secrets,
+    hardening: { user: a.user, readOnly: a.readOnly, noNewPrivileges: a.noNewPrivileges },
+  };
 }
 
 export function derivedService<O extends DerivedOptions>(
@@ -42,6 +50,7 @@ export function derivedService<O extends DerivedOptions>(
     mounts,
     privileged: o.privileged,
     capAdd: o.capAdd,
+    ...hardeningOf({ ...parent?.hardening, ...Object.fromEntries(Object.entries({ user: o.user, readOnly: o.readOnly, noNewPrivileges: o.noNewPrivileges }).filter(([, x]) => x !== undefined)) }),
   });
   svc.image = image ?? localImage(ctx.stack.name, ctx.service);
   svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };

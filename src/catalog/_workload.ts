@@ -23,6 +23,9 @@ export interface WorkloadOptions {
   volumes?: string[];
   privileged?: boolean;
   capAdd?: string[];
+  user?: string;
+  readOnly?: boolean;
+  noNewPrivileges?: boolean;
   gpu?: boolean | number | 'all';
   secrets?: string[];
 }
@@ -88,6 +91,9 @@ export const WORKLOAD_OPTIONS: OptionDefs = {
   volumes: opt(v.array(volumeSpec), 'list', 'extra mounts, source:/path[:ro] (a name is a named volume, a path is a host path)'),
   privileged: opt(v.boolean(), 'boolean', 'run privileged'),
   capAdd: opt(v.array(v.pipe(v.string(), v.regex(/^[A-Z_]+$/, 'must be a capability like NET_ADMIN'))), 'list', 'added Linux capabilities'),
+  user: opt(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'must be a user like 1000, 1000:1000 or app')), 'user[:group]', 'run as this user instead of the image\'s'),
+  readOnly: opt(v.boolean('must be true or false'), 'boolean', 'read-only root filesystem (/tmp stays writable, in memory); write data to volumes', 'false'),
+  noNewPrivileges: opt(v.boolean('must be true or false'), 'boolean', 'forbid gaining privileges (setuid) inside the container', 'false'),
   gpu: opt(gpuSchema, 'true | n | all', 'reserve NVIDIA GPUs'),
   secrets: opt(
     v.array(v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an env name in capitals, like JWT_SECRET'))),
@@ -155,6 +161,11 @@ export function mountsOf(volumes: string[] | undefined, specDir: string): { moun
     }
   }
   return { mounts, named };
+}
+
+/** The hardening options as Service fields (shared by app, worker and job). */
+export function hardeningOf(o: Pick<WorkloadOptions, 'user' | 'readOnly' | 'noNewPrivileges'>): Pick<Service, 'user' | 'readOnly' | 'noNewPrivileges'> {
+  return { user: o.user, readOnly: o.readOnly || undefined, noNewPrivileges: o.noNewPrivileges || undefined };
 }
 
 export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | undefined {

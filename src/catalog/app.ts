@@ -4,7 +4,7 @@ import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
 import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
-import { WORKLOAD_OPTIONS, buildOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 
 export interface AppOptions extends WorkloadOptions {
   replicas?: number;
@@ -58,6 +58,7 @@ export const app: ComponentDef<AppOptions> = {
       mainPort: containerPort,
       privileged: o.privileged,
       capAdd: o.capAdd,
+      ...hardeningOf(o),
       gpu: gpuOf(o.gpu),
     };
     const base = baseService(ctx, app, { ...common, environment: secretEnv(o.secrets) });

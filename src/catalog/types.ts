@@ -71,6 +71,12 @@ export interface Service {
   restart: 'unless-stopped' | 'no';
   privileged?: boolean;
   capAdd?: string[];
+  /** user[:group] to run as. */
+  user?: string;
+  /** Read-only root filesystem, with /tmp in memory. */
+  readOnly?: boolean;
+  /** security_opt no-new-privileges. */
+  noNewPrivileges?: boolean;
   ulimits?: Record<string, { soft: number; hard: number }>;
   /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
   shmMiB?: number;

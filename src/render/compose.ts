@@ -52,6 +52,12 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
   if (s.ulimits) out.ulimits = sortedMap(s.ulimits);
   if (s.privileged) out.privileged = true;
   if (s.capAdd?.length) out.cap_add = s.capAdd;
+  if (s.user) out.user = s.user;
+  if (s.readOnly) {
+    out.read_only = true;
+    out.tmpfs = ['/tmp'];
+  }
+  if (s.noNewPrivileges) out.security_opt = ['no-new-privileges:true'];
   if (s.stopGrace) out.stop_grace_period = s.stopGrace;
   out.labels = sortedMap({
     ...s.labels,

@@ -61,7 +61,8 @@ describe.skipIf(!engine)('guards', () => {
   it('secrets read from the environment are never stored, and reach the services at up', async () => {
     const name = sb.name('fromenv');
     const port = await freePort();
-    await sb.generate(name, `secretsFromEnv: [POSTGRES_PASSWORD]\nservices:\n  postgres: {}\n  app: {component: app, image: berth-test/app:latest, port: ${port}, containerPort: 8000, health: /health}\n`);
+    // The app also runs hardened: read-only root filesystem, no privilege gain.
+    await sb.generate(name, `secretsFromEnv: [POSTGRES_PASSWORD]\nservices:\n  postgres: {}\n  app: {component: app, image: berth-test/app:latest, port: ${port}, containerPort: 8000, health: /health, readOnly: true, noNewPrivileges: true}\n`);
     const missing = await sb.berth(['up', name], { env: { POSTGRES_PASSWORD: '' } });
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^berth: error: POSTGRES_PASSWORD is not set/);
@@ -69,6 +70,10 @@ describe.skipIf(!engine)('guards', () => {
     expect(up.code, up.stderr).toBe(0);
     const check = await fetch(`http://127.0.0.1:${port}/check`);
     expect(await check.json()).toEqual({ postgres: 'ok' });
+    const [app] = await sb.containers(name, 'app');
+    const host = (await sb.docker.inspect(app!.Id)) as unknown as { HostConfig: { ReadonlyRootfs: boolean; SecurityOpt: string[] } };
+    expect(host.HostConfig.ReadonlyRootfs).toBe(true);
+    expect(host.HostConfig.SecurityOpt).toEqual(['no-new-privileges:true']);
   });
 
   it('two commands on one stack are serialized by its lock', async () => {

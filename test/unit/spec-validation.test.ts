@@ -280,3 +280,16 @@ describe('network:', () => {
     expect(e.exitCode).toBe(2);
   });
 });
+
+describe('hardening: user, readOnly, noNewPrivileges', () => {
+  it('render as Compose user, read_only with /tmp in memory, and security_opt; workers of the app inherit them', () => {
+    const stack = resolveYaml('services:\n  api: {component: app, image: x/y:1, user: "1000:1000", readOnly: true, noNewPrivileges: true}\n  w: {component: worker, app: api, command: [run], readOnly: false}\n');
+    const compose = renderCompose(stack);
+    expect(compose).toContain('    user: 1000:1000\n    read_only: true\n    tmpfs:\n      - /tmp\n    security_opt: [no-new-privileges:true]\n');
+    expect(svc(stack, 'w')).toMatchObject({ user: '1000:1000', readOnly: undefined, noNewPrivileges: true });
+  });
+
+  it('a bad user is refused', () => {
+    expect(errorOf(() => resolveYaml('services:\n  api: {component: app, image: x/y:1, user: "root; rm"}\n')).message).toBe('services.api.user must be a user like 1000, 1000:1000 or app, got "root; rm"');
+  });
+});
