@@ -1,7 +1,12 @@
-import { main } from './cli/main.js';
 import { processIO } from './cli/io.js';
+import { plainStatus, runStatus } from './cli/fast.js';
 
-main(process.argv.slice(2), processIO()).then(
+const argv = process.argv.slice(2);
+const io = processIO();
+const status = plainStatus(argv);
+const done = status ? runStatus(status, io) : import('./cli/main.js').then(({ main }) => main(argv, io));
+
+done.then(
   (code) => {
     process.exitCode = code;
   },

@@ -6,7 +6,7 @@
 import { Command, CommanderError } from "commander";
 import type { IO } from './io.js';
 import { makeContext, type Context } from './context.js';
-import { isBerthError } from '../errors.js';
+import { reportError } from './report.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 import type { Runner } from '../engine/runner.js';
 import type { Engine } from '../engine/docker-api.js';
@@ -162,15 +162,7 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
       io.err(`berth: error: ${msg}; see berth ${e.code === 'commander.unknownCommand' ? '' : `${argv[0]} `}--help\n`);
       return 2;
     }
-    if (isBerthError(e)) {
-      io.err(`berth: error: ${e.message}\n`);
-      if (e.details) io.err(`${e.details}\n`);
-      return e.exitCode;
-    }
-    const err = e as Error;
-    io.err(`berth: internal error: ${err.message}\n`);
-    if (io.env.BERTH_DEBUG) io.err(`${err.stack}\n`);
-    return 1;
+    return reportError(io, e);
   }
 }
 
