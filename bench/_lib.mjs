@@ -26,6 +26,17 @@ export function medianOf(n, fn) {
   return median(Array.from({ length: n }, (_, i) => fn(i)));
 }
 
+/**
+ * Medians of several commands timed in turn (a, b, a, b, ...), after one warm-up
+ * each: load that comes and goes weighs on all of them alike, so their ratio holds.
+ */
+export function interleavedMedians(n, fns) {
+  for (const fn of fns) fn(-1);
+  const times = fns.map(() => []);
+  for (let i = 0; i < n; i++) fns.forEach((fn, k) => times[k].push(fn(i)));
+  return times.map(median);
+}
+
 export function machine() {
   return `${os.cpus().length} x ${os.cpus()[0]?.model.trim()}, ${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${new Date().toISOString().slice(0, 10)}`;
 }

@@ -2,7 +2,7 @@
 // `docker-compose ps` calls (one per stack) and against `node -e 0`, in one run.
 // Targets: at least 30x faster than the compose calls; within 2x of bare Node.
 import path from 'node:path';
-import { fmt, machine, medianOf, report, timeOnce, BIN } from './_lib.mjs';
+import { fmt, interleavedMedians, machine, medianOf, report, timeOnce, BIN } from './_lib.mjs';
 import { ensureEngineAndImages, sandbox } from './_stacks.mjs';
 
 const STACKS = 20;
@@ -14,8 +14,10 @@ try {
   for (const n of names) sb.generate(n, 'services:\n  redis:\n    memory: 64m\n');
   for (const n of names) sb.berth('up', n, '--no-wait');
   sb.berth('up', names.at(-1)); // waits: every stack is starting by now
-  const node = medianOf(RUNS, () => timeOnce([process.execPath, '-e', '0'], { env: sb.env }));
-  const status = medianOf(RUNS, () => timeOnce([process.execPath, BIN, 'status'], { env: sb.env }));
+  const [node, status] = interleavedMedians(RUNS, [
+    () => timeOnce([process.execPath, '-e', '0'], { env: sb.env }),
+    () => timeOnce([process.execPath, BIN, 'status'], { env: sb.env }),
+  ]);
   const out = sb.berth('status');
   const compose = medianOf(3, () =>
     names.reduce((sum, n) => {
@@ -24,7 +26,7 @@ try {
     }, 0),
   );
   const running = out.split('\n').filter((l) => / running /.test(l)).length;
-  report(`bench/status (${machine()}; ${running}/${STACKS} stacks running; median of ${RUNS})`, [
+  report(`bench/status (${machine()}; ${running}/${STACKS} stacks running; median of ${RUNS}, node and berth timed in turn)`, [
     `node -e 0 (baseline)           ${fmt(node)}`,
     `berth status (all ${STACKS} stacks)   ${fmt(status)}   ${(status / node).toFixed(2)}x baseline   target <= 2x   ${status / node <= 2 ? 'OK' : 'MISSED'}`,
     `${STACKS} x docker-compose ps         ${fmt(compose)}   berth is ${(compose / status).toFixed(1)}x faster   target >= 30x   ${compose / status >= 30 ? 'OK' : 'MISSED'}`,

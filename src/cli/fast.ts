@@ -19,8 +19,19 @@ export function plainStatus(argv: string[]): { name?: string; json: boolean } | 
 
 export async function runStatus(call: { name?: string; json: boolean }, io: IO): Promise<number> {
   try {
+    const ctx = makeContext(io);
+    if (!call.name) {
+      // Every stack comes from one engine query: send it first, and load the command while the engine answers.
+      const { DockerApi, LABEL_STACK } = await import('../engine/docker-api.js');
+      const api = new DockerApi(io.env);
+      const all = api.listContainers([LABEL_STACK]);
+      all.catch(() => undefined);
+      ctx.engine = Object.assign(Object.create(api) as typeof api, {
+        listContainers: (labels: string[], every?: boolean) => (labels.length === 1 && labels[0] === LABEL_STACK && every !== false ? all : api.listContainers(labels, every)),
+      });
+    }
     const { run } = await import('./commands/status.js');
-    return await run(makeContext(io), [call.name], { json: call.json });
+    return await run(ctx, [call.name], { json: call.json });
   } catch (e) {
     return reportError(io, e);
   }

@@ -174,6 +174,8 @@ export class DockerApi implements Engine {
 }
 
 export const LABEL_PROJECT = 'com.docker.compose.project';
+/** berth's own label on every container and volume of a stack. */
+export const LABEL_STACK = 'dev.berth.stack';
 export const LABEL_SERVICE = 'com.docker.compose.service';
 export const LABEL_NUMBER = 'com.docker.compose.container-number';
 export const LABEL_ONEOFF = 'com.docker.compose.oneoff';

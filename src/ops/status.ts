@@ -1,7 +1,7 @@
 /** Status from the engine: one container listing for all stacks; for one stack, restart counts too. */
 import type { Context } from '../cli/context.js';
 import { isBerthError } from '../errors.js';
-import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
+import { DockerApi, LABEL_PROJECT, LABEL_STACK, type Engine } from '../engine/docker-api.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
 import { readScaled } from '../store/runtime.js';
@@ -32,7 +32,7 @@ export async function stackStatus(s: Session): Promise<ServiceView[]> {
 
 export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {
   const names = listStackNames(ctx.home);
-  const containers = await engine.listContainers(['dev.berth.stack']);
+  const containers = await engine.listContainers([LABEL_STACK]);
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {

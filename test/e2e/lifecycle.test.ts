@@ -49,6 +49,10 @@ services:
     expect(status.code).toBe(0);
     const services = JSON.parse(status.stdout).services as { name: string; state: string }[];
     expect(Object.fromEntries(services.map((s) => [s.name, s.state]))).toEqual({ app: 'healthy', migrate: 'completed', postgres: 'healthy', redis: 'healthy' });
+    // Every stack at once (the fast path, with its query sent before the command loads).
+    const all = await sb.berth(['status', '--json']);
+    expect(all.code, all.stderr).toBe(0);
+    expect(JSON.parse(all.stdout)).toContainEqual({ name, state: 'running', ready: 4, services: 4, ports: [appPort] });
     // Straight after up, without retrying: it is ready.
     const check = await fetch(`http://127.0.0.1:${appPort}/check`);
     expect(check.status).toBe(200);
