@@ -5,7 +5,7 @@
  */
 import type { Manifest, ManifestService } from '../render/manifest.js';
 import { runsUnder } from '../resolve/profiles.js';
-import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from './docker-api.js';
+import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerInspect, type ContainerSummary } from './docker-api.js';
 
 /**
  * `stopped`: scaled to 0 by berth scale; `inactive`: under a profile that is not active;
@@ -50,14 +50,22 @@ export function parseExitCode(status: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-export function containerView(c: ContainerSummary): ContainerView {
+/**
+ * One container as berth shows it. With its inspection (`info`), state, health,
+ * exit code and restarts all come from that one later read, so they agree with
+ * each other even while the container is being restarted.
+ */
+export function containerView(c: ContainerSummary, info?: ContainerInspect): ContainerView {
+  const state = info?.State.Status ?? c.State;
+  const probed = info?.State.Health?.Status;
   return {
     id: c.Id,
     name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
     number: Number(c.Labels[LABEL_NUMBER] ?? 1),
-    state: c.State,
-    health: parseHealth(c.Status),
-    exitCode: c.State === 'exited' ? parseExitCode(c.Status) : undefined,
+    state,
+    health: info ? (probed === 'healthy' || probed === 'unhealthy' || probed === 'starting' ? probed : undefined) : parseHealth(c.Status),
+    exitCode: state === 'exited' ? (info ? info.State.ExitCode : parseExitCode(c.Status)) : undefined,
+    restarts: info?.RestartCount,
     image: c.Image,
     ports: [...new Set(c.Ports.filter((p) => p.PublicPort).map((p) => `${p.PublicPort}->${p.PrivatePort}/${p.Type}`))].sort(),
   };
@@ -97,28 +105,34 @@ export function serviceView(svc: ManifestService, containers: ContainerView[], a
 }
 
 /** Groups containers by Compose service; one-off `run` containers are left out. */
-export function byService(containers: ContainerSummary[]): Map<string, ContainerView[]> {
+export function byService(containers: ContainerSummary[], infos?: ReadonlyMap<string, ContainerInspect>): Map<string, ContainerView[]> {
   const out = new Map<string, ContainerView[]>();
   for (const c of containers) {
     if (c.Labels[LABEL_ONEOFF] === 'True') continue;
     const s = c.Labels[LABEL_SERVICE];
     if (!s) continue;
-    out.set(s, [...(out.get(s) ?? []), containerView(c)].sort((a, b) => a.number - b.number));
+    out.set(s, [...(out.get(s) ?? []), containerView(c, infos?.get(c.Id))].sort((a, b) => a.number - b.number));
   }
   return out;
 }
 
 /** `scaled`: replicas set by berth scale since the last up (a service scaled to 0 is stopped, not down). */
-export function stackViews(manifest: Manifest, containers: ContainerSummary[], profiles = manifest.profiles, scaled: Record<string, number> = {}): ServiceView[] {
+export function stackViews(
+  manifest: Manifest,
+  containers: ContainerSummary[],
+  profiles = manifest.profiles,
+  scaled: Record<string, number> = {},
+  infos?: ReadonlyMap<string, ContainerInspect>,
+): ServiceView[] {
   const mine = containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack);
-  const grouped = byService(mine);
+  const grouped = byService(mine, infos);
   return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles, scaled[s.name]));
 }
 
 /** Containers of services the manifest no longer has (dropped at a regenerate, before the next up). */
-export function orphanViews(manifest: Manifest, containers: ContainerSummary[]): ServiceView[] {
+export function orphanViews(manifest: Manifest, containers: ContainerSummary[], infos?: ReadonlyMap<string, ContainerInspect>): ServiceView[] {
   const known = new Set(manifest.services.map((s) => s.name));
-  const grouped = byService(containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack));
+  const grouped = byService(containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack), infos);
   return [...grouped]
     .filter(([name]) => !known.has(name))
     .map(([name, cs]) => ({ name, component: '-', role: 'service' as const, active: false, containers: cs, state: 'orphan' as const, ready: true, problem: false }));

@@ -15,19 +15,13 @@ export interface StackSummary {
   ports: number[];
 }
 
+/** One stack in detail: every container inspected, so restarts, state and health come from one read each. */
 export async function stackStatus(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
-  const views = [...stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name)), ...orphanViews(s.manifest, containers)];
-  await Promise.all(
-    views.flatMap((v) => v.containers).map(async (c) => {
-      const info = await engine.inspect(c.id).catch(() => undefined);
-      c.restarts = info?.RestartCount;
-      // Between restarts the list shows no exit code; the last one is in the container's state.
-      if (c.state !== 'running' && info) c.exitCode ??= info.State.ExitCode;
-    }),
-  );
-  return views;
+  const inspected = await Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined)));
+  const infos = new Map(containers.flatMap((c, i) => (inspected[i] ? [[c.Id, inspected[i]!] as const] : [])));
+  return [...stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name), infos), ...orphanViews(s.manifest, containers, infos)];
 }
 
 export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {

@@ -28,7 +28,15 @@ export class MemoryEngine implements Engine {
     return {
       Id: id,
       RestartCount: 0,
-      State: { Status: c.State, Running: c.State === 'running', ExitCode: 0, Pid: 1, StartedAt: new Date().toISOString(), FinishedAt: new Date(0).toISOString() },
+      State: {
+        Status: c.State,
+        Running: c.State === 'running',
+        ExitCode: Number(/^Exited \((\d+)\)/.exec(c.Status)?.[1] ?? 0),
+        Pid: 1,
+        StartedAt: new Date().toISOString(),
+        FinishedAt: new Date(0).toISOString(),
+        ...(/\((healthy|unhealthy)\)/.test(c.Status) ? { Health: { Status: /\((healthy|unhealthy)\)/.exec(c.Status)![1]! } } : {}),
+      },
       Config: { Labels: c.Labels, Image: c.Image },
     };
   }
