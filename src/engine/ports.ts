@@ -1,7 +1,7 @@
 /** Before up: every published port must be free, or held by this stack already. Names the holder when it is not. */
 import { BerthError } from '../errors.js';
 import type { Manifest } from '../render/manifest.js';
-import { LABEL_PROJECT, LABEL_SERVICE, type Engine } from './docker-api.js';
+import { LABEL_PROJECT, LABEL_SERVICE, LABEL_STACK, type Engine } from './docker-api.js';
 import { hostListenerProbe, portTaken } from '../host/listeners.js';
 import { runsUnder } from '../resolve/profiles.js';
 
@@ -23,7 +23,7 @@ export async function busyPorts(engine: Engine, manifest: Manifest, profiles: st
     const c = running.find((x) => x.Ports.some((p) => p.PublicPort === w.host));
     if (c) {
       if (c.Labels[LABEL_PROJECT] === manifest.stack) continue; // ours: up keeps or recreates it
-      const stack = c.Labels['dev.berth.stack'] ?? c.Labels[LABEL_PROJECT];
+      const stack = c.Labels[LABEL_STACK] ?? c.Labels[LABEL_PROJECT];
       const name = (c.Names[0] ?? c.Id.slice(0, 12)).replace(/^\//, '');
       busy.push({
         port: w.host,

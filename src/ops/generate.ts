@@ -16,6 +16,7 @@ import { withLock } from '../store/lock.js';
 import { otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
 import type { Manifest } from '../render/manifest.js';
 import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
+import { stackVolumeNames } from '../engine/volumes.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
@@ -86,7 +87,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
 async function stackVolumes(name: string, engine?: Engine): Promise<ReadonlySet<string> | 'unknown'> {
   const api = engine ?? new DockerApi();
   try {
-    const names = await api.listVolumes([`${LABEL_PROJECT}=${name}`]);
+    const names = await stackVolumeNames(api, name);
     return new Set(names.filter((n) => n.startsWith(`${name}_`)).map((n) => n.slice(name.length + 1)));
   } catch {
     return 'unknown';

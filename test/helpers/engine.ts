@@ -4,6 +4,7 @@
  */
 import type { ContainerInspect, ContainerSummary, Engine, LogOptions } from '../../src/engine/docker-api.js';
 import type { LogLine } from '../../src/engine/log-stream.js';
+import { parseExitCode, parseHealth } from '../../src/engine/state.js';
 
 export class MemoryEngine implements Engine {
   containers: ContainerSummary[] = [];
@@ -31,11 +32,11 @@ export class MemoryEngine implements Engine {
       State: {
         Status: c.State,
         Running: c.State === 'running',
-        ExitCode: Number(/^Exited \((\d+)\)/.exec(c.Status)?.[1] ?? 0),
+        ExitCode: parseExitCode(c.Status) ?? 0,
         Pid: 1,
         StartedAt: new Date().toISOString(),
         FinishedAt: new Date(0).toISOString(),
-        ...(/\((healthy|unhealthy)\)/.test(c.Status) ? { Health: { Status: /\((healthy|unhealthy)\)/.exec(c.Status)![1]! } } : {}),
+        ...(parseHealth(c.Status) ? { Health: { Status: parseHealth(c.Status)! } } : {}),
       },
       Config: { Labels: c.Labels, Image: c.Image },
     };

@@ -3,6 +3,7 @@ import type { Context } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { composeArgs } from '../../engine/compose.js';
 import { waitReady } from '../../engine/wait.js';
+import { parseExitCode } from '../../engine/state.js';
 import { allProfiles, checkServices, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
 import { lastLogs, upLocked } from '../../ops/up.js';
 import { forgetScaled } from '../../store/runtime.js';
@@ -66,7 +67,7 @@ async function mustBeRunning(s: Session, service: string, replica: number): Prom
   const c = containers.find((x) => Number(x.Labels[LABEL_NUMBER] ?? 1) === replica);
   if (c?.State === 'running') return;
   const which = replica > 1 ? `replica ${replica} of ${service}` : service;
-  const code = c && /^Exited \((-?\d+)\)/.exec(c.Status)?.[1];
+  const code = c && parseExitCode(c.Status);
   const state = c ? ` (${code !== undefined ? `exited with code ${code}` : c.State})` : '';
   const hint = c || replica === 1 ? `start it with berth up ${s.ref.name} ${service}` : `${service} has ${containers.length} replica(s); scale it with berth scale ${s.ref.name} ${service}=${replica}`;
   throw new BerthError(`${which} of stack ${s.ref.name} is not running${state}; ${hint}`);

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import type { Context } from '../context.js';
 import { BerthError } from '../../errors.js';
-import { LABEL_PROJECT } from '../../engine/docker-api.js';
+import { stackVolumeNames } from '../../engine/volumes.js';
 import { composeArgs } from '../../engine/compose.js';
 import { allProfiles, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
 import { confirmDeletion } from '../confirm.js';
@@ -23,13 +23,7 @@ interface Opts {
  */
 async function stackVolumes(s: Session): Promise<string[]> {
   const named = s.manifest.volumes.map((v) => `${s.ref.name}_${v}`);
-  return [...new Set([...named, ...(s.dryRun ? [] : await engineVolumes(s))])].sort();
-}
-
-async function engineVolumes(s: Session): Promise<string[]> {
-  const engine = s.engine();
-  const [byCompose, byBerth] = await Promise.all([engine.listVolumes([`${LABEL_PROJECT}=${s.ref.name}`]), engine.listVolumes([`dev.berth.stack=${s.ref.name}`])]);
-  return [...new Set([...byCompose, ...byBerth])];
+  return [...new Set([...named, ...(s.dryRun ? [] : await stackVolumeNames(s.engine(), s.ref.name))])].sort();
 }
 
 async function teardown(ctx: Context, name: string, o: { volumes: boolean; files: boolean; yes?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
@@ -41,7 +35,7 @@ async function teardown(ctx: Context, name: string, o: { volumes: boolean; files
     await runCompose(s, composeArgs.down({ volumes: o.volumes }), { profiles: allProfiles(s.manifest), what: 'down' });
     if (o.volumes) {
       // What down --volumes left: volumes of services no longer in the file.
-      const remaining = s.dryRun ? [] : await engineVolumes(s).then((now) => now.filter((v) => vols.includes(v)));
+      const remaining = s.dryRun ? [] : (await stackVolumeNames(s.engine(), name)).filter((v) => vols.includes(v));
       if (remaining.length) {
         const r = await s.runner.run({ argv: ['docker', 'volume', 'rm', ...remaining] });
         if (r.code !== 0) throw new BerthError(`could not delete volumes of stack ${name}: ${r.stderr.trim().split('\n').at(-1) ?? `exit code ${r.code}`}`);
