@@ -58,7 +58,7 @@ export function readManifest(home: string, name: string): Manifest | undefined {
 export function requireManifest(home: string, name: string): Manifest {
   repairUnlessLocked(home, name);
   const m = readManifest(home, name);
-  if (!m) throw new BerthError(`no stack named ${name}; berth list shows the stacks, berth generate ${name} ... creates it`, { exitCode: 2 });
+  if (!m) throw new BerthError(`no stack named ${name}; berth list shows the stacks, berth generate ${name} ... creates it`, { code: 'not_found' });
   return m;
 }
 
