@@ -19,6 +19,7 @@ import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackVolumeNames } from '../engine/volumes.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
+import { effectiveSpecDir, refuseStackFolderPaths } from './spec-dir.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
 
 export interface GenerateRequest {
@@ -30,6 +31,8 @@ export interface GenerateRequest {
   specDir: string;
   givenSecrets?: Record<string, string>;
   rotateSecrets?: boolean;
+  /** Accept a new value for a secret that existing data was made with. */
+  allowSecretChange?: boolean;
   profiles?: string[];
   memoryBudget?: number;
   cliImages?: Record<string, string>;
@@ -59,16 +62,19 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     const dir = stackDir(req.home, req.name);
     const created = !fs.existsSync(dir);
     const probe = hostListenerProbe();
-    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, previousManifest(req.home, req.name), probe);
+    const previous = created ? undefined : previousManifest(req.home, req.name);
+    const env = created ? {} : readStackEnv(req.home, req.name);
+    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, previous, probe);
     const stack = resolveStack({
       name: req.name,
       spec: req.spec,
-      specDir: req.specDir,
+      specDir: effectiveSpecDir(req.home, req.specDir),
       images: { cli: req.cliImages, user: readUserImages(req.home) },
       givenSecrets: req.givenSecrets,
-      existingEnv: created ? {} : readStackEnv(req.home, req.name),
+      existingEnv: env,
       rotateSecrets: req.rotateSecrets,
-      existingVolumes: created || !(req.rotateSecrets || Object.keys(req.givenSecrets ?? {}).length) ? undefined : await stackVolumes(req.name, req.engine),
+      allowSecretChange: req.allowSecretChange,
+      existingVolumes: await volumesToGuard(req, created),
       random: req.random,
       profiles: req.profiles,
       memoryBudget: req.memoryBudget,
@@ -76,11 +82,22 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       otherPorts: otherStacksPorts(req.home, req.name),
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
+    refuseStackFolderPaths(req.home, stack);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
-    const bundle = renderBundle(stack, req.specText, certs);
+    const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
   }, { onWait: req.onWait });
+}
+
+/**
+ * The stack's volumes on the engine, which guard the secrets their data was
+ * made with (a removed stack's data may remain, an .env may have lost a line).
+ * A new stack on an engine that does not answer has nothing to guard.
+ */
+async function volumesToGuard(req: GenerateRequest, created: boolean): Promise<ReadonlySet<string> | 'unknown' | undefined> {
+  const found = await stackVolumes(req.name, req.engine);
+  return created && found === 'unknown' ? undefined : found;
 }
 
 /** The stack's volumes on the engine, as named in its Compose file; 'unknown' when the engine does not answer. */

@@ -32,7 +32,7 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
     try {
       m = readManifest(ctx.home, name);
     } catch (e) {
-      if (!isBerthError(e)) throw e;
+      if (!isBerthError(e) || e.code !== 'damaged') throw e;
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
     }
     if (!m) return [];

@@ -25,7 +25,7 @@ function under(file: string, source: string): boolean {
   return file === rel || file.startsWith(`${rel}/`);
 }
 
-export function renderBundle(stack: ResolvedStack, specText: string, extra: FileOut[] = []): Bundle {
+export function renderBundle(stack: ResolvedStack, specText: string, extra: FileOut[] = [], history: { volumesEver?: string[] } = {}): Bundle {
   const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack), ...renderOtel(stack), ...extra];
   const hashes: Record<string, string> = {};
   for (const s of stack.services) {
@@ -44,7 +44,7 @@ export function renderBundle(stack: ResolvedStack, specText: string, extra: File
       { path: SPEC_FILE, content: specText },
       { path: COMPOSE_FILE, content: renderCompose(stack, hashes) },
       { path: ENV_FILE, content: renderEnv(stack), mode: 0o600 },
-      { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack), null, 2) + '\n' },
+      { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack, history), null, 2) + '\n' },
       ...configs.sort((a, b) => a.path.localeCompare(b.path)),
     ],
   };

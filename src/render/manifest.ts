@@ -1,36 +1,15 @@
 /** .berth.json: the resolved shape of a stack that lifecycle commands read (no YAML parse, no secrets). */
 import type { ResolvedStack } from '../resolve/model.js';
+import { MANIFEST_FORMAT, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
 export { MANIFEST_FILE } from './files.js';
+export type { Manifest, ManifestService } from '../model/manifest.js';
 
-export interface ManifestService {
-  name: string;
-  component: string;
-  role: 'service' | 'job';
-  image: string;
-  profiles: string[];
-  replicas: number;
-  ports: { host: number; container: number; bind: string }[];
-  healthcheck: boolean;
-  build: boolean;
-  dependsOn: Record<string, string>;
-}
-
-export interface Manifest {
-  stack: string;
-  berthVersion: string;
-  description?: string;
-  profiles: string[];
-  knownProfiles: string[];
-  services: ManifestService[];
-  volumes: string[];
-  /** Secrets berth up must find in its environment. */
-  secretsFromEnv?: string[];
-}
-
-export function buildManifest(stack: ResolvedStack): Manifest {
+/** `volumesEver`: the volumes earlier generations of the stack declared. */
+export function buildManifest(stack: ResolvedStack, history: { volumesEver?: string[] } = {}): Manifest {
   return {
+    format: MANIFEST_FORMAT,
     stack: stack.name,
     berthVersion: BERTH_VERSION,
     description: stack.description,
@@ -47,8 +26,14 @@ export function buildManifest(stack: ResolvedStack): Manifest {
       healthcheck: !!s.healthcheck,
       build: !!s.build,
       dependsOn: s.dependsOn,
+      volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),
     })),
     volumes: stack.volumes,
+    volumesEver: [...new Set([...(history.volumesEver ?? []), ...stack.volumes])].sort(),
     ...(stack.secretsFromEnv.length ? { secretsFromEnv: stack.secretsFromEnv } : {}),
+    secrets: [...new Set([...Object.keys(stack.secrets), ...stack.secretsFromEnv])].sort(),
+    initOnlySecrets: stack.initOnlySecrets,
+    specDir: stack.specDir,
+    ...(stack.network?.name ? { network: { name: stack.network.name, external: !!stack.network.external } } : {}),
   };
 }

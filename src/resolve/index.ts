@@ -32,6 +32,8 @@ export interface ResolveInput {
   /** The stack's current .env, if it has one. */
   existingEnv?: Record<string, string>;
   rotateSecrets?: boolean;
+  /** A new value for a secret that existing data was made with is the user's choice (else refused). */
+  allowSecretChange?: boolean;
   /**
    * The stack's volumes on the engine (names as in the Compose file), or
    * 'unknown' when the engine could not be asked; guards secrets that a
@@ -216,7 +218,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   for (const n of fromEnv) {
     if (!declared.has(n)) throw new UsageError(`secretsFromEnv: ${n} is not a secret of this stack; its secrets: ${[...declared.keys()].sort().join(', ') || 'none'}`);
   }
-  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy, fromEnv });
+  const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy, fromEnv, allowChange: input.allowSecretChange });
   warnings.push(...secrets.warnings);
   const keptEnv: Record<string, string> = {};
   for (const [k, val] of Object.entries(existing)) {
@@ -252,6 +254,11 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     secretNames,
     keptEnv,
     generatedSecrets: secrets.generated,
+    initOnlySecrets: [...declared]
+      .filter(([, d]) => d.decl.initOnly && (volumesOf.get(d.service) ?? []).length)
+      .map(([n, d]) => ({ name: n, service: d.service, volumes: volumesOf.get(d.service)! }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
+    specDir: input.specDir,
     warnings,
   };
 }

@@ -36,6 +36,10 @@ export interface ResolvedStack {
   secretNames: Record<string, Record<string, string>>;
   /** Entries of an earlier .env that nothing uses now: kept, so a re-added database still opens its volume. */
   keptEnv: Record<string, string>;
+  /** Secrets a service reads only when its data is first created, with the volumes holding that data. */
+  initOnlySecrets: { name: string; service: string; volumes: string[] }[];
+  /** Directory of stack.yaml: what relative paths in it were resolved against. */
+  specDir: string;
   /** Secrets generated (or rotated) in this run, by .env name. */
   generatedSecrets: string[];
   warnings: string[];

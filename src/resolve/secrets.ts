@@ -5,7 +5,7 @@
  * service reads only when its data is created, while that data exists. Values never leave this module except into .env.
  */
 import { randomBytes } from 'node:crypto';
-import { UsageError } from '../errors.js';
+import { BerthError, UsageError } from '../errors.js';
 import type { SecretDecl } from '../catalog/types.js';
 
 export type RandomSecret = (kind: SecretDecl['kind']) => string;
@@ -31,6 +31,25 @@ export interface SecretInput {
   heldBy?(name: string): { service: string; volume?: string } | undefined;
   /** Secrets read from the environment at up: neither generated nor stored. */
   fromEnv?: ReadonlySet<string>;
+  /** --allow-secret-change: a new value for a secret that existing data was made with is the user's choice. */
+  allowChange?: boolean;
+}
+
+/**
+ * A secret that existing data was made with would get a new value (its .env
+ * entry is gone, or it is being rotated): refused, since the service would
+ * come up healthy while every client fails to log in, unless the user says so.
+ */
+function mustAllowNew(name: string, held: { service: string; volume: string }, rotating: boolean, input: SecretInput, warnings: string[]): void {
+  const why = `${held.service} reads ${name} only when its data is first created, and volume ${held.volume} holds data made with ${rotating ? 'the current' : 'an earlier'} one`;
+  if (input.allowChange) {
+    warnings.push(`${name} is new, but ${why}; change it inside ${held.service} too, or its clients cannot log in`);
+    return;
+  }
+  throw new BerthError(
+    `${name} would get a new value, but ${why}; pass the old value with --secret ${name}=..., or delete that data with berth clean, or pass --allow-secret-change and change it inside ${held.service} yourself`,
+    { code: 'conflict', path: `secrets.${name}` },
+  );
 }
 
 export function resolveSecrets(input: SecretInput): { values: Record<string, string>; generated: string[]; warnings: string[] } {
@@ -51,18 +70,19 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
   for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => a.localeCompare(b))) {
     if (input.fromEnv?.has(name)) continue;
     const given = input.given[name];
-    const existing = input.existing[name];
-    const held = decl.initOnly && existing ? input.heldBy?.(name) : undefined;
+    const existing = input.existing[name] || undefined;
+    const held = decl.initOnly ? input.heldBy?.(name) : undefined;
     const where = held && (held.volume ? `volume ${held.volume} holds data made with the old one` : 'berth could not ask the Docker engine whether its data exists');
     if (given !== undefined) {
       values[name] = given;
-      if (held && given !== existing) warnings.push(`${name} changed, but ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service} too, or its clients cannot log in`);
+      if (held && existing && given !== existing) warnings.push(`${name} changed, but ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service} too, or its clients cannot log in`);
     }
     // Ids (the KRaft cluster id) are no secrets: data volumes are bound to them, so rotation keeps them.
-    else if (existing !== undefined && existing !== '' && (!input.rotate || decl.kind === 'id' || held)) {
+    else if (existing !== undefined && (!input.rotate || decl.kind === 'id' || (held && !input.allowChange))) {
       values[name] = existing;
-      if (input.rotate && held) warnings.push(`kept ${name}: ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service}, then pass the new one with --secret ${name}=...`);
+      if (input.rotate && held && decl.kind !== 'id') warnings.push(`kept ${name}: ${held.service} reads it only when its data is first created and ${where}; change it inside ${held.service}, then pass the new one with --secret ${name}=... (or --allow-secret-change)`);
     } else {
+      if (held?.volume) mustAllowNew(name, held as { service: string; volume: string }, existing !== undefined, input, warnings);
       values[name] = input.random(decl.kind);
       generated.push(name);
     }

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FileOut } from '../catalog/types.js';
+import { STACK_NAME_RE } from '../util/names.js';
 
 const TMP = '.tmp-';
 const OLD = '.old-';
@@ -27,6 +28,17 @@ function writeTree(dir: string, files: FileOut[]): void {
     }
     fs.chmodSync(target, f.mode ?? 0o644);
   }
+}
+
+/** Names of stacks whose dir a crash left moved aside (`.old-<name>.<hex>`) or half-written (`.tmp-...`). */
+export function interruptedSwaps(parent: string): string[] {
+  const names = fs
+    .readdirSync(parent)
+    .map((e) => (e.startsWith(OLD) ? e.slice(OLD.length) : e.startsWith(TMP) ? e.slice(TMP.length) : undefined))
+    .filter((e): e is string => e !== undefined)
+    .map((e) => e.slice(0, e.lastIndexOf('.')))
+    .filter((e) => STACK_NAME_RE.test(e));
+  return [...new Set(names)];
 }
 
 /** Puts back a stack dir a crash left moved aside, and clears leftover temp dirs. Callers hold the stack's lock. */

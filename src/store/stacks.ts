@@ -2,18 +2,24 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
-import type { Manifest } from '../render/manifest.js';
+import type { Manifest } from '../model/manifest.js';
 import { MANIFEST_FILE, SPEC_FILE } from '../render/files.js';
 import { ENV_FILE, parseEnv } from '../render/env.js';
 import { stackDir, stacksDir } from './home.js';
-import { repairStackDir } from './atomic.js';
+import { interruptedSwaps, repairStackDir } from './atomic.js';
 import { isLocked } from './lock.js';
+import { parseManifest } from './manifest.js';
 import { STACK_NAME_RE } from '../util/names.js';
 import { publishedPorts, type PublishedPort } from '../resolve/ports.js';
 
+/**
+ * Every stored stack's name, those a crash left moved aside included (they are
+ * put back here, unless a command holding the stack's lock is at work on them).
+ */
 export function listStackNames(home: string): string[] {
   const dir = stacksDir(home);
   if (!fs.existsSync(dir)) return [];
+  for (const name of interruptedSwaps(dir)) repairUnlessLocked(home, name);
   return fs
     .readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isDirectory() && STACK_NAME_RE.test(e.name))
@@ -25,7 +31,8 @@ function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
     throw e;
   }
 }
@@ -43,15 +50,11 @@ export function stackExists(home: string, name: string): boolean {
   return fs.existsSync(path.join(stackDir(home, name), MANIFEST_FILE));
 }
 
+/** The stack's manifest, validated (older formats migrated); undefined when the stack has none. */
 export function readManifest(home: string, name: string): Manifest | undefined {
   const file = path.join(stackDir(home, name), MANIFEST_FILE);
   const text = readIfExists(file);
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as Manifest;
-  } catch (e) {
-    throw new BerthError(`${file}: damaged (${(e as Error).message}); rewrite it with berth generate ${name} -f ${path.join(path.dirname(file), SPEC_FILE)}`);
-  }
+  return text === undefined ? undefined : parseManifest(text, file, name);
 }
 
 /** The manifest of a stack that must exist; a clear error otherwise. */
@@ -71,18 +74,21 @@ export function readSpecText(home: string, name: string): string | undefined {
   return readIfExists(path.join(stackDir(home, name), SPEC_FILE));
 }
 
-/** Host ports every other stored stack publishes. */
-export function otherStacksPorts(home: string, except: string): PublishedPort[] {
+/** Every other stored stack's manifest; damaged ones are skipped (they must not block work on the others). */
+export function otherManifests(home: string, except: string): Manifest[] {
   return listStackNames(home)
     .filter((n) => n !== except)
     .flatMap((n) => {
-      // A damaged stack must not block generating the others; its ports just cannot be checked.
-      let m: Manifest | undefined;
       try {
-        m = readManifest(home, n);
+        const m = readManifest(home, n);
+        return m ? [m] : [];
       } catch {
         return [];
       }
-      return m ? publishedPorts(n, m.services) : [];
     });
+}
+
+/** Host ports every other stored stack publishes. */
+export function otherStacksPorts(home: string, except: string): PublishedPort[] {
+  return otherManifests(home, except).flatMap((m) => publishedPorts(m.stack, m.services));
 }

@@ -94,7 +94,7 @@ describe('list', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^bad +damaged +- +- +-$/m);
     expect(r.stdout).toMatch(/^good +1 +5432 /m);
-    expect(r.stderr).toMatch(/^berth: warning: .*stacks\/bad\/\.berth\.json: damaged .*; rewrite it with berth generate bad -f /);
+    expect(r.stderr).toMatch(/^berth: warning: .*stacks\/bad\/\.berth\.json: damaged .*; rewrite it from the stored stack.yaml with berth generate bad\n$/);
   });
 });
 
@@ -117,7 +117,7 @@ describe('show', () => {
     const home = newHome();
     expect((await runCli(['generate', 'prod', '--web', '--postgres'], { home })).code).toBe(0);
     const m = JSON.parse((await runCli(['show', 'prod', '--json'], { home })).stdout);
-    expect(Object.keys(m).sort()).toEqual(['berthVersion', 'dir', 'envNames', 'files', 'knownProfiles', 'profiles', 'services', 'stack', 'volumes']);
+    expect(Object.keys(m).sort()).toEqual(['berthVersion', 'dir', 'envNames', 'files', 'format', 'initOnlySecrets', 'knownProfiles', 'profiles', 'secrets', 'services', 'specDir', 'stack', 'volumes', 'volumesEver']);
     expect(m).toMatchObject({ stack: 'prod', berthVersion: BERTH_VERSION, profiles: [], knownProfiles: [], volumes: ['postgres-data', 'web-data'] });
     expect(m.files).toEqual(['.berth.json', '.env', 'docker-compose.yaml', 'stack.yaml']);
     expect(m.envNames).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
@@ -132,6 +132,7 @@ describe('show', () => {
       healthcheck: true,
       build: false,
       dependsOn: { postgres: 'service_healthy' },
+      volumes: ['web-data'],
     });
   });
 });
@@ -191,7 +192,7 @@ describe('a damaged stack', () => {
     expect(b.code).toBe(0);
     const show = await runCli(['show', 'a'], { home });
     expect(show.code).toBe(1);
-    expect(show.stderr).toMatch(/^berth: error: .*\.berth\.json: damaged \(.*\); rewrite it with berth generate a -f .*stack\.yaml\n$/);
+    expect(show.stderr).toMatch(/^berth: error: .*\.berth\.json: damaged \(.*\); rewrite it from the stored stack.yaml with berth generate a\n$/);
     // The command the error gives repairs it.
     const fix = await runCli(['generate', 'a', '-f', path.join(home, 'stacks', 'a', 'stack.yaml')], { home });
     expect(fix.code, fix.stderr).toBe(0);

@@ -76,7 +76,7 @@ describe('secrets', () => {
     engine.volumes.push({ name: 'prod_postgres-data', labels: { 'com.docker.compose.project': 'prod' } });
     const r = await ok(['generate', 'prod', '--web', '--postgres', '--rotate-secrets'], home, undefined, engine);
     expect(stderrOf(r)).toBe(
-      'berth: warning: kept POSTGRES_PASSWORD: postgres reads it only when its data is first created and volume prod_postgres-data holds data made with the old one; change it inside postgres, then pass the new one with --secret POSTGRES_PASSWORD=...\n',
+      'berth: warning: kept POSTGRES_PASSWORD: postgres reads it only when its data is first created and volume prod_postgres-data holds data made with the old one; change it inside postgres, then pass the new one with --secret POSTGRES_PASSWORD=... (or --allow-secret-change)\n',
     );
     const after = secretsOf(envOf(home, 'prod'));
     expect(after.POSTGRES_PASSWORD).toBe(first.POSTGRES_PASSWORD);

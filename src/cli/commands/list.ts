@@ -15,7 +15,7 @@ export async function run(ctx: Context, _args: unknown[], opts: { json?: boolean
       m = readManifest(ctx.home, name);
     } catch (e) {
       // One damaged stack must not hide the others.
-      if (!isBerthError(e)) throw e;
+      if (!isBerthError(e) || e.code !== 'damaged') throw e;
       warn(ctx.io, e.message);
       return [{ name, damaged: true, services: [] as string[], ports: [] as number[], profiles: [] as string[], dir, updated: '' }];
     }

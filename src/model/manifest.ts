@@ -1,0 +1,62 @@
+/**
+ * A stored stack's resolved shape (`.berth.json`), as lifecycle commands read
+ * it: no YAML parse, no secret values. Versioned: `format` names the layout,
+ * and readers migrate older ones (store/manifest.ts).
+ */
+
+export type DependencyCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
+
+export interface ManifestPort {
+  host: number;
+  container: number;
+  bind: string;
+}
+
+export interface ManifestService {
+  name: string;
+  component: string;
+  role: 'service' | 'job';
+  image: string;
+  profiles: string[];
+  replicas: number;
+  ports: ManifestPort[];
+  healthcheck: boolean;
+  build: boolean;
+  dependsOn: Record<string, DependencyCondition>;
+  /** Named volumes (as the stack names them) this service mounts. */
+  volumes?: string[];
+}
+
+/** A secret a service reads only when its data is first created (a database password). */
+export interface InitOnlySecret {
+  /** .env name. */
+  name: string;
+  service: string;
+  /** The service's named volumes that hold data made with it. */
+  volumes: string[];
+}
+
+export const MANIFEST_FORMAT = 1;
+
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
+  stack: string;
+  berthVersion: string;
+  description?: string;
+  profiles: string[];
+  knownProfiles: string[];
+  services: ManifestService[];
+  /** Named volumes the stack declares now. */
+  volumes: string[];
+  /** Every named volume the stack has declared at some generate (clean deletes those, and only those). */
+  volumesEver: string[];
+  /** Secrets berth up must find in its environment. */
+  secretsFromEnv?: string[];
+  /** .env names of every secret the stack has (never values). */
+  secrets: string[];
+  initOnlySecrets: InitOnlySecret[];
+  /** The folder relative paths in stack.yaml were written against (kept for regenerating from the stored copy). */
+  specDir?: string;
+  /** The stack's network when stack.yaml names it. */
+  network?: { name: string; external: boolean };
+}
