@@ -1,18 +1,19 @@
 import type { Healthcheck } from './types.js';
 
 /**
- * Health timing. Docker runs the first probe one `interval` after a container
- * starts and then every `interval`, so the interval bounds the lag between
- * "ready" and "healthy" that every `up` (and every dependant) pays. Compose v1
- * cannot express `start_interval`, so cheap probes (pg_isready, redis-cli, wget,
- * curl) run every second: about 3% of a core per service on a small 2-core host,
- * measured. Probes that start a JVM or a Node program run every 10s. `retries`
+ * Health timing. A probe costs CPU (a process started in the container) and,
+ * for HTTP probes, a log line, for the whole life of the container: once a
+ * stack runs, it only has to notice a service that stops answering. So probes
+ * run every 15 s (30 s for those that start a JVM or a Node program), not
+ * every second. `berth up` does not wait for Docker's first scheduled probe:
+ * it runs the same health command itself while a container starts
+ * (engine/probe.ts), so readiness is seen as soon as it is true. `retries`
  * times `interval` is how long a live service may fail before it is marked
- * unhealthy; `start_period` forgives failures while it boots. `healthcheck:` in
- * stack.yaml overrides any of these per service.
+ * unhealthy; `start_period` forgives failures while it boots. `healthcheck:`
+ * in stack.yaml overrides any of these per service.
  */
-export const FAST = { interval: '1s', timeout: '5s', retries: 30, startPeriod: '60s' } as const;
-export const SLOW = { interval: '10s', timeout: '10s', retries: 6, startPeriod: '60s' } as const;
+export const FAST = { interval: '15s', timeout: '5s', retries: 3, startPeriod: '60s' } as const;
+export const SLOW = { interval: '30s', timeout: '10s', retries: 3, startPeriod: '60s' } as const;
 
 export function cmd(args: string[], timing: Partial<Omit<Healthcheck, 'test'>> = FAST): Healthcheck {
   return { ...FAST, ...timing, test: ['CMD', ...args] };

@@ -52,7 +52,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
       mounts: [volume(`${ctx.service}-data`, '/data/db'), volume(`${ctx.service}-config`, '/data/configdb')],
       // mongosh is a Node program: probe less often than the cheap checks.
       stopGrace: '30s',
-      healthcheck: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], { ...SLOW, interval: '5s' }),
+      healthcheck: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),
     });
     return { services: [svc], volumes: [`${ctx.service}-data`, `${ctx.service}-config`] };
   },

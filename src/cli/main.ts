@@ -62,6 +62,7 @@ function program(ctx: Context, done: (code: number) => void): Command {
     .option('--memory-budget <size>', 'fail when the services need more memory than this, e.g. 7.7g')
     .option('--image <component=ref>', 'image override (repeatable)', collect)
     .option('--rotate-secrets', 'replace every secret not given explicitly')
+    .option('--allow-secret-change', 'give a database password a new value although its data was made with another')
     .option('--dry-run', 'validate and print the Compose file; write nothing');
 
   cmd('list', 'list stored stacks', () => import('./commands/list.js'), ['ls']);
@@ -76,13 +77,20 @@ function program(ctx: Context, done: (code: number) => void): Command {
       .argument('[services...]', 'only these services (and what they depend on)')
       .option('--no-wait', 'return once the containers are started')
       .option('--timeout <duration>', 'how long to wait for health (e.g. 120, 90s, 5m)', '300')
-      .option('--build', 'build images first'),
+      .option('--build', 'build images first')
+      .option('--var <NAME=value>', 'set a variable of the stack for this up and the commands after it (repeatable)', collect)
+      .option('--profile <name>', 'run these profiles instead of the stack\'s (repeatable), until the next up', collect)
+      .option('--allow-secret-change', 'start although a database password differs from the one its data was made with'),
   );
-  dryRun(cmd('down', 'stop a stack and remove its containers; volumes are kept', async () => ({ run: (await lifecycle()).down }), ['stop']).argument('<name>', 'stack name'));
   dryRun(
-    cmd('restart', 'restart a stack or one service and wait for health', async () => ({ run: (await lifecycle()).restart }))
+    cmd('down', 'stop a stack (or some services) and remove its containers; volumes are kept', async () => ({ run: (await lifecycle()).down }), ['stop'])
       .argument('<name>', 'stack name')
-      .argument('[service]', 'one service')
+      .argument('[services...]', 'only these services'),
+  );
+  dryRun(
+    cmd('restart', 'restart a stack or some services and wait for health', async () => ({ run: (await lifecycle()).restart }))
+      .argument('<name>', 'stack name')
+      .argument('[services...]', 'only these services')
       .option('--no-wait', 'do not wait for health')
       .option('--timeout <duration>', 'how long to wait for health', '300'),
   );
@@ -90,7 +98,7 @@ function program(ctx: Context, done: (code: number) => void): Command {
   dryRun(
     cmd('logs', 'show service logs', async () => ({ run: (await lifecycle()).logs }))
       .argument('<name>', 'stack name')
-      .argument('[service]', 'one service')
+      .argument('[services...]', 'only these services (an app with instances: all of them)')
       .option('-f, --follow', 'keep following')
       .option('--tail <lines>', 'lines from the end of each log'),
   );

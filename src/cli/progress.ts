@@ -6,13 +6,13 @@ import type { IO } from './io.js';
 import type { ServiceView } from '../engine/state.js';
 
 const MARK: Record<string, string> = {
-  healthy: '✔', completed: '✔', running: '✔', inactive: '-', starting: '…', down: '…',
+  healthy: '✔', completed: '✔', running: '✔', inactive: '-', starting: '…', down: '…', created: '…',
   unhealthy: '✖', failed: '✖', exited: '✖', restarting: '↻',
 };
 
 function line(v: ServiceView, width: number, readyAfterMs: number | undefined): string {
   const c = v.containers.length > 1 ? ` x${v.containers.length}` : '';
-  const state = v.role === 'job' && v.state === 'completed' ? 'completed (exit 0)' : v.state === 'down' ? 'waiting' : v.state;
+  const state = v.role === 'job' && v.state === 'completed' ? 'completed (exit 0)' : v.state === 'down' || v.state === 'created' ? 'waiting' : v.state;
   return `  ${MARK[v.state] ?? ' '} ${(v.name + c).padEnd(width)}  ${state}${readyAfterMs !== undefined ? `  ${(readyAfterMs / 1000).toFixed(1)}s` : ''}`;
 }
 
@@ -45,7 +45,7 @@ export async function progress(io: IO, opts: { plainTo?: (s: string) => void } =
         const key = `${v.state}/${v.containers.length}`;
         if (last.get(v.name) === key) continue;
         last.set(v.name, key);
-        if (v.state === 'down' && !v.containers.length) continue;
+        if ((v.state === 'down' && !v.containers.length) || v.state === 'created') continue;
         write(`${v.name}: ${v.state}${v.ready ? ` (${((Date.now() - since) / 1000).toFixed(1)}s)` : ''}\n`);
       }
     },

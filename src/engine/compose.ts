@@ -59,6 +59,14 @@ export function compose(cli: ComposeCli, stack: StackRef, profiles: string[], ar
 }
 
 export const composeArgs = {
+  /** Creates (or recreates) the containers without starting them: berth starts them in order. No --detach: v1 refuses it with --no-start. */
+  create: (o: { build?: boolean; services?: string[]; scale?: Record<string, number>; noDeps?: boolean } = {}) => [
+    'up', '--no-start', '--remove-orphans',
+    ...(o.build ? ['--build'] : []),
+    ...(o.noDeps ? ['--no-deps'] : []),
+    ...Object.entries(o.scale ?? {}).flatMap(([s, n]) => ['--scale', `${s}=${n}`]),
+    ...(o.services ?? []),
+  ],
   up: (o: { build?: boolean; services?: string[]; scale?: Record<string, number>; noDeps?: boolean; noRecreate?: boolean } = {}) => [
     'up', '--detach', '--remove-orphans',
     ...(o.build ? ['--build'] : []),
@@ -69,6 +77,8 @@ export const composeArgs = {
   ],
   down: (o: { volumes?: boolean } = {}) => ['down', '--remove-orphans', ...(o.volumes ? ['--volumes'] : [])],
   restart: (services: string[]) => ['restart', ...services],
+  /** Stops and removes these services' containers (down of part of a stack). */
+  rm: (services: string[]) => ['rm', '--stop', '--force', ...services],
   stop: () => ['stop'],
   logs: (o: { follow?: boolean; tail?: number; color: boolean; services: string[] }) => [
     'logs', ...(o.follow ? ['--follow'] : []), ...(o.tail !== undefined ? ['--tail', String(o.tail)] : []), ...(o.color ? [] : ['--no-color']), ...o.services,

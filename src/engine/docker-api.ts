@@ -22,7 +22,7 @@ export interface ContainerInspect {
   Id: string;
   RestartCount: number;
   State: { Status: string; Running: boolean; ExitCode: number; Pid: number; StartedAt: string; FinishedAt: string; Health?: { Status: string; Log?: { ExitCode: number; Output: string }[] } };
-  Config: { Labels: Record<string, string>; Image: string; Tty?: boolean };
+  Config: { Labels: Record<string, string>; Image: string; Tty?: boolean; Healthcheck?: { Test?: string[]; Timeout?: number } };
 }
 
 export interface LogOptions {
@@ -43,6 +43,16 @@ export interface Engine {
   logs(id: string, tail: number, since?: number): Promise<string>;
   /** Names of the volumes with all these labels. */
   listVolumes(labels: string[]): Promise<string[]>;
+  /** Deletes a volume; false when it was already gone. */
+  removeVolume(name: string): Promise<boolean>;
+  /** Removes a container, stopping it first. */
+  removeContainer(id: string): Promise<void>;
+  /** Starts a created or stopped container; the engine's own words when it cannot. */
+  startContainer(id: string): Promise<void>;
+  /** Runs argv in a running container; its exit code, or undefined when it did not finish within timeoutMs. */
+  exec(id: string, argv: string[], timeoutMs: number): Promise<number | undefined>;
+  /** A network's labels, or undefined when no network has that name. */
+  networkLabels(name: string): Promise<Record<string, string> | undefined>;
   /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
   streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void>;
 }
@@ -78,6 +88,18 @@ export function demuxLogs(buf: Buffer): string {
   return buf.toString('utf8');
 }
 
+/** The engine's own words from an error body ({"message": ...}), else the body as text. */
+export function engineMessage(body: Buffer): string {
+  const text = body.toString('utf8').trim();
+  try {
+    const m = (JSON.parse(text) as { message?: unknown }).message;
+    if (typeof m === 'string') return m;
+  } catch {
+    // not JSON: the text itself
+  }
+  return text;
+}
+
 export class DockerApi implements Engine {
   private readonly ep: Endpoint;
   private readonly agent: http.Agent;
@@ -90,10 +112,13 @@ export class DockerApi implements Engine {
     return this.ep.text;
   }
 
-  private request(method: string, path: string): Promise<{ status: number; body: Buffer }> {
+  /** One request; `body` is sent as JSON; `timeoutMs` gives up on a slow answer (an exec that hangs). */
+  private request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: Buffer }> {
     return new Promise((resolve, reject) => {
+      const payload = body === undefined ? undefined : JSON.stringify(body);
+      const headers: Record<string, string> = { Host: 'docker', ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}) };
       const req = http.request(
-        { socketPath: this.ep.socketPath, host: this.ep.host, port: this.ep.port, method, path, agent: this.agent, headers: { Host: 'docker' } },
+        { socketPath: this.ep.socketPath, host: this.ep.host, port: this.ep.port, method, path, agent: this.agent, headers, timeout: timeoutMs },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -102,7 +127,8 @@ export class DockerApi implements Engine {
         },
       );
       req.on('error', (e: NodeJS.ErrnoException) => reject(this.unreachable(e)));
-      req.end();
+      req.on('timeout', () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+      req.end(payload);
     });
   }
 
@@ -134,6 +160,41 @@ export class DockerApi implements Engine {
     const filters = encodeURIComponent(JSON.stringify({ label: labels }));
     const r = await this.json<{ Volumes: { Name: string }[] | null }>(`/volumes?filters=${filters}`);
     return (r.Volumes ?? []).map((v) => v.Name);
+  }
+
+  async removeVolume(name: string): Promise<boolean> {
+    const r = await this.request('DELETE', `/volumes/${encodeURIComponent(name)}`);
+    if (r.status === 404) return false;
+    if (r.status >= 400) throw new BerthError(`Docker engine: deleting volume ${name} failed (${r.status}): ${engineMessage(r.body)}`, { code: 'engine_failed' });
+    return true;
+  }
+
+  async removeContainer(id: string): Promise<void> {
+    const r = await this.request('DELETE', `/containers/${encodeURIComponent(id)}?force=1&v=0`);
+    if (r.status >= 400 && r.status !== 404) throw new BerthError(`Docker engine: removing container ${id.slice(0, 12)} failed (${r.status}): ${engineMessage(r.body)}`, { code: 'engine_failed' });
+  }
+
+  async startContainer(id: string): Promise<void> {
+    const r = await this.request('POST', `/containers/${encodeURIComponent(id)}/start`);
+    if (r.status >= 400) throw new BerthError(engineMessage(r.body) || `the engine answered ${r.status}`, { code: 'engine_failed' });
+  }
+
+  async exec(id: string, argv: string[], timeoutMs: number): Promise<number | undefined> {
+    const made = await this.request('POST', `/containers/${encodeURIComponent(id)}/exec`, { Cmd: argv, AttachStdout: true, AttachStderr: true });
+    if (made.status >= 400) return undefined;
+    const execId = encodeURIComponent((JSON.parse(made.body.toString('utf8')) as { Id: string }).Id);
+    // Not detached: the answer ends when the command does.
+    const ran = await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, timeoutMs).catch(() => undefined);
+    if (!ran || ran.status >= 400) return undefined;
+    const done = await this.json<{ Running: boolean; ExitCode: number | null }>(`/exec/${execId}/json`);
+    return done.Running || done.ExitCode === null ? undefined : done.ExitCode;
+  }
+
+  async networkLabels(name: string): Promise<Record<string, string> | undefined> {
+    const r = await this.request('GET', `/networks/${encodeURIComponent(name)}`);
+    if (r.status === 404) return undefined;
+    if (r.status >= 400) throw new BerthError(`Docker engine: GET /networks/${name} failed (${r.status}): ${engineMessage(r.body)}`, { code: 'engine_failed' });
+    return (JSON.parse(r.body.toString('utf8')) as { Labels?: Record<string, string> | null }).Labels ?? {};
   }
 
   inspect(id: string): Promise<ContainerInspect> {

@@ -5,13 +5,27 @@
  */
 import type { Manifest, ManifestService } from '../render/manifest.js';
 import { runsUnder } from '../resolve/profiles.js';
+import { hostAddress } from '../util/names.js';
 import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerInspect, type ContainerSummary } from './docker-api.js';
 
 /**
  * `stopped`: scaled to 0 by berth scale; `inactive`: under a profile that is not active;
- * `orphan`: a container of a service the stack no longer has (the next up removes it).
+ * `orphan`: a container of a service the stack no longer has (the next up removes it);
+ * `created`: its container exists but was never started (it could not be, or up stopped first).
  */
-export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'stopped' | 'inactive' | 'orphan';
+export type ServiceState = 'healthy' | 'running' | 'starting' | 'unhealthy' | 'restarting' | 'exited' | 'completed' | 'failed' | 'down' | 'created' | 'stopped' | 'inactive' | 'orphan';
+
+/** What a reading of the engine is judged with besides the manifest. */
+export interface ViewOptions {
+  /** Active profiles (default: the manifest's). */
+  profiles?: string[];
+  /** Replicas set by berth scale since the last up (a service scaled to 0 is stopped, not down). */
+  scaled?: Record<string, number>;
+  /** Inspections by container id: state, health, exit code and restarts from one read each. */
+  infos?: ReadonlyMap<string, ContainerInspect>;
+  /** Containers that passed their health command when berth ran it, while Docker still says starting. */
+  confirmed?: ReadonlySet<string>;
+}
 
 export interface ContainerView {
   id: string;
@@ -50,28 +64,38 @@ export function parseExitCode(status: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
+/** `127.0.0.1:5432->5432/tcp`; a port bound on every address shows no address (Docker lists 0.0.0.0 and :: apart). */
+function portText(p: ContainerSummary['Ports'][number]): string {
+  const all = !p.IP || p.IP === '0.0.0.0' || p.IP === '::';
+  return `${all ? '' : `${hostAddress(p.IP!)}:`}${p.PublicPort}->${p.PrivatePort}/${p.Type}`;
+}
+
 /**
  * One container as berth shows it. With its inspection (`info`), state, health,
  * exit code and restarts all come from that one later read, so they agree with
  * each other even while the container is being restarted.
  */
-export function containerView(c: ContainerSummary, info?: ContainerInspect): ContainerView {
+export function containerView(c: ContainerSummary, info?: ContainerInspect, confirmed?: ReadonlySet<string>): ContainerView {
   const state = info?.State.Status ?? c.State;
   const probed = info?.State.Health?.Status;
+  const health = info ? (probed === 'healthy' || probed === 'unhealthy' || probed === 'starting' ? probed : undefined) : parseHealth(c.Status);
   return {
     id: c.Id,
     name: (c.Names[0] ?? c.Id).replace(/^\//, ''),
     number: Number(c.Labels[LABEL_NUMBER] ?? 1),
     state,
-    health: info ? (probed === 'healthy' || probed === 'unhealthy' || probed === 'starting' ? probed : undefined) : parseHealth(c.Status),
+    health: health === 'starting' && confirmed?.has(c.Id) ? 'healthy' : health,
     exitCode: state === 'exited' ? (info ? info.State.ExitCode : parseExitCode(c.Status)) : undefined,
     restarts: info?.RestartCount,
     image: c.Image,
-    ports: [...new Set(c.Ports.filter((p) => p.PublicPort).map((p) => `${p.PublicPort}->${p.PrivatePort}/${p.Type}`))].sort(),
+    ports: [...new Set(c.Ports.filter((p) => p.PublicPort).map(portText))].sort(),
   };
 }
 
-const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'starting', 'running', 'completed', 'healthy', 'stopped', 'inactive', 'orphan'];
+const SEVERITY: ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'created', 'starting', 'running', 'completed', 'healthy', 'stopped', 'inactive', 'orphan'];
+
+/** States that need someone to act when berth is not starting the stack. */
+export const PROBLEM_STATES: readonly ServiceState[] = ['failed', 'unhealthy', 'exited', 'restarting', 'down', 'created'];
 
 function containerState(c: ContainerView, svc: ManifestService): ServiceState {
   if (svc.role === 'job') {
@@ -84,7 +108,7 @@ function containerState(c: ContainerView, svc: ManifestService): ServiceState {
     case 'restarting':
       return 'restarting';
     case 'created':
-      return 'starting';
+      return 'created';
     default:
       return 'exited';
   }
@@ -100,39 +124,34 @@ export function serviceView(svc: ManifestService, containers: ContainerView[], a
   const states = containers.map((c) => containerState(c, svc));
   const state = SEVERITY.find((s) => states.includes(s))!;
   const ready = states.every((s) => s === 'healthy' || s === 'completed' || (s === 'running' && svc.role === 'service'));
-  const problem = ['failed', 'unhealthy', 'exited', 'restarting', 'down'].includes(state);
+  const problem = PROBLEM_STATES.includes(state);
   return { ...base, state, ready, problem };
 }
 
 /** Groups containers by Compose service; one-off `run` containers are left out. */
-export function byService(containers: ContainerSummary[], infos?: ReadonlyMap<string, ContainerInspect>): Map<string, ContainerView[]> {
+export function byService(containers: ContainerSummary[], o: ViewOptions = {}): Map<string, ContainerView[]> {
   const out = new Map<string, ContainerView[]>();
   for (const c of containers) {
     if (c.Labels[LABEL_ONEOFF] === 'True') continue;
     const s = c.Labels[LABEL_SERVICE];
     if (!s) continue;
-    out.set(s, [...(out.get(s) ?? []), containerView(c, infos?.get(c.Id))].sort((a, b) => a.number - b.number));
+    out.set(s, [...(out.get(s) ?? []), containerView(c, o.infos?.get(c.Id), o.confirmed)].sort((a, b) => a.number - b.number));
   }
   return out;
 }
 
-/** `scaled`: replicas set by berth scale since the last up (a service scaled to 0 is stopped, not down). */
-export function stackViews(
-  manifest: Manifest,
-  containers: ContainerSummary[],
-  profiles = manifest.profiles,
-  scaled: Record<string, number> = {},
-  infos?: ReadonlyMap<string, ContainerInspect>,
-): ServiceView[] {
+/** Every service of the manifest as the engine shows it. */
+export function stackViews(manifest: Manifest, containers: ContainerSummary[], o: ViewOptions = {}): ServiceView[] {
   const mine = containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack);
-  const grouped = byService(mine, infos);
-  return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], profiles, scaled[s.name]));
+  const grouped = byService(mine, o);
+  const scaled = o.scaled ?? {};
+  return manifest.services.map((s) => serviceView(s, grouped.get(s.name) ?? [], o.profiles ?? manifest.profiles, scaled[s.name]));
 }
 
 /** Containers of services the manifest no longer has (dropped at a regenerate, before the next up). */
-export function orphanViews(manifest: Manifest, containers: ContainerSummary[], infos?: ReadonlyMap<string, ContainerInspect>): ServiceView[] {
+export function orphanViews(manifest: Manifest, containers: ContainerSummary[], o: ViewOptions = {}): ServiceView[] {
   const known = new Set(manifest.services.map((s) => s.name));
-  const grouped = byService(containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack), infos);
+  const grouped = byService(containers.filter((c) => c.Labels[LABEL_PROJECT] === manifest.stack), o);
   return [...grouped]
     .filter(([name]) => !known.has(name))
     .map(([name, cs]) => ({ name, component: '-', role: 'service' as const, active: false, containers: cs, state: 'orphan' as const, ready: true, problem: false }));

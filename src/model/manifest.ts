@@ -25,6 +25,10 @@ export interface ManifestService {
   dependsOn: Record<string, DependencyCondition>;
   /** Named volumes (as the stack names them) this service mounts. */
   volumes?: string[];
+  /** The stack.yaml service it is an instance of (an app's named instance, a scaled worker). */
+  of?: string;
+  /** The service whose metrics this exporter serves. */
+  exporterOf?: string;
 }
 
 /** A secret a service reads only when its data is first created (a database password). */

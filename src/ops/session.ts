@@ -4,7 +4,8 @@ import { BerthError, UsageError } from '../errors.js';
 import { requireManifest } from '../store/stacks.js';
 import { withLock } from '../store/lock.js';
 import { stackDir, validateStackName } from '../store/home.js';
-import { DryRunRunner, ProcessRunner, type Runner } from '../engine/runner.js';
+import { DryRunRunner, ProcessRunner, type Command, type Runner } from '../engine/runner.js';
+import { readRuntime } from '../store/runtime.js';
 import { compose, detectCompose, type ComposeCli, type StackRef } from '../engine/compose.js';
 import { DockerApi, type Engine } from '../engine/docker-api.js';
 import type { Manifest } from '../render/manifest.js';
@@ -18,8 +19,19 @@ export interface Session {
   dryRun: boolean;
   engine(): Engine;
   cli(): Promise<ComposeCli>;
-  /** A Compose command for this stack under the given profiles (default: the stack's active ones). */
-  compose(args: string[], profiles?: string[]): Promise<{ argv: string[]; cwd?: string }>;
+  /** Active profiles: chosen at the last up (--profile), else the stack's. */
+  profiles: string[];
+  /** Variables set at the last up (--var), given to every Compose command on top of .env. */
+  vars: Record<string, string>;
+  /** A Compose command for this stack under the given profiles (default: the active ones). */
+  compose(args: string[], profiles?: string[]): Promise<Command>;
+}
+
+/** The run-time choices of the last up, on top of the stored stack. */
+function applyRuntime(s: Session): void {
+  const r = readRuntime(s.ctx.home, s.ref.name);
+  s.profiles = r.profiles ?? s.manifest.profiles;
+  s.vars = r.vars ?? {};
 }
 
 /** `json`: stdout is for the command's JSON, so --dry-run prints its commands to stderr. */
@@ -40,8 +52,14 @@ export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; 
     dryRun,
     engine: () => (engine ??= new DockerApi(ctx.io.env)),
     cli: () => (cli ??= detectCompose(runner, ctx.io.env)),
-    compose: async (args, profiles = session.manifest.profiles) => compose(await session.cli(), ref, profiles, args),
+    profiles: manifest.profiles,
+    vars: {},
+    compose: async (args, profiles = session.profiles) => {
+      const cmd = compose(await session.cli(), ref, profiles, args);
+      return Object.keys(session.vars).length ? { ...cmd, env: session.vars } : cmd;
+    },
   };
+  applyRuntime(session);
   return session;
 }
 
@@ -50,16 +68,14 @@ export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; 
  * is held: a generate this command waited for may have changed the stack.
  */
 export function withStackLock<T>(s: Session, command: string, fn: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
-  return withLock(
-    s.ctx.home,
-    s.ref.name,
-    command,
-    () => {
-      s.manifest = requireManifest(s.ctx.home, s.ref.name);
-      return fn();
-    },
-    { onWait },
-  );
+  const locked = () => {
+    s.manifest = requireManifest(s.ctx.home, s.ref.name);
+    applyRuntime(s);
+    return fn();
+  };
+  // A dry run changes nothing, so it needs no lock (and writes no lock file).
+  if (s.dryRun) return locked();
+  return withLock(s.ctx.home, s.ref.name, command, locked, { onWait });
 }
 
 /** Every profile of the stack: down, build and clean act on all services, whatever is active. */
@@ -109,10 +125,25 @@ export function composeFailed(s: Session, what: string, stderr: string, more = '
   return new BerthError(`${what} failed for stack ${s.ref.name}: ${last}${more}`, { details });
 }
 
+/**
+ * The services a command was given: each a service of the stack, or a
+ * stack.yaml service that made several (every instance of an app, every
+ * scaled worker). Anything else is a usage error listing the names.
+ */
+export function expandServices(s: Session, names: string[]): string[] {
+  const out: string[] = [];
+  for (const n of names) {
+    const made = s.manifest.services.filter((x) => x.name === n || x.of === n);
+    if (!made.length) {
+      const known = [...new Set(s.manifest.services.flatMap((x) => (x.of ? [x.name, x.of] : [x.name])))].sort();
+      throw new UsageError(`stack ${s.ref.name} has no service ${n}; its services: ${known.join(', ')}`);
+    }
+    for (const m of made) if (!out.includes(m.name)) out.push(m.name);
+  }
+  return out;
+}
+
 /** The service names a command was given must be services of the stack. */
 export function checkServices(s: Session, names: string[]): void {
-  const known = s.manifest.services.map((x) => x.name);
-  for (const n of names) {
-    if (!known.includes(n)) throw new UsageError(`stack ${s.ref.name} has no service ${n}; its services: ${known.join(', ')}`);
-  }
+  expandServices(s, names);
 }

@@ -2,9 +2,10 @@
 import type { Context } from '../cli/context.js';
 import { isBerthError } from '../errors.js';
 import { DockerApi, LABEL_PROJECT, LABEL_STACK, type Engine } from '../engine/docker-api.js';
+import { Prober } from '../engine/probe.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
-import { readScaled } from '../store/runtime.js';
+import { readRuntime } from '../store/runtime.js';
 import type { Session } from './session.js';
 
 export interface StackSummary {
@@ -15,18 +16,27 @@ export interface StackSummary {
   ports: number[];
 }
 
+/** How long status waits for berth's own probe of containers Docker has not judged yet. */
+const PROBE_WAIT_MS = 2000;
+
 /** One stack in detail: every container inspected, so restarts, state and health come from one read each. */
 export async function stackStatus(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
-  const inspected = await Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined)));
+  const prober = new Prober(engine);
+  const [inspected] = await Promise.all([Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined))), prober.probe(containers, PROBE_WAIT_MS)]);
   const infos = new Map(containers.flatMap((c, i) => (inspected[i] ? [[c.Id, inspected[i]!] as const] : [])));
-  return [...stackViews(s.manifest, containers, s.manifest.profiles, readScaled(s.ctx.home, s.ref.name), infos), ...orphanViews(s.manifest, containers, infos)];
+  const runtime = readRuntime(s.ctx.home, s.ref.name);
+  const o = { profiles: s.profiles, scaled: runtime.scale, infos, confirmed: prober.confirmed };
+  return [...stackViews(s.manifest, containers, o), ...orphanViews(s.manifest, containers, o)];
 }
 
 export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {
   const names = listStackNames(ctx.home);
   const containers = await engine.listContainers([LABEL_STACK]);
+  // Only containers Docker has not judged yet are probed: none, once stacks are up.
+  const prober = new Prober(engine);
+  await prober.probe(containers, PROBE_WAIT_MS);
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {
@@ -36,7 +46,14 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
     }
     if (!m) return [];
-    const views = stackViews(m, containers, m.profiles, readScaled(ctx.home, name));
+    let runtime;
+    try {
+      runtime = readRuntime(ctx.home, name);
+    } catch (e) {
+      if (!isBerthError(e) || e.code !== 'damaged') throw e;
+      return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }];
+    }
+    const views = stackViews(m, containers, { profiles: runtime.profiles ?? m.profiles, scaled: runtime.scale, confirmed: prober.confirmed });
     const active = views.filter((v) => v.active);
     return [{
       name: m.stack,

@@ -1,16 +1,25 @@
 /**
- * berth up: refuse taken ports, start the stack with its profiles, and wait
- * until every service is healthy and every job has exited 0. On failure or
- * timeout, name the service, its state and its last log lines.
+ * berth up: refuse what would go wrong (taken ports, missing or changed
+ * secrets, a foreign network, shell overrides), have Compose create the
+ * containers, then start them in dependency order as each dependency becomes
+ * ready (engine/starter.ts), and wait until every service is healthy and
+ * every job has exited 0. On failure or timeout, name the service, its state
+ * and its last log lines.
  */
-import { BerthError } from '../errors.js';
-import { failedPull } from '../engine/compose-output.js';
 import { composeArgs } from '../engine/compose.js';
 import { ensurePortsFree } from '../engine/ports.js';
-import { CRASH_RESTARTS, waitReady, type WaitResult } from '../engine/wait.js';
+import { Starter, startFailed } from '../engine/starter.js';
+import { waitReady } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
+import type { Manifest } from '../model/manifest.js';
 import { composeFailed, withStackLock, type Session } from './session.js';
-import { forgetScaled, readScaled, recordScaled } from '../store/runtime.js';
+import { forgetScaled, readScaled, recordScaled, updateRuntime } from '../store/runtime.js';
+import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './init-secrets.js';
+import { mustHaveSecretsFromEnv, mustOwnNetwork, refuseEnvOverrides } from './up-checks.js';
+import { notReady } from './up-failure.js';
+import { runsUnder } from '../resolve/profiles.js';
+
+export { lastLogs } from './up-failure.js';
 
 export interface UpOptions {
   wait: boolean;
@@ -20,6 +29,10 @@ export interface UpOptions {
   services?: string[];
   scale?: Record<string, number>;
   noDeps?: boolean;
+  /** Run-time choices of this up (--var, --profile): kept for later commands until the next up. Absent: keep the current ones. */
+  choices?: { vars: Record<string, string>; profiles?: string[] };
+  /** A new value for a secret that existing data was made with is the user's choice. */
+  allowSecretChange?: boolean;
   onUpdate?(views: ServiceView[]): void;
   onWait?(holder: string): void;
 }
@@ -27,120 +40,98 @@ export interface UpOptions {
 export interface UpResult {
   views: ServiceView[];
   elapsedMs: number;
-}
-
-const LOG_LINES = 20;
-
-/** The last log lines of a service's (first failing) container, and what its last health probe said. */
-export async function lastLogs(s: Session, view: ServiceView | undefined, lines = LOG_LINES): Promise<string> {
-  const c = view?.containers.find((x) => x.state !== 'running' || x.health === 'unhealthy') ?? view?.containers[0];
-  if (!c) return '';
-  const engine = s.engine();
-  const info = await engine.inspect(c.id).catch(() => undefined);
-  // Lines of this run only: a job or a crashing service keeps the log of every earlier start.
-  const since = info ? Math.floor(Date.parse(info.State.StartedAt) / 1000) : undefined;
-  const text = await engine.logs(c.id, lines, since !== undefined && since > 0 ? since : undefined).catch(() => '');
-  const out = [`${view!.name} (last ${lines} log lines):`, text.trimEnd() ? text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n') : '  (no log output)'];
-  const probe = info?.State.Health?.Log?.at(-1);
-  if (probe && probe.ExitCode !== 0) {
-    out.push(`last health probe (exit ${probe.ExitCode}):`, ...(probe.Output.trim() || '(no output)').split('\n').slice(-5).map((l) => `  | ${l}`));
-  }
-  return out.join('\n');
-}
-
-function describeFailure(r: Extract<WaitResult, { ok: false }>, elapsedMs: number, timeoutMs: number): string {
-  const v = r.culprit;
-  const secs = (elapsedMs / 1000).toFixed(1);
-  if (!v) return `the stack did not become ready within ${timeoutMs / 1000}s`;
-  const c = v.containers[0];
-  switch (r.reason) {
-    case 'failed':
-      return v.role === 'job'
-        ? `job ${v.name} failed (exit code ${c?.exitCode ?? '?'}) after ${secs}s; the services it gates were not started`
-        : `service ${v.name} exited (exit code ${c?.exitCode ?? '?'}) after ${secs}s`;
-    case 'unhealthy':
-      return `service ${v.name} is unhealthy after ${secs}s: its healthcheck keeps failing`;
-    case 'crashloop':
-      return `service ${v.name} keeps crashing (restarted ${CRASH_RESTARTS}+ times${c?.exitCode !== undefined ? `, last exit code ${c.exitCode}` : ''}) after ${secs}s`;
-    case 'timeout':
-      return `timed out after ${timeoutMs / 1000}s waiting for ${v.name} (${v.state}${c?.health ? `, health ${c.health}` : ''})`;
-    default:
-      return `stopped waiting for ${v.name}`;
-  }
-}
-
-/** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
-function mustHaveSecretsFromEnv(s: Session): void {
-  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !s.ctx.io.env[n]);
-  if (missing.length) {
-    const list = missing.join(', ');
-    throw new BerthError(`${list} ${missing.length > 1 ? 'are' : 'is'} not set: stack ${s.ref.name} reads ${missing.length > 1 ? 'them' : 'it'} from the environment (secretsFromEnv); export ${missing.length > 1 ? 'them' : 'it'} first, e.g. ${missing[0]}=$(your-secret-manager read ...) berth up ${s.ref.name}`);
-  }
+  /** Services in the order berth starts them: each group once the groups before it are ready. */
+  order: string[][];
 }
 
 export function upStack(s: Session, o: UpOptions): Promise<UpResult> {
   return withStackLock(s, 'up', () => upLocked(s, o), o.onWait);
 }
 
-/** `up` for a caller that holds the stack's lock (restart). */
+/** The services a start brings up: those named and what they depend on (unless noDeps), else every active one. */
+export function targetsOf(m: Manifest, profiles: string[], services?: string[], noDeps?: boolean): Set<string> {
+  if (!services?.length) return new Set(m.services.filter((x) => runsUnder(x.profiles, profiles)).map((x) => x.name));
+  const out = new Set<string>();
+  const byName = new Map(m.services.map((x) => [x.name, x]));
+  const add = (n: string) => {
+    if (out.has(n)) return;
+    out.add(n);
+    if (!noDeps) for (const d of Object.keys(byName.get(n)?.dependsOn ?? {})) add(d);
+  };
+  services.forEach(add);
+  return out;
+}
+
+/** Start order in groups: a service comes after everything it depends on. */
+export function startOrder(m: Manifest, targets: ReadonlySet<string>): string[][] {
+  const left = m.services.filter((x) => targets.has(x.name));
+  const done = new Set<string>();
+  const groups: string[][] = [];
+  while (left.length) {
+    const next = left.filter((x) => Object.keys(x.dependsOn).every((d) => done.has(d) || !targets.has(d)));
+    if (!next.length) break;
+    groups.push(next.map((x) => x.name));
+    for (const x of next) (done.add(x.name), left.splice(left.indexOf(x), 1));
+  }
+  return groups;
+}
+
+/** `up` for a caller that holds the stack's lock (restart, scale). */
 export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   // Taken once the lock is held: exits of a run this command waited for are not this run's.
   const started = Date.now();
+  if (o.choices) Object.assign(s, { vars: o.choices.vars, profiles: o.choices.profiles ?? s.manifest.profiles });
   // A service named on the command line runs even when its profile is not active (as Compose does).
   const named = s.manifest.services.filter((x) => o.services?.includes(x.name));
-  const profiles = [...new Set([...s.manifest.profiles, ...named.flatMap((x) => x.profiles)])];
-  if (!s.dryRun) {
-    mustHaveSecretsFromEnv(s);
-    await ensurePortsFree(s.engine(), s.manifest, profiles);
+  const profiles = [...new Set([...s.profiles, ...named.flatMap((x) => x.profiles)])];
+  const targets = targetsOf(s.manifest, profiles, o.services, o.noDeps);
+  const order = startOrder(s.manifest, targets);
+  const toRecord = s.dryRun ? [] : await checkBeforeStart(s, profiles, !!o.allowSecretChange);
+  const cmd = await s.compose(composeArgs.create({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
+  if (!s.dryRun) recordChoices(s, o);
+  const created = await s.runner.run(cmd);
+  if (created.code !== 0) throw composeFailed(s, 'up', created.stderr);
+  if (s.dryRun) return { views: [], elapsedMs: 0, order };
+  const starter = new Starter(s.engine(), s.manifest, targets, o.noDeps);
+  try {
+    const result = await waitReady({
+      engine: s.engine(),
+      manifest: s.manifest,
+      profiles,
+      services: o.services,
+      timeoutMs: o.timeoutMs,
+      onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => targets.has(v.name)) : views),
+      since: started,
+      scaled: readScaled(s.ctx.home, s.ref.name),
+      starter,
+      untilStarted: !o.wait,
+    });
+    if (result.ok) return { views: result.views, elapsedMs: Date.now() - started, order };
+    if (result.reason === 'start_failed' && starter.failure) throw startFailed(s.ref.name, starter.failure);
+    const waiting = result.culprit && starter.waiting(result.views).get(result.culprit.name);
+    throw await notReady(s, result, Date.now() - started, o.timeoutMs, waiting);
+  } finally {
+    await recordInitSecrets(s, toRecord);
   }
-  const cmd = await s.compose(composeArgs.up({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
-  // Compose puts what it starts back to the file's replicas, unless told a scale.
+}
+
+/** Everything refused before anything starts; returns the secrets to fingerprint once their data exists. */
+async function checkBeforeStart(s: Session, profiles: string[], allowSecretChange: boolean): Promise<string[]> {
+  mustHaveSecretsFromEnv(s);
+  mustHaveStoredSecrets(s);
+  refuseEnvOverrides(s);
+  await mustOwnNetwork(s);
+  await ensurePortsFree(s.engine(), s.manifest, profiles);
+  return guardInitSecrets(s, allowSecretChange);
+}
+
+/** Compose puts what it starts back to the file's replicas unless told a scale; run-time choices last until the next up. */
+function recordChoices(s: Session, o: UpOptions): void {
   const home = s.ctx.home;
-  if (!s.dryRun) {
-    if (o.scale) recordScaled(home, s.ref.name, o.scale);
-    else forgetScaled(home, s.ref.name, o.services);
+  if (o.scale) recordScaled(home, s.ref.name, o.scale);
+  else forgetScaled(home, s.ref.name, o.services);
+  if (o.choices) {
+    const { vars, profiles } = o.choices;
+    updateRuntime(home, s.ref.name, (r) => ({ ...r, vars: Object.keys(vars).length ? vars : undefined, profiles }));
   }
-  const scaled = readScaled(home, s.ref.name);
-  const abort = new AbortController();
-  const starting = s.runner.run(cmd, { signal: abort.signal });
-  if (!o.wait || s.dryRun) {
-    const r = await starting;
-    if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
-    return { views: [], elapsedMs: Date.now() - started };
-  }
-  let composeFailure: string | undefined;
-  const startDone = starting.then((r) => {
-    if (r.code !== 0 && !abort.signal.aborted) composeFailure = r.stderr;
-  });
-  const stopOnComposeFailure = new AbortController();
-  void startDone.then(() => composeFailure !== undefined && stopOnComposeFailure.abort());
-  const result = await waitReady({
-    engine: s.engine(),
-    manifest: s.manifest,
-    profiles,
-    services: o.services,
-    timeoutMs: o.timeoutMs,
-    onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => o.services!.includes(v.name)) : views),
-    starting: startDone,
-    signal: stopOnComposeFailure.signal,
-    since: started,
-    scaled,
-  });
-  if (!result.ok) {
-    abort.abort();
-    await startDone;
-    if (result.reason === 'aborted' && composeFailure !== undefined) {
-      // Compose gave up first (v1 refuses to start dependants of an unhealthy or failed service): find who.
-      const pulling = failedPull(composeFailure, s.manifest.services.map((x) => x.name));
-      const again = pulling ? undefined : await waitReady({ engine: s.engine(), manifest: s.manifest, profiles, services: o.services, timeoutMs: 0, since: started, scaled });
-      const culprit = again && !again.ok ? again.culprit : undefined;
-      const err = composeFailed(s, 'up', composeFailure, culprit ? `; ${culprit.name} is ${culprit.state}` : '');
-      throw culprit ? new BerthError(err.message, { details: await lastLogs(s, culprit) }) : err;
-    }
-    const msg = describeFailure(result, Date.now() - started, o.timeoutMs);
-    throw new BerthError(msg, { details: result.culprit ? await lastLogs(s, result.culprit) : undefined });
-  }
-  await startDone;
-  if (composeFailure !== undefined) throw composeFailed(s, 'up', composeFailure);
-  return { views: result.views, elapsedMs: Date.now() - started };
 }

@@ -27,6 +27,8 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
       build: !!s.build,
       dependsOn: s.dependsOn,
       volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),
+      ...(s.labels['dev.berth.instance-of'] ? { of: s.labels['dev.berth.instance-of'] } : {}),
+      ...(s.labels['dev.berth.exporter-of'] ? { exporterOf: s.labels['dev.berth.exporter-of'] } : {}),
     })),
     volumes: stack.volumes,
     volumesEver: [...new Set([...(history.volumesEver ?? []), ...stack.volumes])].sort(),

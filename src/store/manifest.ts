@@ -22,6 +22,8 @@ const ServiceSchema = v.object({
   build: v.boolean(),
   dependsOn: v.record(v.string(), condition),
   volumes: v.optional(names),
+  of: v.optional(v.string()),
+  exporterOf: v.optional(v.string()),
 });
 
 /** Format 0: what berth wrote before manifests were versioned (no format, volumesEver, secrets). */

@@ -115,20 +115,64 @@ describe('commands', () => {
     return { ...r, cmds: work(runner) };
   };
   const compose = (...args: string[]) => [...head(['docker', 'compose'], ['monitoring']), ...args];
+  /** Volumes as Compose creates them for the stack's file: both labels, the project's name in front. */
+  const ownVolumes = (...names: string[]) => {
+    for (const n of names) engine.volumes.push({ name: `prod_${n}`, labels: { 'com.docker.compose.project': 'prod', 'dev.berth.stack': 'prod' } });
+  };
 
-  it('up --no-wait starts the active profiles only, after checking ports', async () => {
+  it('up --no-wait has Compose create the active profiles only, after checking ports, and berth starts them', async () => {
     const r = await run(['up', 'prod', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans']]);
-    expect(r.stdout).toBe('Stack prod is starting (not waiting); berth status prod shows its health.\n');
+    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans']]);
+    expect(r.stdout).toBe('Stack prod is started (not waiting for health); berth status prod shows it.\n');
+  });
+
+  it('up starts each service once what it depends on is ready, as berth probes it', async () => {
+    // As Compose leaves them: created, not started.
+    for (const svc of ['postgres', 'redis', 'migrate', 'app', 'worker']) engine.add('prod', svc, { state: 'created' });
+    const probed: string[] = [];
+    engine.execExit = (id) => (probed.push(id.slice(0, id.indexOf('-1'))), 0);
+    const realStart = engine.startContainer.bind(engine);
+    engine.startContainer = async (id) => {
+      await realStart(id);
+      const c = engine.containers.find((x) => x.Id === id)!;
+      // Docker's first scheduled probe has not run yet; the job exits 0 at once.
+      c.Status = id.startsWith('prod-migrate') ? 'Exited (0) 1 second ago' : 'Up 1 second (health: starting)';
+      if (id.startsWith('prod-migrate')) (c.State = 'exited', (engine.finishedAt[id] = new Date().toISOString()));
+    };
+    const r = await run(['up', 'prod', '--timeout', '10']);
+    expect(r.code, r.stderr).toBe(0);
+    const order = engine.started.map((id) => id.replace(/-1-?0*$/, '').replace(/^prod-/, ''));
+    // Datastores first; the job once they are healthy; app and worker once the job has exited 0.
+    expect(order.slice(0, 2).sort()).toEqual(['postgres', 'redis']);
+    expect(order[2]).toBe('migrate');
+    expect(order.slice(3).sort()).toEqual(['app', 'worker']);
+    expect(probed.length).toBeGreaterThan(0);
+  });
+
+  it('a container the engine cannot start is named with the engine\'s words, and shows as created, not starting', async () => {
+    for (const svc of ['postgres', 'redis', 'migrate', 'app', 'worker']) engine.add('prod', svc, { state: 'created' });
+    engine.startErrors[engine.containers.find((c) => c.Id.startsWith('prod-redis'))!.Id] = 'could not select device driver "nvidia" with capabilities: [[gpu]]';
+    engine.startContainer = ((orig) => async (id: string) => {
+      await orig(id);
+      engine.containers.find((x) => x.Id === id)!.Status = 'Up 1 second (healthy)';
+    })(engine.startContainer.bind(engine));
+    const r = await run(['up', 'prod', '--timeout', '10']);
+    expect(r.code).toBe(1);
+    expect(r.stderr.split('\n')[0]).toBe(
+      'berth: error: service redis of stack prod could not start: could not select device driver "nvidia" with capabilities: [[gpu]]; this host has no NVIDIA container runtime: install the NVIDIA Container Toolkit and restart dockerd, or run the GPU services on a GPU host',
+    );
+    const status = await run(['status', 'prod']);
+    expect(status.stdout).toMatch(/^redis +created /m);
+    expect(status.code).toBe(1);
   });
 
   it('up and pull take services; a named service runs even when its profile is not active', async () => {
     const one = await run(['up', 'prod', 'app', '--no-wait']);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans', 'app']]);
+    expect(one.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', 'app']]);
     const gated = await run(['up', 'prod', 'grafana', '--no-wait']);
-    expect(gated.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose'], ['monitoring']), 'up', '--detach', '--remove-orphans', 'grafana']]);
+    expect(gated.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose'], ['monitoring']), 'up', '--no-start', '--remove-orphans', 'grafana']]);
     const pulled = await run(['pull', 'prod', 'postgres', 'app']);
     // app is built locally: only postgres is pulled.
     expect(pulled.cmds.map((c) => c.argv)).toEqual([compose('pull', 'postgres')]);
@@ -254,13 +298,13 @@ describe('commands', () => {
     engine.add('prod', 'redis', { health: 'healthy' });
     const r = await run(['restart', 'prod', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'stop'], [...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans']]);
+    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'stop'], [...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans']]);
   });
 
   it('scale sets replicas of the named services only', async () => {
     const r = await run(['scale', 'prod', 'worker=3', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds[0]!.argv).toEqual([...head(['docker', 'compose']), 'up', '--detach', '--remove-orphans', '--no-deps', '--scale', 'worker=3', 'worker']);
+    expect(r.cmds[0]!.argv).toEqual([...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', '--no-deps', '--scale', 'worker=3', 'worker']);
     for (const [arg, msg] of [
       ['worker', 'berth: error: scale: "worker" is not service=count (e.g. worker=3)'],
       ['api=2', 'berth: error: stack prod has no service api; its services: app, grafana, migrate, postgres, redis, worker'],
@@ -278,9 +322,10 @@ describe('commands', () => {
     const plain = await run(['remove', 'prod']);
     expect(plain.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans'));
     expect(fs.existsSync(dir)).toBe(true);
+    ownVolumes('postgres-data', 'redis-data');
     const refused = await run(['rm', 'prod', '--volumes']);
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toBe('berth: error: refusing to delete the volumes of stack prod (prod_grafana-data, prod_postgres-data, prod_redis-data) without confirmation; pass --yes\n');
+    expect(refused.stderr).toBe('berth: error: refusing to delete the volumes of stack prod (prod_postgres-data, prod_redis-data) without confirmation; pass --yes\n');
     expect(refused.cmds).toEqual([]);
     const files = await run(['rm', 'prod', '--delete-files']);
     expect(files.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans'));
@@ -288,6 +333,7 @@ describe('commands', () => {
   });
 
   it('clean asks on a terminal for the stack name; a wrong answer deletes nothing', async () => {
+    ownVolumes('postgres-data');
     const no = await run(['clean', 'prod'], { tty: true, answers: ['yes'] });
     expect(no.code).toBe(1);
     expect(no.stderr).toBe('berth: nothing deleted\n');
@@ -295,8 +341,38 @@ describe('commands', () => {
     expect(fs.existsSync(dir)).toBe(true);
     const yes = await run(['clean', 'prod'], { tty: true, answers: ['prod'] });
     expect(yes.code).toBe(0);
-    expect(yes.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans', '--volumes'));
+    // Compose never deletes volumes: berth deletes its own, one by one.
+    expect(yes.cmds[0]!.argv).toEqual(compose('down', '--remove-orphans'));
+    expect(yes.stdout).toContain('Deleted volumes: prod_postgres-data.');
     expect(fs.existsSync(dir)).toBe(false);
+  });
+
+  it('clean deletes only volumes berth made for the stack, and reports only those that existed', async () => {
+    ownVolumes('postgres-data');
+    // Same Compose project label, but not berth's, or not a volume the stack declares: not the stack's.
+    engine.volumes.push({ name: 'prod-foreign', labels: { 'com.docker.compose.project': 'prod' } });
+    engine.volumes.push({ name: 'prod_other', labels: { 'com.docker.compose.project': 'prod', 'dev.berth.stack': 'prod' } });
+    engine.volumes.push({ name: 'prod_redis-data', labels: { 'com.docker.compose.project': 'prod' } });
+    const r = await run(['clean', 'prod', '--yes', '--json']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ volumesRemoved: ['prod_postgres-data'], filesRemoved: true });
+    expect(engine.volumes.map((v) => v.name).sort()).toEqual(['prod-foreign', 'prod_other', 'prod_redis-data']);
+  });
+
+  it('clean finds what a removed stack left by its labels', async () => {
+    ownVolumes('postgres-data');
+    engine.add('prod', 'postgres', { state: 'exited' });
+    engine.volumes.push({ name: 'prod-foreign', labels: { 'com.docker.compose.project': 'prod' } });
+    expect((await run(['remove', 'prod', '--delete-files'])).code).toBe(0);
+    const r = await run(['clean', 'prod', '--yes']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Removed 1 leftover container(s) of stack prod.');
+    expect(r.stdout).toContain('Deleted volumes: prod_postgres-data.');
+    expect(engine.volumes.map((v) => v.name)).toEqual(['prod-foreign']);
+    expect(engine.containers).toEqual([]);
+    const again = await run(['clean', 'prod', '--yes']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toBe('berth: error: no stack named prod, and no containers or volumes of one; berth list shows the stacks\n');
   });
 
   it('--dry-run prints the commands this host would run, and runs nothing', async () => {

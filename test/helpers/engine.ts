@@ -13,6 +13,15 @@ export class MemoryEngine implements Engine {
   /** Log lines per container id, as the engine would give them. */
   logLines: Record<string, LogLine[]> = {};
   pings = 0;
+  /** Networks by name, with their labels. */
+  networks: Record<string, Record<string, string>> = {};
+  /** Exit code of a probe run in a container (default 0: ready). */
+  execExit: (id: string, argv: string[]) => number | undefined = () => 0;
+  /** Engine errors for starting a container, by container id. */
+  startErrors: Record<string, string> = {};
+  started: string[] = [];
+  /** When a container exited, by id (default: long ago, a previous run's). */
+  finishedAt: Record<string, string> = {};
   describe(): string {
     return 'memory://';
   }
@@ -35,14 +44,35 @@ export class MemoryEngine implements Engine {
         ExitCode: parseExitCode(c.Status) ?? 0,
         Pid: 1,
         StartedAt: new Date().toISOString(),
-        FinishedAt: new Date(0).toISOString(),
+        FinishedAt: this.finishedAt[id] ?? new Date(0).toISOString(),
         ...(parseHealth(c.Status) ? { Health: { Status: parseHealth(c.Status)! } } : {}),
       },
-      Config: { Labels: c.Labels, Image: c.Image },
+      Config: { Labels: c.Labels, Image: c.Image, ...(parseHealth(c.Status) ? { Healthcheck: { Test: ['CMD-SHELL', 'probe'], Timeout: 5e9 } } : {}) },
     };
   }
   async listVolumes(labels: string[]): Promise<string[]> {
     return this.volumes.filter((v) => labels.every((l) => v.labels[l.split('=')[0]!] === l.split('=')[1])).map((v) => v.name);
+  }
+  async removeVolume(name: string): Promise<boolean> {
+    const before = this.volumes.length;
+    this.volumes = this.volumes.filter((v) => v.name !== name);
+    return this.volumes.length < before;
+  }
+  async removeContainer(id: string): Promise<void> {
+    this.containers = this.containers.filter((c) => c.Id !== id);
+  }
+  async startContainer(id: string): Promise<void> {
+    const error = this.startErrors[id];
+    if (error) throw new Error(error);
+    this.started.push(id);
+    const c = this.containers.find((x) => x.Id === id);
+    if (c) Object.assign(c, { State: 'running', Status: 'Up 1 second' });
+  }
+  async exec(id: string, argv: string[]): Promise<number | undefined> {
+    return this.execExit(id, argv);
+  }
+  async networkLabels(name: string): Promise<Record<string, string> | undefined> {
+    return this.networks[name];
   }
   async logs(): Promise<string> {
     return '';

@@ -14,7 +14,7 @@ import { COMPOSE_FILE } from '../../render/compose.js';
 import { hostAddress } from '../../util/names.js';
 
 type Opts = ComponentFlags &
-  SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; dryRun?: boolean };
+  SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; allowSecretChange?: boolean; dryRun?: boolean };
 
 const FLAG_ONLY: [keyof Opts, string][] = [
   ['port', '--port'],
@@ -59,6 +59,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
     specDir,
     givenSecrets: secretsFromFlags(opts),
     rotateSecrets: !!opts.rotateSecrets,
+    allowSecretChange: !!opts.allowSecretChange,
     profiles: opts.profile?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean),
     memoryBudget: opts.memoryBudget !== undefined ? mustParseSize(opts.memoryBudget, '--memory-budget') : undefined,
     cliImages,

@@ -1,15 +1,13 @@
 /** down, restart, logs, exec, build, pull: Compose commands for one stack, through the one runner. */
 import type { Context } from '../context.js';
-import { UsageError } from '../../errors.js';
+import { BerthError, UsageError } from '../../errors.js';
 import { composeArgs } from '../../engine/compose.js';
-import { waitReady } from '../../engine/wait.js';
 import { parseExitCode } from '../../engine/state.js';
-import { allProfiles, checkServices, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
-import { lastLogs, upLocked } from '../../ops/up.js';
+import { allProfiles, checkServices, ensureEngine, expandServices, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
+import { restartStack } from '../../ops/restart.js';
 import { forgetScaled } from '../../store/runtime.js';
 import { LABEL_NUMBER, LABEL_PROJECT, LABEL_SERVICE } from '../../engine/docker-api.js';
 import { streamStackLogs } from '../../ops/logs.js';
-import { BerthError } from '../../errors.js';
 import { parseDuration } from '../../util/duration.js';
 import { printJson, warn } from '../output.js';
 import { progress } from '../progress.js';
@@ -19,40 +17,34 @@ type Opts = { json?: boolean; dryRun?: boolean; [k: string]: unknown };
 const locked = <T>(ctx: Context, s: Session, command: string, fn: () => Promise<T>) =>
   withStackLock(s, command, fn, (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`));
 
-export async function down(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
+/** Service arguments: one (older commands), several, or none. */
+const listOf = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+
+export async function down(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
+  const services = expandServices(s, listOf(only));
   await ensureEngine(s);
   await locked(ctx, s, 'down', async () => {
-    await runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' });
-    if (!s.dryRun) forgetScaled(ctx.home, s.ref.name);
+    // Named services: stopped and removed; the rest of the stack keeps running.
+    const args = services.length ? composeArgs.rm(services) : composeArgs.down();
+    await runCompose(s, args, { profiles: allProfiles(s.manifest), what: 'down' });
+    if (!s.dryRun) forgetScaled(ctx.home, s.ref.name, services.length ? services : undefined);
   });
-  if (opts.json) printJson(ctx.io, { stack: s.ref.name, down: true, volumesKept: s.manifest.volumes });
+  if (opts.json) printJson(ctx.io, { stack: s.ref.name, down: services.length ? services : true, volumesKept: s.manifest.volumes });
+  else if (!opts.dryRun && services.length) ctx.io.out(`Stopped and removed ${services.join(', ')} of stack ${s.ref.name}; volumes kept.\n`);
   else if (!opts.dryRun) ctx.io.out(`Stack ${s.ref.name} is down; volumes kept (${s.manifest.volumes.join(', ') || 'none'}).\n`);
   return 0;
 }
 
-export async function restart(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
+export async function restart(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
-  const services = service ? [String(service)] : [];
-  checkServices(s, services);
+  const services = expandServices(s, listOf(only));
   await ensureEngine(s);
   const timeoutMs = parseDuration(String(opts.timeout ?? '300'), '--timeout');
   const wait = !opts.dryRun && opts.wait !== false;
   const show = wait ? await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {}) : undefined;
   try {
-    await locked(ctx, s, 'restart', async () => {
-      if (!s.dryRun) await mustHaveContainers(s, services);
-      if (!services.length) {
-        // Stop, then up: dependencies are healthy again before their dependants start, and jobs run after them, as on up.
-        await runCompose(s, composeArgs.stop(), { what: 'restart' });
-        await upLocked(s, { wait, timeoutMs, onUpdate: (v) => show?.update(v) });
-        return;
-      }
-      await runCompose(s, composeArgs.restart(services), { profiles: allProfiles(s.manifest), what: 'restart' });
-      if (!wait) return;
-      const r = await waitReady({ engine: s.engine(), manifest: s.manifest, profiles: allProfiles(s.manifest), services, timeoutMs, onUpdate: (v) => show?.update(v) });
-      if (!r.ok) throw new BerthError(`${r.culprit?.name ?? 'the stack'} is ${r.culprit?.state ?? 'not ready'} after the restart`, { details: await lastLogs(s, r.culprit) });
-    });
+    await restartStack(s, { services, wait, timeoutMs, onUpdate: (v) => show?.update(v), onWait: (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${s.ref.name}`) });
   } finally {
     show?.done();
   }
@@ -73,21 +65,9 @@ async function mustBeRunning(s: Session, service: string, replica: number): Prom
   throw new BerthError(`${which} of stack ${s.ref.name} is not running${state}; ${hint}`);
 }
 
-/** A restart needs something to restart: a stack with running containers, or a service with a container. */
-async function mustHaveContainers(s: Session, services: string[]): Promise<void> {
-  const containers = await s.engine().listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
-  if (!services.length && !containers.some((c) => c.State === 'running')) {
-    throw new BerthError(`stack ${s.ref.name} is not running; start it with berth up ${s.ref.name}`);
-  }
-  for (const svc of services) {
-    if (!containers.some((c) => c.Labels[LABEL_SERVICE] === svc)) throw new BerthError(`service ${svc} of stack ${s.ref.name} has no container; start it with berth up ${s.ref.name} ${svc}`);
-  }
-}
-
-export async function logs(ctx: Context, [name, service]: unknown[], opts: Opts): Promise<number> {
+export async function logs(ctx: Context, [name, only]: unknown[], opts: Opts): Promise<number> {
   const s = openStack(ctx, String(name), { dryRun: opts.dryRun, json: opts.json });
-  const services = service ? [String(service)] : [];
-  checkServices(s, services);
+  const services = expandServices(s, listOf(only));
   const tail = opts.tail === undefined ? undefined : Number(opts.tail);
   if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
   await ensureEngine(s);

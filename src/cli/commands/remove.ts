@@ -1,10 +1,10 @@
 /** remove (containers; --delete-files, --volumes) and clean (containers, volumes and files). Only these delete volumes. */
-import fs from 'node:fs';
 import type { Context } from '../context.js';
-import { BerthError } from '../../errors.js';
-import { stackVolumeNames } from '../../engine/volumes.js';
-import { composeArgs } from '../../engine/compose.js';
-import { allProfiles, ensureEngine, openStack, runCompose, withStackLock, type Session } from '../../ops/session.js';
+import { BerthError, isBerthError } from '../../errors.js';
+import { DockerApi } from '../../engine/docker-api.js';
+import { ensureEngine, openStack } from '../../ops/session.js';
+import { cleanLeftovers, leftovers, teardownStack, volumesToDelete, type TeardownResult } from '../../ops/teardown.js';
+import { validateStackName } from '../../store/home.js';
 import { confirmDeletion } from '../confirm.js';
 import { printJson, warn } from '../output.js';
 
@@ -16,45 +16,59 @@ interface Opts {
   yes?: boolean;
 }
 
-/**
- * The stack's volumes: those its Compose file names, and any other the engine
- * holds for it (of services dropped at a regenerate), which Compose's
- * `down --volumes` no longer knows.
- */
-async function stackVolumes(s: Session): Promise<string[]> {
-  const named = s.manifest.volumes.map((v) => `${s.ref.name}_${v}`);
-  return [...new Set([...named, ...(s.dryRun ? [] : await stackVolumeNames(s.engine(), s.ref.name))])].sort();
+const list = (names: string[]) => names.join(', ') || 'none';
+
+function report(ctx: Context, r: TeardownResult, o: { volumes: boolean; dryRun?: boolean; json?: boolean }): number {
+  if (o.json) {
+    printJson(ctx.io, { stack: r.stack, containersRemoved: true, volumesRemoved: r.volumesDeleted, volumesKept: r.volumesKept, filesRemoved: r.filesRemoved, dryRun: !!o.dryRun });
+    return 0;
+  }
+  if (o.dryRun) {
+    for (const v of r.volumesDeleted) ctx.io.out(`docker volume rm ${v}\n`);
+    if (r.filesRemoved) ctx.io.out(`rm -r ${r.dir}\n`);
+    return 0;
+  }
+  ctx.io.out(r.leftoverContainers ? `Removed ${r.leftoverContainers} leftover container(s) of stack ${r.stack}.\n` : `Removed the containers of stack ${r.stack}.\n`);
+  ctx.io.out(o.volumes ? `Deleted volumes: ${list(r.volumesDeleted)}.\n` : `Kept volumes: ${list(r.volumesKept)}.\n`);
+  ctx.io.out(r.filesRemoved ? `Deleted ${r.dir}.\n` : `Kept the stack files in ${r.dir}.\n`);
+  return 0;
 }
 
 async function teardown(ctx: Context, name: string, o: { volumes: boolean; files: boolean; yes?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
+  const onWait = (h: string) => warn(ctx.io, `waiting for ${h} to finish with stack ${name}`);
+  validateStackName(name);
+  const files = filesState(ctx, name);
+  if (o.volumes && o.files && files !== 'ok') return cleanWithoutFiles(ctx, name, files === 'damaged', o);
   const s = openStack(ctx, name, { dryRun: o.dryRun, json: o.json });
   await ensureEngine(s);
-  let vols = await stackVolumes(s);
-  if (o.volumes && !(await confirmDeletion(ctx.io, name, `the volumes of stack ${name} (${vols.join(', ') || 'none'})${o.files ? ' and its files' : ''}`, o.yes))) return 1;
-  await withStackLock(s, o.volumes ? 'clean' : 'remove', async () => {
-    await runCompose(s, composeArgs.down({ volumes: o.volumes }), { profiles: allProfiles(s.manifest), what: 'down' });
-    if (o.volumes) {
-      // What down --volumes left: volumes of services no longer in the file.
-      const remaining = s.dryRun ? [] : (await stackVolumeNames(s.engine(), name)).filter((v) => vols.includes(v));
-      if (remaining.length) {
-        const r = await s.runner.run({ argv: ['docker', 'volume', 'rm', ...remaining] });
-        if (r.code !== 0) throw new BerthError(`could not delete volumes of stack ${name}: ${r.stderr.trim().split('\n').at(-1) ?? `exit code ${r.code}`}`);
-      }
-    }
-    if (o.files && !s.dryRun) fs.rmSync(s.ref.dir, { recursive: true, force: true });
-  }, (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${name}`));
-  if (!o.volumes) vols = s.manifest.volumes.map((v) => `${name}_${v}`);
-  if (o.dryRun) {
-    if (o.files) ctx.io.out(`rm -r ${s.ref.dir}\n`);
-    return 0;
+  if (o.volumes) {
+    const planned = await volumesToDelete(s);
+    if (!(await confirmDeletion(ctx.io, name, `the volumes of stack ${name} (${list(planned)})${o.files ? ' and its files' : ''}`, o.yes))) return 1;
   }
-  if (o.json) printJson(ctx.io, { stack: name, containersRemoved: true, volumesRemoved: o.volumes ? vols : [], filesRemoved: o.files });
-  else {
-    ctx.io.out(`Removed the containers of stack ${name}.\n`);
-    ctx.io.out(o.volumes ? `Deleted volumes: ${vols.join(', ') || 'none'}.\n` : `Kept volumes: ${vols.join(', ') || 'none'}.\n`);
-    ctx.io.out(o.files ? `Deleted ${s.ref.dir}.\n` : `Kept the stack files in ${s.ref.dir}.\n`);
+  return report(ctx, await teardownStack(s, { volumes: o.volumes, files: o.files, onWait }), o);
+}
+
+/** Whether the stack has files berth can read, none, or damaged ones. */
+function filesState(ctx: Context, name: string): 'ok' | 'missing' | 'damaged' {
+  try {
+    openStack(ctx, name);
+    return 'ok';
+  } catch (e) {
+    if (isBerthError(e) && (e.code === 'not_found' || e.code === 'damaged')) return e.code === 'damaged' ? 'damaged' : 'missing';
+    throw e;
   }
-  return 0;
+}
+
+/** clean of a removed or damaged stack: whatever berth's labels still find. */
+async function cleanWithoutFiles(ctx: Context, name: string, damaged: boolean, o: { yes?: boolean; dryRun?: boolean; json?: boolean }): Promise<number> {
+  const engine = ctx.engine ?? new DockerApi(ctx.io.env);
+  const found = await leftovers(engine, name);
+  if (!found.containers.length && !found.volumes.length && !damaged) {
+    throw new BerthError(`no stack named ${name}, and no containers or volumes of one; berth list shows the stacks`, { code: 'not_found' });
+  }
+  if (!(await confirmDeletion(ctx.io, name, `what is left of stack ${name} (volumes: ${list(found.volumes)}; containers: ${found.containers.length}) and its files`, o.yes))) return 1;
+  const r = await cleanLeftovers(ctx.home, engine, name, { dryRun: !!o.dryRun, onWait: (h) => warn(ctx.io, `waiting for ${h} to finish with stack ${name}`) });
+  return report(ctx, r, { volumes: true, dryRun: o.dryRun, json: o.json });
 }
 
 export async function remove(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {

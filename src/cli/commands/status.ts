@@ -17,7 +17,8 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
   if (opts.json) {
     printJson(ctx.io, {
       stack: s.ref.name,
-      profiles: s.manifest.profiles,
+      profiles: s.profiles,
+      vars: s.vars,
       services: views.map((v) => ({
         name: v.name,
         component: v.component,
@@ -40,6 +41,11 @@ export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolea
         cs[0]?.image ?? byName.get(v.name)?.image ?? '-',
       ];
     });
+    const chosen = [
+      s.profiles.join(',') !== s.manifest.profiles.join(',') ? `profiles ${s.profiles.join(', ') || '(none)'}` : '',
+      Object.keys(s.vars).length ? Object.entries(s.vars).map(([k, v]) => `${k}=${v}`).join(' ') : '',
+    ].filter(Boolean);
+    if (chosen.length) ctx.io.out(`Set at berth up: ${chosen.join('; ')}\n\n`);
     ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
     const orphans = views.filter((v) => v.state === 'orphan').map((v) => v.name);
     if (orphans.length) ctx.io.out(`\n${orphans.join(', ')}: no longer in the stack; berth up ${s.ref.name} removes ${orphans.length > 1 ? 'them' : 'it'}.\n`);

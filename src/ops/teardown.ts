@@ -1,0 +1,83 @@
+/**
+ * remove and clean: take a stack's containers down, and, when asked, delete
+ * its data and files. Only volumes berth made for the stack are deleted (its
+ * labels and a name the stack declared), each one checked, and only those
+ * that existed and were deleted are reported. A stack whose files are gone
+ * (remove --delete-files) or damaged can still be cleaned: its containers and
+ * volumes are found by berth's labels.
+ */
+import fs from 'node:fs';
+import { LABEL_STACK, type Engine } from '../engine/docker-api.js';
+import { composeArgs } from '../engine/compose.js';
+import { ownedVolumes } from '../engine/volumes.js';
+import { stackDir } from '../store/home.js';
+import { forgetRuntime } from '../store/runtime.js';
+import { allProfiles, runCompose, withStackLock, type Session } from './session.js';
+import { withLock } from '../store/lock.js';
+
+export interface TeardownOptions {
+  /** Delete the stack's volumes. */
+  volumes: boolean;
+  /** Delete the stack's folder. */
+  files: boolean;
+  onWait?(holder: string): void;
+}
+
+export interface TeardownResult {
+  stack: string;
+  dir: string;
+  /** Volumes deleted (in a dry run: that would be). */
+  volumesDeleted: string[];
+  /** The stack's volumes left in place. */
+  volumesKept: string[];
+  filesRemoved: boolean;
+  /** Containers removed by label, for a stack without files. */
+  leftoverContainers: number;
+}
+
+/** The volumes remove --volumes or clean would delete now: berth's own for this stack. */
+export async function volumesToDelete(s: Session): Promise<string[]> {
+  return ownedVolumes(s.engine(), s.ref.name, s.manifest.volumesEver).catch((e) => (s.dryRun ? [] : Promise.reject(e)));
+}
+
+export function teardownStack(s: Session, o: TeardownOptions): Promise<TeardownResult> {
+  return withStackLock(s, o.volumes ? 'clean' : 'remove', async () => {
+    await runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' });
+    const owned = await volumesToDelete(s);
+    const deleted = o.volumes ? await deleteVolumes(s.engine(), owned, s.dryRun) : [];
+    if (!s.dryRun && o.files) fs.rmSync(s.ref.dir, { recursive: true, force: true });
+    if (!s.dryRun && o.volumes) forgetRuntime(s.ctx.home, s.ref.name);
+    return { stack: s.ref.name, dir: s.ref.dir, volumesDeleted: deleted, volumesKept: owned.filter((v) => !deleted.includes(v)), filesRemoved: o.files, leftoverContainers: 0 };
+  }, o.onWait);
+}
+
+/** Deletes each volume; a volume already gone is not reported as deleted. */
+async function deleteVolumes(engine: Engine, names: string[], dryRun: boolean): Promise<string[]> {
+  if (dryRun) return names;
+  const deleted: string[] = [];
+  for (const v of names) if (await engine.removeVolume(v)) deleted.push(v);
+  return deleted;
+}
+
+/** What a stack without readable files left on the engine: its containers and volumes, by berth's labels. */
+export async function leftovers(engine: Engine, stack: string): Promise<{ containers: string[]; volumes: string[] }> {
+  const containers = await engine.listContainers([`${LABEL_STACK}=${stack}`]);
+  return { containers: containers.map((c) => c.Id), volumes: await ownedVolumes(engine, stack) };
+}
+
+/** clean of a stack whose files are gone or damaged: its labelled containers and volumes, then its folder. */
+export async function cleanLeftovers(home: string, engine: Engine, stack: string, o: { dryRun: boolean; onWait?(holder: string): void }): Promise<TeardownResult> {
+  const work = async () => {
+    const found = await leftovers(engine, stack);
+    const dir = stackDir(home, stack);
+    if (!o.dryRun) for (const id of found.containers) await engine.removeContainer(id);
+    const deleted = await deleteVolumes(engine, found.volumes, o.dryRun);
+    const hadFiles = fs.existsSync(dir);
+    if (!o.dryRun) {
+      fs.rmSync(dir, { recursive: true, force: true });
+      forgetRuntime(home, stack);
+    }
+    return { stack, dir, volumesDeleted: deleted, volumesKept: [], filesRemoved: hadFiles, leftoverContainers: found.containers.length };
+  };
+  return o.dryRun ? work() : withLock(home, stack, 'clean', work, { onWait: o.onWait });
+}
