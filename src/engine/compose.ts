@@ -60,9 +60,9 @@ export function compose(cli: ComposeCli, stack: StackRef, profiles: string[], ar
 
 export const composeArgs = {
   /** Creates (or recreates) the containers without starting them: berth starts them in order. No --detach: v1 refuses it with --no-start. */
-  create: (o: { build?: boolean; services?: string[]; scale?: Record<string, number>; noDeps?: boolean } = {}) => [
-    'up', '--no-start', '--remove-orphans',
-    ...(o.build ? ['--build'] : []),
+  create: (o: { services?: string[]; scale?: Record<string, number>; noDeps?: boolean; removeOrphans?: boolean } = {}) => [
+    'up', '--no-start',
+    ...(o.removeOrphans ? ['--remove-orphans'] : []),
     ...(o.noDeps ? ['--no-deps'] : []),
     ...Object.entries(o.scale ?? {}).flatMap(([s, n]) => ['--scale', `${s}=${n}`]),
     ...(o.services ?? []),

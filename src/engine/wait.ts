@@ -64,9 +64,11 @@ export async function waitReady(o: WaitOptions): Promise<WaitResult> {
     await prober.probe(containers, interval);
     views = stackViews(o.manifest, containers, { profiles: o.profiles, scaled: o.scaled, confirmed: prober.confirmed });
     if (o.since !== undefined) await forgetStaleExits(o.engine, views, o.since);
-    if (startDone && o.starter) await o.starter.step(views);
+    // Containers Compose has created so far are started while it creates the rest.
+    if (o.starter) await o.starter.step(views);
     o.onUpdate?.(views);
     const watched = views.filter((v) => v.active && (!o.services || o.services.includes(v.name)));
+    if (o.signal?.aborted) return { ok: false, reason: 'aborted', views };
     if (o.starter?.failure) return { ok: false, reason: 'start_failed', culprit: watched.find((v) => v.name === o.starter!.failure!.service), views };
     const started = !o.starter || o.starter.allStarted(views);
     if (startDone && started && (o.untilStarted || watched.every((v) => v.ready))) return { ok: true, views };

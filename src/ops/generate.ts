@@ -6,6 +6,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import type { ValidSpec } from '../spec/types.js';
+import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import type { RandomSecret } from '../resolve/secrets.js';
@@ -13,7 +14,7 @@ import { renderBundle, type Bundle } from '../render/bundle.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
-import { otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
+import { otherManifests, otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
 import type { Manifest } from '../render/manifest.js';
 import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackVolumeNames } from '../engine/volumes.js';
@@ -83,6 +84,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
     refuseStackFolderPaths(req.home, stack);
+    refuseSharedNetwork(req.home, stack);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
@@ -110,6 +112,19 @@ async function stackVolumes(name: string, engine?: Engine): Promise<ReadonlySet<
     return 'unknown';
   } finally {
     if (!engine) (api as DockerApi).close();
+  }
+}
+
+/** A network stack.yaml names belongs to one stack; others join it only as external. */
+function refuseSharedNetwork(home: string, stack: ResolvedStack): void {
+  const net = stack.network;
+  if (!net?.name || net.external) return;
+  const owner = otherManifests(home, stack.name).find((m) => m.network?.name === net.name && !m.network?.external);
+  if (owner) {
+    throw new BerthError(
+      `network.name: ${net.name} is stack ${owner.stack}'s network; two stacks on one network reach each other's datastores; pick another name, or set external: true to join ${owner.stack}'s on purpose`,
+      { code: 'conflict', path: 'network.name' },
+    );
   }
 }
 

@@ -11,7 +11,7 @@ import { composeArgs } from '../engine/compose.js';
 import { waitReady } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
 import { allProfiles, runCompose, withStackLock, type Session } from './session.js';
-import { upLocked } from './up.js';
+import { preflight, upLocked } from './up.js';
 import { notReady } from './up-failure.js';
 import { refuseEnvOverrides } from './up-checks.js';
 
@@ -42,13 +42,14 @@ async function restartAll(s: Session, o: RestartOptions): Promise<void> {
     await upLocked(s, { wait: false, timeoutMs: o.timeoutMs });
     return;
   }
-  refuseEnvOverrides(s);
   const before = await containersByService(s);
   const running = [...before].filter(([, cs]) => cs.some((c) => c.State === 'running')).map(([svc]) => svc);
   if (!running.length) throw new BerthError(`stack ${s.ref.name} is not running; start it with berth up ${s.ref.name}`, { code: 'conflict' });
+  // What would make the start fail is refused before anything is stopped.
+  const preflighted = await preflight(s, s.profiles, false);
   await runCompose(s, composeArgs.stop(), { what: 'restart' });
   try {
-    await upLocked(s, { wait: o.wait, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate });
+    await upLocked(s, { wait: o.wait, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate, preflighted });
   } catch (e) {
     const back = await startAgain(s, running);
     if (!(e instanceof BerthError)) throw e;

@@ -12,7 +12,7 @@ import { Starter, startFailed } from '../engine/starter.js';
 import { waitReady } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
 import type { Manifest } from '../model/manifest.js';
-import { composeFailed, withStackLock, type Session } from './session.js';
+import { composeFailed, runCompose, withStackLock, type Session } from './session.js';
 import { forgetScaled, readScaled, recordScaled, updateRuntime } from '../store/runtime.js';
 import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './init-secrets.js';
 import { mustHaveSecretsFromEnv, mustOwnNetwork, refuseEnvOverrides } from './up-checks.js';
@@ -33,6 +33,8 @@ export interface UpOptions {
   choices?: { vars: Record<string, string>; profiles?: string[] };
   /** A new value for a secret that existing data was made with is the user's choice. */
   allowSecretChange?: boolean;
+  /** What preflight() returned, when the caller ran it already (restart, before stopping anything). */
+  preflighted?: string[];
   onUpdate?(views: ServiceView[]): void;
   onWait?(holder: string): void;
 }
@@ -86,13 +88,14 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   const profiles = [...new Set([...s.profiles, ...named.flatMap((x) => x.profiles)])];
   const targets = targetsOf(s.manifest, profiles, o.services, o.noDeps);
   const order = startOrder(s.manifest, targets);
-  const toRecord = s.dryRun ? [] : await checkBeforeStart(s, profiles, !!o.allowSecretChange);
-  const cmd = await s.compose(composeArgs.create({ build: o.build, services: o.services, scale: o.scale, noDeps: o.noDeps }), profiles);
+  const toRecord = s.dryRun ? [] : (o.preflighted ?? (await preflight(s, profiles, !!o.allowSecretChange)));
   if (!s.dryRun) recordChoices(s, o);
-  const created = await s.runner.run(cmd);
-  if (created.code !== 0) throw composeFailed(s, 'up', created.stderr);
+  const creating = await createInOrder(s, order, profiles, o);
   if (s.dryRun) return { views: [], elapsedMs: 0, order };
   const starter = new Starter(s.engine(), s.manifest, targets, o.noDeps);
+  const failedCreate = new AbortController();
+  let createError: Error | undefined;
+  const created = creating.rest.catch((e: Error) => void ((createError = e), failedCreate.abort()));
   try {
     const result = await waitReady({
       engine: s.engine(),
@@ -101,11 +104,15 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
       services: o.services,
       timeoutMs: o.timeoutMs,
       onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => targets.has(v.name)) : views),
+      starting: created,
+      signal: failedCreate.signal,
       since: started,
       scaled: readScaled(s.ctx.home, s.ref.name),
       starter,
       untilStarted: !o.wait,
     });
+    await created;
+    if (createError) throw createError;
     if (result.ok) return { views: result.views, elapsedMs: Date.now() - started, order };
     if (result.reason === 'start_failed' && starter.failure) throw startFailed(s.ref.name, starter.failure);
     const waiting = result.culprit && starter.waiting(result.views).get(result.culprit.name);
@@ -115,8 +122,31 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   }
 }
 
+/**
+ * Has Compose create the containers, one dependency level per command with
+ * --no-deps: Compose (v1) would otherwise wait, while creating, for conditions
+ * only a started stack can meet (a job that has exited). The first level
+ * (networks, volumes, orphans) is created before anything else; the others
+ * together, while berth starts the first. Resolves when all are created.
+ */
+async function createInOrder(s: Session, order: string[][], profiles: string[], o: UpOptions): Promise<{ rest: Promise<void> }> {
+  if (o.build) await runCompose(s, composeArgs.build({ services: order.flat().filter((n) => s.manifest.services.find((x) => x.name === n)?.build) }), { profiles, what: 'build' });
+  const scaleOf = (group: string[]) => (o.scale ? Object.fromEntries(Object.entries(o.scale).filter(([k]) => group.includes(k))) : undefined);
+  const create = async (group: string[], first: boolean) => {
+    const cmd = await s.compose(composeArgs.create({ services: group, scale: scaleOf(group), noDeps: true, removeOrphans: first }), profiles);
+    const r = await s.runner.run(cmd);
+    if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
+  };
+  const [head, ...rest] = order;
+  if (head) await create(head, true);
+  const others = Promise.all(rest.map((g) => create(g, false))).then(() => undefined);
+  // A dry run prints them all before returning.
+  if (s.dryRun) await others;
+  return { rest: others };
+}
+
 /** Everything refused before anything starts; returns the secrets to fingerprint once their data exists. */
-async function checkBeforeStart(s: Session, profiles: string[], allowSecretChange: boolean): Promise<string[]> {
+export async function preflight(s: Session, profiles: string[], allowSecretChange: boolean): Promise<string[]> {
   mustHaveSecretsFromEnv(s);
   mustHaveStoredSecrets(s);
   refuseEnvOverrides(s);

@@ -123,7 +123,12 @@ describe('commands', () => {
   it('up --no-wait has Compose create the active profiles only, after checking ports, and berth starts them', async () => {
     const r = await run(['up', 'prod', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans']]);
+    // One dependency level per command: Compose never waits on a condition while creating.
+    expect(r.cmds.map((c) => c.argv)).toEqual([
+      [...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', '--no-deps', 'postgres', 'redis'],
+      [...head(['docker', 'compose']), 'up', '--no-start', '--no-deps', 'migrate'],
+      [...head(['docker', 'compose']), 'up', '--no-start', '--no-deps', 'app', 'worker'],
+    ]);
     expect(r.stdout).toBe('Stack prod is started (not waiting for health); berth status prod shows it.\n');
   });
 
@@ -170,9 +175,13 @@ describe('commands', () => {
   it('up and pull take services; a named service runs even when its profile is not active', async () => {
     const one = await run(['up', 'prod', 'app', '--no-wait']);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', 'app']]);
+    expect(one.cmds.map((c) => c.argv.slice(-4))).toEqual([
+      ['--remove-orphans', '--no-deps', 'postgres', 'redis'],
+      ['up', '--no-start', '--no-deps', 'migrate'],
+      ['up', '--no-start', '--no-deps', 'app'],
+    ]);
     const gated = await run(['up', 'prod', 'grafana', '--no-wait']);
-    expect(gated.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose'], ['monitoring']), 'up', '--no-start', '--remove-orphans', 'grafana']]);
+    expect(gated.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose'], ['monitoring']), 'up', '--no-start', '--remove-orphans', '--no-deps', 'grafana']]);
     const pulled = await run(['pull', 'prod', 'postgres', 'app']);
     // app is built locally: only postgres is pulled.
     expect(pulled.cmds.map((c) => c.argv)).toEqual([compose('pull', 'postgres')]);
@@ -298,13 +307,19 @@ describe('commands', () => {
     engine.add('prod', 'redis', { health: 'healthy' });
     const r = await run(['restart', 'prod', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'stop'], [...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans']]);
+    const h = head(['docker', 'compose']);
+    expect(r.cmds.map((c) => c.argv)).toEqual([
+      [...h, 'stop'],
+      [...h, 'up', '--no-start', '--remove-orphans', '--no-deps', 'postgres', 'redis'],
+      [...h, 'up', '--no-start', '--no-deps', 'migrate'],
+      [...h, 'up', '--no-start', '--no-deps', 'app', 'worker'],
+    ]);
   });
 
   it('scale sets replicas of the named services only', async () => {
     const r = await run(['scale', 'prod', 'worker=3', '--no-wait']);
     expect(r.code, r.stderr).toBe(0);
-    expect(r.cmds[0]!.argv).toEqual([...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', '--no-deps', '--scale', 'worker=3', 'worker']);
+    expect(r.cmds.map((c) => c.argv)).toEqual([[...head(['docker', 'compose']), 'up', '--no-start', '--remove-orphans', '--no-deps', '--scale', 'worker=3', 'worker']]);
     for (const [arg, msg] of [
       ['worker', 'berth: error: scale: "worker" is not service=count (e.g. worker=3)'],
       ['api=2', 'berth: error: stack prod has no service api; its services: app, grafana, migrate, postgres, redis, worker'],
