@@ -101,10 +101,22 @@ const CASES: Case[] = [
   { what: 'a missing -f file', args: ['generate', 's', '-f', 'nope.yaml'], message: '-f nope.yaml: cannot read it (ENOENT); check the path' },
   { what: 'a bad images.yaml', args: ['generate', 's', '--postgres'], images: 'postgress: r/pg:1\n', contains: ['images.yaml: postgress is not a component; did you mean postgres?'] },
   // commander
-  { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: "unknown option '--bogus'; see berth generate --help" },
+  { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: 'unknown option --bogus; see berth generate --help' },
+  // A value typed after a misspelt flag may be a secret: never echoed.
+  ...[['--postgres-pasword=S3cret'], ['--postgres-pasword', 'S3cret']].map((typo) => ({
+    what: `a misspelt flag with a value (${typo.join(' ')})`,
+    args: ['generate', 's', '--postgres', ...typo],
+    message: 'unknown option --postgres-pasword; did you mean --postgres-password? see berth generate --help',
+  })),
+  { what: 'an unknown short flag with its value attached', args: ['generate', 's', '--postgres', '-xS3cret'], message: 'unknown option -x; see berth generate --help' },
+  { what: 'a misspelt flag of an alias', args: ['ls', '--jsno'], message: 'unknown option --jsno; did you mean --json? see berth ls --help' },
   { what: 'a kitt-style --name', args: ['start', '--name', 'prod', '--timeout', '10'], message: 'the stack name is an argument, not --name; run berth start prod --timeout 10' },
   { what: 'missing argument', args: ['generate'], message: "missing required argument 'name'; see berth generate --help" },
-  { what: 'unknown command', args: ['frobnicate'], message: "unknown command 'frobnicate'; see berth --help" },
+  { what: 'unknown command', args: ['frobnicate'], message: 'unknown command frobnicate; see berth --help' },
+  { what: 'misspelt command', args: ['generat', 's', '--web'], message: 'unknown command generat; did you mean generate? see berth --help' },
+  { what: 'help of an unknown command', args: ['help', 'frob'], message: 'unknown command frob; see berth --help' },
+  { what: '--help of an unknown command', args: ['frob', '--help'], message: 'unknown command frob; see berth --help' },
+  { what: 'too many arguments', args: ['show', 'a', 'b'], message: "too many arguments for 'show'. Expected 1 argument but got 2; see berth show --help" },
   { what: 'show of a missing stack', args: ['show', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
   { what: 'config of a missing stack', args: ['config', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
   { what: 'show with a bad name', args: ['show', '../etc'], contains: ['stack name "../etc" is not valid'] },
@@ -119,6 +131,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     if (c.images !== undefined) fs.writeFileSync(path.join(home, 'images.yaml'), c.images);
     const before = fs.readdirSync(home).sort();
     const r = await runCli(c.args, { home, cwd });
+    expect(r.stderr).not.toContain('S3cret');
     const message = expectUsageError(r, ...(c.contains ?? []));
     if (c.message !== undefined) expect(message).toBe(c.message);
     // Nothing for the stack: no stack dir, no lock left behind.
