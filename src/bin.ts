@@ -1,5 +1,6 @@
 import { processIO } from './cli/io.js';
 import { plainStatus, runStatus } from './cli/fast.js';
+import { jsonRequested, reportError } from './cli/report.js';
 
 const argv = process.argv.slice(2);
 const io = processIO();
@@ -11,7 +12,6 @@ done.then(
     process.exitCode = code;
   },
   (e) => {
-    process.stderr.write(`berth: internal error: ${(e as Error).message}\n`);
-    process.exitCode = 1;
+    process.exitCode = reportError(io, e, { json: jsonRequested(argv) });
   },
 );

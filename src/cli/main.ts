@@ -7,7 +7,7 @@
 import { Command, CommanderError } from "commander";
 import type { IO } from './io.js';
 import { makeContext, type Context } from './context.js';
-import { reportError } from './report.js';
+import { jsonRequested, reportError } from './report.js';
 import { checkCommand, usageError } from './usage-errors.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 import type { Runner } from '../engine/runner.js';
@@ -141,7 +141,7 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
   const p = program(ctx, (c) => (code = c));
   // --version works after any command too; what follows `--` is the command exec runs.
   const beforeDashes = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
-  const json = beforeDashes.includes('--json');
+  const json = jsonRequested(argv);
   if (beforeDashes.includes('--version') || (beforeDashes.length === 1 && beforeDashes[0] === '-v')) {
     io.out(json ? JSON.stringify({ version: BERTH_VERSION }) + '\n' : `${BERTH_VERSION}\n`);
     return 0;
@@ -156,6 +156,6 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
     return code;
   } catch (e) {
     if (e instanceof CommanderError && HELP_CODES.has(e.code)) return e.exitCode === 0 ? 0 : 2;
-    return reportError(io, e instanceof CommanderError ? usageError(e, p, argv) : e);
+    return reportError(io, e instanceof CommanderError ? usageError(e, p, argv) : e, { json });
   }
 }

@@ -20,3 +20,9 @@ export function reportError(io: IO, e: unknown, opts: { json?: boolean } = {}): 
   if (!known && io.env.BERTH_DEBUG) io.err(`${(e as Error)?.stack ?? e}\n`);
   return err.exitCode;
 }
+
+/** --json before any `--` (what follows `--` is the command exec runs). */
+export function jsonRequested(argv: string[]): boolean {
+  const dashes = argv.indexOf('--');
+  return (dashes < 0 ? argv : argv.slice(0, dashes)).includes('--json');
+}
