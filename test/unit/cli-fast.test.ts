@@ -34,7 +34,7 @@ describe('the status fast path', () => {
 
     const down = await status({ json: true }, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
     expect(down.stderr).toBe('');
-    expect(JSON.parse(down.stdout).error).toMatchObject({ code: expect.any(String), message: expect.stringContaining('unix:///nonexistent/docker.sock') });
+    expect(JSON.parse(down.stdout).error).toMatchObject({ code: 'engine_unreachable', message: expect.stringContaining('unix:///nonexistent/docker.sock') });
     expect(down.code).toBe(1);
   });
 
