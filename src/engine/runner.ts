@@ -83,6 +83,9 @@ export class ProcessRunner implements Runner {
       for (const sig of signals) process.on(sig, forward);
       child.on('close', (code, signal) => {
         for (const sig of signals) process.off(sig, forward);
+        // A child writing to berth's own output (logs, exec) dies of SIGPIPE when the reader stops early
+        // (`berth logs prod | head -1`): that ends quietly, as berth's own writes do (see bin.ts).
+        if (signal === 'SIGPIPE' && opts.stdio === 'inherit') return resolve({ code: 0, stdout, stderr });
         resolve({ code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 15) : 1), stdout, stderr });
       });
     });

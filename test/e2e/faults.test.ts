@@ -123,7 +123,7 @@ describe.skipIf(!engine)('a running stack: logs and exec with pipes that close',
   beforeAll(async () => {
     sb = new Sandbox();
     name = sb.name('pipes');
-    await sb.generate(name, ['services:', '  redis: {}', '  ticker:', '    component: app', '    image: berth-test/redis:latest', '    command: "while true; do echo tick; sleep 0.1; done"', ''].join('\n'));
+    await sb.generate(name, ['services:', '  redis: {}', '  ticker:', '    component: app', '    image: berth-test/redis:latest', '    command: "seq 1 20000; while true; do echo tick; sleep 0.1; done"', ''].join('\n'));
     const up = await sb.berth(['up', name, '--timeout', '120']);
     if (up.code !== 0) throw new Error(`up failed: ${up.stderr}`);
   });
@@ -133,7 +133,7 @@ describe.skipIf(!engine)('a running stack: logs and exec with pipes that close',
     const r = await closedEarly(sb.home, ['logs', name, 'ticker', '-f', '--json']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.first)).toMatchObject({ service: 'ticker', line: 'tick' });
+    expect(JSON.parse(r.first)).toMatchObject({ service: 'ticker', line: '1' });
   });
 
   it('berth logs --json | head -1 under pipefail', async () => {
@@ -141,6 +141,14 @@ describe.skipIf(!engine)('a running stack: logs and exec with pipes that close',
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toHaveProperty('line');
+  });
+
+  it('berth logs | head -1 under pipefail: Compose writing to the closed pipe ends quietly too', async () => {
+    for (const follow of [[], ['-f']]) {
+      const r = await pipeline(sb.home, `berth logs ${name} ticker ${follow.join(' ')} | head -1`);
+      expect(r.code).toBe(0);
+      expect(r.stdout.split('\n').length).toBe(2);
+    }
   });
 
   it('exec -- true, many times: never a crash on a child that exits before its input is written', async () => {

@@ -19,4 +19,11 @@ describe('ProcessRunner', () => {
     }
     expect(crashes).toEqual([]);
   });
+
+  it('a child on berth\'s output killed by SIGPIPE (its reader stopped early) ends with 0; a captured one does not', async () => {
+    const runner = new ProcessRunner();
+    const argv = ['sh', '-c', 'kill -PIPE $$'];
+    expect((await runner.run({ argv }, { stdio: 'inherit' })).code).toBe(0);
+    expect((await runner.run({ argv }, { stdio: 'pipe' })).code).toBe(141);
+  });
 });
