@@ -33,6 +33,6 @@ export async function runStatus(call: { name?: string; json: boolean }, io: IO):
     const { run } = await import('./commands/status.js');
     return await run(ctx, [call.name], { json: call.json });
   } catch (e) {
-    return reportError(io, e);
+    return reportError(io, e, { json: call.json });
   }
 }

@@ -1,18 +1,23 @@
 /**
  * The CLI. Parses argv with commander, loads the one command module it needs,
- * and turns typed errors into one line on stderr and an exit code (2: usage).
+ * and turns typed errors into one line on stderr (with --json, one JSON object
+ * on stdout) and an exit code (2: usage).
  * Only src/bin.ts touches process.argv and process.exit.
  */
 import { Command, CommanderError } from "commander";
 import type { IO } from './io.js';
 import { makeContext, type Context } from './context.js';
-import { reportError } from './report.js';
+import { jsonRequested, reportError } from './report.js';
+import { checkCommand, usageError } from './usage-errors.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 import type { Runner } from '../engine/runner.js';
 import type { Engine } from '../engine/docker-api.js';
 
 type Handler = (ctx: Context, args: unknown[], opts: Record<string, unknown>) => Promise<number | void>;
 type Loader = () => Promise<{ run: Handler }>;
+
+/** Help that was asked for (exit 0), or shown because the command line was incomplete (a usage error). */
+const HELP_CODES = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -142,9 +147,9 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
   const ctx = makeContext(io, runner, engine);
   let code = 0;
   const p = program(ctx, (c) => (code = c));
-  const json = argv.includes('--json');
-  // --version works after any command too.
+  // --version works after any command too; what follows `--` is the command exec runs.
   const beforeDashes = argv.indexOf('--') < 0 ? argv : argv.slice(0, argv.indexOf('--'));
+  const json = jsonRequested(argv);
   if (beforeDashes.includes('--version') || (beforeDashes.length === 1 && beforeDashes[0] === '-v')) {
     io.out(json ? JSON.stringify({ version: BERTH_VERSION }) + '\n' : `${BERTH_VERSION}\n`);
     return 0;
@@ -154,23 +159,11 @@ export async function main(argv: string[], io: IO, runner?: Runner, engine?: Eng
     return 2;
   }
   try {
+    checkCommand(p, argv);
     await p.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
-    if (e instanceof CommanderError) {
-      if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(e.code)) return 0;
-      const msg = e.message.replace(/^error: /, '').replace(/\.$/, '');
-      const named = argv.indexOf('--name');
-      if (e.code === 'commander.unknownOption' && named > 0 && /'--name'/.test(msg)) {
-        // kitt-style `stack start --name prod`: berth takes the name as an argument.
-        const rest = argv.filter((_, i) => i !== named && i !== named + 1);
-        io.err(`berth: error: the stack name is an argument, not --name; run berth ${[rest[0], argv[named + 1] ?? '<name>', ...rest.slice(1)].join(' ')}\n`);
-        return 2;
-      }
-      io.err(`berth: error: ${msg}; see berth ${e.code === 'commander.unknownCommand' ? '' : `${argv[0]} `}--help\n`);
-      return 2;
-    }
-    return reportError(io, e);
+    if (e instanceof CommanderError && HELP_CODES.has(e.code)) return e.exitCode === 0 ? 0 : 2;
+    return reportError(io, e instanceof CommanderError ? usageError(e, p, argv) : e, { json });
   }
 }
-

@@ -1,15 +1,28 @@
-/** How a failed command ends: one line on stderr (details below it) and its exit code. */
+/**
+ * How a failed command ends: one line on stderr (details below it) and its exit
+ * code; with --json, one JSON object `{"error": {...}}` on stdout instead, on one
+ * line, so a reader of JSON lines (logs --json) gets it as one more record.
+ */
 import type { IO } from './io.js';
-import { isBerthError } from '../errors.js';
+import { BerthError, errorJson, isBerthError } from '../errors.js';
+import { fsError } from '../util/fs-errors.js';
+import { berthHome } from '../store/home.js';
 
-export function reportError(io: IO, e: unknown): number {
-  if (isBerthError(e)) {
-    io.err(`berth: error: ${e.message}\n`);
-    if (e.details) io.err(`${e.details}\n`);
-    return e.exitCode;
+export function reportError(io: IO, e: unknown, opts: { json?: boolean } = {}): number {
+  const known = isBerthError(e) ? e : fsError(e, { home: berthHome(io.env) });
+  // Anything else is a bug of berth's: its message, and its stack only when asked for.
+  const err = known ?? new BerthError((e as Error)?.message ?? String(e), { code: 'failed' });
+  if (opts.json) io.out(JSON.stringify(errorJson(err)) + '\n');
+  else {
+    io.err(`berth: ${known ? 'error' : 'internal error'}: ${err.message}\n`);
+    if (err.details) io.err(`${err.details}\n`);
   }
-  const err = e as Error;
-  io.err(`berth: internal error: ${err.message}\n`);
-  if (io.env.BERTH_DEBUG) io.err(`${err.stack}\n`);
-  return 1;
+  if (!known && io.env.BERTH_DEBUG) io.err(`${(e as Error)?.stack ?? e}\n`);
+  return err.exitCode;
+}
+
+/** --json before any `--` (what follows `--` is the command exec runs). */
+export function jsonRequested(argv: string[]): boolean {
+  const dashes = argv.indexOf('--');
+  return (dashes < 0 ? argv : argv.slice(0, dashes)).includes('--json');
 }

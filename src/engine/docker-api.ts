@@ -4,7 +4,7 @@
  * no docker CLI start-up per call.
  */
 import http from 'node:http';
-import { BerthError } from '../errors.js';
+import { BerthError, UsageError } from '../errors.js';
 import { LogDecoder, type LogLine } from './log-stream.js';
 
 export interface ContainerSummary {
@@ -57,6 +57,12 @@ export interface Engine {
   streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void>;
 }
 
+interface Answer {
+  status: number;
+  type: string;
+  body: Buffer;
+}
+
 interface Endpoint {
   socketPath?: string;
   host?: string;
@@ -64,13 +70,33 @@ interface Endpoint {
   text: string;
 }
 
+const HOST_FIX = 'set it to unix:///var/run/docker.sock (or your engine\'s socket) or tcp://host:2375, or unset it for the default socket';
+
+function badHost(message: string): UsageError {
+  return new UsageError(message, undefined, { path: 'DOCKER_HOST' });
+}
+
+/** Where the engine listens, from DOCKER_HOST; anything berth cannot talk to is a usage error naming DOCKER_HOST. */
 export function endpointFromEnv(env: NodeJS.ProcessEnv): Endpoint {
   const h = env.DOCKER_HOST?.trim();
   if (!h) return { socketPath: '/var/run/docker.sock', text: 'unix:///var/run/docker.sock' };
-  if (h.startsWith('unix://')) return { socketPath: h.slice('unix://'.length), text: h };
-  const tcp = /^tcp:\/\/([^:/]+)(?::(\d+))?/.exec(h);
-  if (tcp) return { host: tcp[1], port: Number(tcp[2] ?? 2375), text: h };
-  throw new BerthError(`DOCKER_HOST=${h}: berth talks to unix:// and tcp:// engines; for ssh:// hosts use berth's deploy commands or a tcp endpoint`);
+  if (h.startsWith('unix://')) {
+    // An empty path would make Node's http client fall back to localhost:80, and whatever answers there.
+    if (h.length === 'unix://'.length) throw badHost(`DOCKER_HOST=${h} has no socket path; ${HOST_FIX}`);
+    return { socketPath: h.slice('unix://'.length), text: h };
+  }
+  if (h.startsWith('tcp://')) {
+    const tcp = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?$/.exec(h);
+    const port = Number(tcp?.[2] ?? 2375);
+    if (!tcp || port < 1 || port > 65535) throw badHost(`DOCKER_HOST=${h} is not tcp://host:port; ${HOST_FIX}`);
+    return { host: tcp[1]!.replace(/^\[|\]$/g, ''), port, text: h };
+  }
+  const ssh = /^ssh:\/\/([^/:]+)(?::(\d+))?/.exec(h);
+  if (ssh) {
+    const forward = `ssh -N -L /tmp/docker.sock:/var/run/docker.sock${ssh[2] ? ` -p ${ssh[2]}` : ''} ${ssh[1]}`;
+    throw badHost(`DOCKER_HOST=${h}: berth talks to unix:// and tcp:// engines, not ssh://; run berth on that host, or forward its socket (${forward}) and set DOCKER_HOST=unix:///tmp/docker.sock`);
+  }
+  throw badHost(`DOCKER_HOST=${h} is not an engine address berth can use (unix:// or tcp://); ${HOST_FIX}`);
 }
 
 /** Splits the multiplexed stdout/stderr stream of a non-TTY container's logs. */
@@ -113,7 +139,7 @@ export class DockerApi implements Engine {
   }
 
   /** One request; `body` is sent as JSON; `timeoutMs` gives up on a slow answer (an exec that hangs). */
-  private request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<{ status: number; body: Buffer }> {
+  private request(method: string, path: string, body?: unknown, timeoutMs?: number): Promise<Answer> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : JSON.stringify(body);
       const headers: Record<string, string> = { Host: 'docker', ...(payload !== undefined ? { 'Content-Type': 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) } : {}) };
@@ -122,7 +148,7 @@ export class DockerApi implements Engine {
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, type: res.headers['content-type'] ?? 'no content type', body: Buffer.concat(chunks) }));
           res.on('error', reject);
         },
       );
@@ -134,21 +160,42 @@ export class DockerApi implements Engine {
 
   private unreachable(e: NodeJS.ErrnoException): Error {
     const where = this.ep.text;
+    const code = 'engine_unreachable';
     if (e.code === 'ENOENT' || e.code === 'ECONNREFUSED') {
-      return new BerthError(`the Docker engine is not running (nothing answers at ${where}); start it (e.g. sudo systemctl start docker) or set DOCKER_HOST`);
+      return new BerthError(`the Docker engine is not running (nothing answers at ${where}); start it (e.g. sudo systemctl start docker) or set DOCKER_HOST`, { code });
     }
-    if (e.code === 'EACCES') return new BerthError(`permission denied on ${where}; add your user to the docker group or run with sudo`);
-    return new BerthError(`cannot reach the Docker engine at ${where}: ${e.message}`);
+    if (e.code === 'EACCES') return new BerthError(`permission denied on ${where}; add your user to the docker group or run with sudo`, { code });
+    // Node's HTTP parser fails (HPE_*) when what answers does not speak HTTP at all.
+    if (e.code?.startsWith('HPE_')) return this.notAnEngine('does not speak HTTP');
+    return new BerthError(`cannot reach the Docker engine at ${where}: ${e.message}`, { code });
   }
 
+  private notAnEngine(what: string): BerthError {
+    return new BerthError(`what answers at ${this.ep.text} is not a Docker engine: it ${what}; point DOCKER_HOST at the engine (unix:///var/run/docker.sock by default)`, {
+      code: 'engine_failed',
+    });
+  }
+
+  /** The engine's JSON answer; an answer that is not JSON is not from an engine, whatever its status. */
   private async json<T>(path: string): Promise<T> {
     const r = await this.request('GET', path);
-    if (r.status >= 400) throw new BerthError(`Docker engine: GET ${path.split('?')[0]} failed (${r.status}): ${r.body.toString('utf8').trim()}`);
-    return JSON.parse(r.body.toString('utf8')) as T;
+    const what = `GET ${path.split('?')[0]}`;
+    let body: unknown;
+    try {
+      body = JSON.parse(r.body.toString('utf8'));
+    } catch {
+      throw this.notAnEngine(`answered ${what} with ${r.status} ${r.type.split(';')[0]}, not JSON`);
+    }
+    if (r.status >= 400) {
+      const message = (body as { message?: unknown } | null)?.message;
+      throw new BerthError(`Docker engine: ${what} failed (${r.status}): ${typeof message === 'string' ? message : r.body.toString('utf8').trim()}`, { code: 'engine_failed' });
+    }
+    return body as T;
   }
 
   async ping(): Promise<void> {
-    await this.request('GET', '/_ping');
+    const r = await this.request('GET', '/_ping');
+    if (r.status !== 200) throw this.notAnEngine(`answered GET /_ping with ${r.status} ${r.type.split(';')[0]}`);
   }
 
   listContainers(labels: string[], all = true): Promise<ContainerSummary[]> {
@@ -216,7 +263,7 @@ export class DockerApi implements Engine {
         (res) => {
           if ((res.statusCode ?? 0) >= 400) {
             res.resume();
-            return reject(new BerthError(`Docker engine: logs of container ${id.slice(0, 12)} failed (${res.statusCode})`));
+            return reject(new BerthError(`Docker engine: logs of container ${id.slice(0, 12)} failed (${res.statusCode})`, { code: 'engine_failed' }));
           }
           res.on('data', (c: Buffer) => decoder.push(c));
           res.on('end', () => (decoder.end(), resolve()));

@@ -63,7 +63,14 @@ export class ProcessRunner implements Runner {
         stderr += c;
         opts.onStderr?.(c);
       });
-      if (child.stdin) child.stdin.end(opts.input ?? '');
+      if (child.stdin) {
+        // A child may exit before it reads its input (or without reading it): the write then fails with
+        // EPIPE. That is no error of berth's; the child's exit code says how it went.
+        child.stdin.on('error', (e: NodeJS.ErrnoException) => {
+          if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e);
+        });
+        child.stdin.end(opts.input ?? '');
+      }
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') reject(new BerthError(`${file} is not installed (or not on PATH); install it and try again`));
         else if (e.name === 'AbortError') resolve({ code: 130, stdout, stderr });
@@ -76,6 +83,9 @@ export class ProcessRunner implements Runner {
       for (const sig of signals) process.on(sig, forward);
       child.on('close', (code, signal) => {
         for (const sig of signals) process.off(sig, forward);
+        // A child writing to berth's own output (logs, exec) dies of SIGPIPE when the reader stops early
+        // (`berth logs prod | head -1`): that ends quietly, as berth's own writes do (see bin.ts).
+        if (signal === 'SIGPIPE' && opts.stdio === 'inherit') return resolve({ code: 0, stdout, stderr });
         resolve({ code: code ?? (signal ? 128 + (os.constants.signals[signal] ?? 15) : 1), stdout, stderr });
       });
     });

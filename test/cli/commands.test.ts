@@ -44,6 +44,15 @@ describe('--help and --version work everywhere', () => {
     for (const c of ['generate', 'list|ls', 'show', 'config', 'catalog']) expect(r.stdout).toContain(c);
   });
 
+  it('help <command> shows that command\'s help; help alone the program\'s', async () => {
+    const r = await runCli(['help', 'generate'], { home: newHome() });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: berth generate \[options\] <name>/);
+    const top = await runCli(['help'], { home: newHome() });
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/^Usage: berth /);
+  });
+
   it('no arguments prints the help and exits 2', async () => {
     const r = await runCli([], { home: newHome() });
     expect(r.code).toBe(2);

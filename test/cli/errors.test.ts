@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli } from '../helpers/cli.js';
+import { runCli, type CliResult } from '../helpers/cli.js';
+import type { Engine } from '../../src/engine/docker-api.js';
 import { expectUsageError, newHome } from './_util.js';
 
 interface Case {
@@ -101,10 +102,22 @@ const CASES: Case[] = [
   { what: 'a missing -f file', args: ['generate', 's', '-f', 'nope.yaml'], message: '-f nope.yaml: cannot read it (ENOENT); check the path' },
   { what: 'a bad images.yaml', args: ['generate', 's', '--postgres'], images: 'postgress: r/pg:1\n', contains: ['images.yaml: postgress is not a component; did you mean postgres?'] },
   // commander
-  { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: "unknown option '--bogus'; see berth generate --help" },
+  { what: 'unknown option', args: ['generate', 's', '--web', '--bogus'], message: 'unknown option --bogus; see berth generate --help' },
+  // A value typed after a misspelt flag may be a secret: never echoed.
+  ...[['--postgres-pasword=S3cret'], ['--postgres-pasword', 'S3cret']].map((typo) => ({
+    what: `a misspelt flag with a value (${typo.join(' ')})`,
+    args: ['generate', 's', '--postgres', ...typo],
+    message: 'unknown option --postgres-pasword; did you mean --postgres-password? see berth generate --help',
+  })),
+  { what: 'an unknown short flag with its value attached', args: ['generate', 's', '--postgres', '-xS3cret'], message: 'unknown option -x; see berth generate --help' },
+  { what: 'a misspelt flag of an alias', args: ['ls', '--jsno'], message: 'unknown option --jsno; did you mean --json? see berth ls --help' },
   { what: 'a kitt-style --name', args: ['start', '--name', 'prod', '--timeout', '10'], message: 'the stack name is an argument, not --name; run berth start prod --timeout 10' },
   { what: 'missing argument', args: ['generate'], message: "missing required argument 'name'; see berth generate --help" },
-  { what: 'unknown command', args: ['frobnicate'], message: "unknown command 'frobnicate'; see berth --help" },
+  { what: 'unknown command', args: ['frobnicate'], message: 'unknown command frobnicate; see berth --help' },
+  { what: 'misspelt command', args: ['generat', 's', '--web'], message: 'unknown command generat; did you mean generate? see berth --help' },
+  { what: 'help of an unknown command', args: ['help', 'frob'], message: 'unknown command frob; see berth --help' },
+  { what: '--help of an unknown command', args: ['frob', '--help'], message: 'unknown command frob; see berth --help' },
+  { what: 'too many arguments', args: ['show', 'a', 'b'], message: "too many arguments for 'show'. Expected 1 argument but got 2; see berth show --help" },
   { what: 'show of a missing stack', args: ['show', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
   { what: 'config of a missing stack', args: ['config', 'nope'], message: 'no stack named nope; berth list shows the stacks, berth generate nope ... creates it' },
   { what: 'show with a bad name', args: ['show', '../etc'], contains: ['stack name "../etc" is not valid'] },
@@ -119,6 +132,7 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     if (c.images !== undefined) fs.writeFileSync(path.join(home, 'images.yaml'), c.images);
     const before = fs.readdirSync(home).sort();
     const r = await runCli(c.args, { home, cwd });
+    expect(r.stderr).not.toContain('S3cret');
     const message = expectUsageError(r, ...(c.contains ?? []));
     if (c.message !== undefined) expect(message).toBe(c.message);
     // Nothing for the stack: no stack dir, no lock left behind.
@@ -128,9 +142,63 @@ describe('bad input: one line on stderr, exit 2, nothing written', () => {
     if (fs.existsSync(path.join(home, 'locks'))) expect(fs.readdirSync(path.join(home, 'locks'))).toEqual([]);
   });
 
-  it('--json does not change how errors are reported', async () => {
-    const r = await runCli(['generate', 's', '--web', '--reporting', '--json'], { home: newHome() });
-    expect(expectUsageError(r)).toBe('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
+  it.each(CASES.map((c) => [c.what, c] as const))('with --json: %s', async (_what, c) => {
+    const home = newHome();
+    const cwd = fs.mkdtempSync(path.join(home, 'cwd-'));
+    if (c.yaml !== undefined) fs.writeFileSync(path.join(cwd, 'stack.yaml'), c.yaml);
+    if (c.images !== undefined) fs.writeFileSync(path.join(home, 'images.yaml'), c.images);
+    const text = await runCli(c.args, { home, cwd });
+    const r = await runCli([...c.args, '--json'], { home, cwd });
+    expectJsonError(r, 2, { message: expect.stringContaining(text.stderr.slice('berth: error: '.length, -1).split('; run berth')[0]!) });
+    expect(['usage', 'not_found']).toContain(JSON.parse(r.stdout).error.code);
+  });
+});
+
+/** One JSON object on stdout, nothing on stderr, the exit code kept. */
+function expectJsonError(r: CliResult, code: number, error: Record<string, unknown>): Record<string, unknown> {
+  expect(r.stderr).toBe('');
+  expect(r.stdout).toMatch(/^\{[^\n]*\}\n$/);
+  const parsed = JSON.parse(r.stdout);
+  expect(Object.keys(parsed)).toEqual(['error']);
+  expect(parsed.error).toMatchObject(error);
+  expect(r.code).toBe(code);
+  return parsed.error;
+}
+
+describe('--json: every error is one JSON object on stdout', () => {
+  it('a usage error from commander, with the option as its path', async () => {
+    const r = await runCli(['generate', 's', '--postgres-pasword=S3cret', '--json'], { home: newHome() });
+    expectJsonError(r, 2, { code: 'usage', path: '--postgres-pasword', message: 'unknown option --postgres-pasword; did you mean --postgres-password? see berth generate --help' });
+    expect(r.stdout).not.toContain('S3cret');
+  });
+
+  it('a usage error with a key path and the details (the memory table)', async () => {
+    const r = await runCli(['generate', 's', '--web', '--postgres', '--memory-budget', '1g', '--json'], { home: newHome() });
+    const e = expectJsonError(r, 2, { code: 'usage', message: expect.stringMatching(/^memory budget exceeded/) });
+    expect(e.details).toContain('  total');
+  });
+
+  it('a file system error: code io, with the path', async () => {
+    const file = path.join(newHome(), 'home-file');
+    fs.writeFileSync(file, '');
+    const r = await runCli(['generate', 'a', '--postgres', '--json'], { home: file });
+    expectJsonError(r, 1, { code: 'io', path: `${file}/locks`, message: expect.stringContaining('(ENOTDIR)') });
+  });
+
+  it('an internal error: code failed with its message, and no stack unless BERTH_DEBUG', async () => {
+    const engine = { listContainers: async () => { throw new TypeError('boom'); } } as unknown as Engine;
+    const r = await runCli(['status', '--json'], { home: newHome(), engine });
+    expectJsonError(r, 1, { code: 'failed', message: 'boom' });
+    const debug = await runCli(['status', '--json'], { home: newHome(), engine, env: { BERTH_DEBUG: '1' } });
+    expect(JSON.parse(debug.stdout)).toEqual({ error: { code: 'failed', message: 'boom' } });
+    expect(debug.stderr).toMatch(/^TypeError: boom\n\s+at /);
+    expect(debug.code).toBe(1);
+  });
+
+  it('--json after -- belongs to the command exec runs, not to berth', async () => {
+    const r = await runCli(['exec', 'nope', 'web', '--', 'cat', '--json'], { home: newHome() });
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/^berth: error: no stack named nope/);
   });
 });
 

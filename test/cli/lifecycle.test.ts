@@ -100,10 +100,12 @@ describe('Compose detection', () => {
     const streamed = await runCli(['pull', 'prod'], { home, runner, engine, env: { BERTH_COMPOSE: '' } });
     expect(streamed.code).toBe(1);
     expect(streamed.stderr).toBe('berth: error: pull failed for stack prod (exit code 1); its output is above\n');
-    // Output captured (--json): the error quotes Compose's last words.
+    // Output captured (--json): the error quotes Compose's last words, as JSON on stdout.
     const captured = await runCli(['pull', 'prod', '--json'], { home, runner, engine, env: { BERTH_COMPOSE: '' } });
     expect(captured.code).toBe(1);
-    expect(captured.stderr.split('\n')[0]).toBe('berth: error: pull failed for stack prod: manifest for postgres:17.5-bookworm not found');
+    const { error } = JSON.parse(captured.stdout);
+    expect(error).toMatchObject({ code: 'failed', message: 'pull failed for stack prod: manifest for postgres:17.5-bookworm not found' });
+    expect(error.details).toContain('  | Pulling postgres ...');
   });
 });
 
@@ -251,7 +253,7 @@ describe('commands', () => {
     expect(runner.commands.at(-1)).toEqual({ argv: compose('exec', '-T', 'postgres', 'env'), cwd: dir, stdio: 'pipe' });
     const shell = await run(['exec', 'prod', 'postgres', '--json']);
     expect(shell.code).toBe(2);
-    expect(shell.stderr).toBe('berth: error: exec --json needs a command to run, e.g. berth exec prod postgres --json -- env; a shell is interactive\n');
+    expect(JSON.parse(shell.stdout)).toEqual({ error: { code: 'usage', message: 'exec --json needs a command to run, e.g. berth exec prod postgres --json -- env; a shell is interactive' } });
   });
 
   it('exec: a shell by default, -T without a terminal, the command after --, a replica by --index', async () => {
