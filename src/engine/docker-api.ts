@@ -25,6 +25,12 @@ export interface ContainerInspect {
   Config: { Labels: Record<string, string>; Image: string; Tty?: boolean; Healthcheck?: { Test?: string[]; Timeout?: number } };
 }
 
+export interface ExecResult {
+  exitCode: number;
+  /** stdout and stderr, interleaved. */
+  output: string;
+}
+
 export interface LogOptions {
   follow?: boolean;
   /** Lines from the end of the log; all of it when not given. */
@@ -49,8 +55,8 @@ export interface Engine {
   removeContainer(id: string): Promise<void>;
   /** Starts a created or stopped container; the engine's own words when it cannot. */
   startContainer(id: string): Promise<void>;
-  /** Runs argv in a running container; its exit code, or undefined when it did not finish within timeoutMs. */
-  exec(id: string, argv: string[], timeoutMs: number): Promise<number | undefined>;
+  /** Runs argv in a running container; its exit code and output, or undefined when it did not finish within timeoutMs. */
+  exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult | undefined>;
   /** A network's labels, or undefined when no network has that name. */
   networkLabels(name: string): Promise<Record<string, string> | undefined>;
   /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
@@ -226,7 +232,7 @@ export class DockerApi implements Engine {
     if (r.status >= 400) throw new BerthError(engineMessage(r.body) || `the engine answered ${r.status}`, { code: 'engine_failed' });
   }
 
-  async exec(id: string, argv: string[], timeoutMs: number): Promise<number | undefined> {
+  async exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult | undefined> {
     const made = await this.request('POST', `/containers/${encodeURIComponent(id)}/exec`, { Cmd: argv, AttachStdout: true, AttachStderr: true });
     if (made.status >= 400) return undefined;
     const execId = encodeURIComponent((JSON.parse(made.body.toString('utf8')) as { Id: string }).Id);
@@ -234,7 +240,7 @@ export class DockerApi implements Engine {
     const ran = await this.request('POST', `/exec/${execId}/start`, { Detach: false, Tty: false }, timeoutMs).catch(() => undefined);
     if (!ran || ran.status >= 400) return undefined;
     const done = await this.json<{ Running: boolean; ExitCode: number | null }>(`/exec/${execId}/json`);
-    return done.Running || done.ExitCode === null ? undefined : done.ExitCode;
+    return done.Running || done.ExitCode === null ? undefined : { exitCode: done.ExitCode, output: demuxLogs(ran.body) };
   }
 
   async networkLabels(name: string): Promise<Record<string, string> | undefined> {

@@ -7,7 +7,7 @@
  * it) through the Engine API, as often as it polls. A pass is remembered for
  * the container until Docker gives a verdict of its own.
  */
-import type { ContainerSummary, Engine } from './docker-api.js';
+import type { ContainerSummary, Engine, ExecResult } from './docker-api.js';
 import { parseHealth } from './state.js';
 
 interface Test {
@@ -26,6 +26,8 @@ export function testArgv(test: string[] | undefined): string[] | undefined {
 export class Prober {
   /** Containers whose health command passed when berth ran it. */
   readonly confirmed = new Set<string>();
+  /** The last failing run of a container's health command, as berth saw it. */
+  readonly failures = new Map<string, ExecResult | 'timeout'>();
   private readonly tests = new Map<string, Test | null>();
   private readonly running = new Map<string, Promise<void>>();
 
@@ -56,7 +58,10 @@ export class Prober {
   private async once(id: string): Promise<boolean> {
     const test = await this.testOf(id);
     if (!test) return false;
-    return (await this.engine.exec(id, test.argv, test.timeoutMs)) === 0;
+    const r = await this.engine.exec(id, test.argv, test.timeoutMs);
+    if (r?.exitCode === 0) return true;
+    this.failures.set(id, r ?? 'timeout');
+    return false;
   }
 
   private async testOf(id: string): Promise<Test | null> {

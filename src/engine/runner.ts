@@ -117,7 +117,9 @@ export class DryRunRunner implements Runner {
     readonly probe?: Runner,
   ) {}
   async run(cmd: Command): Promise<RunResult> {
-    this.print((cmd.cwd ? `(cd ${formatArgv([cmd.cwd])} && ` : '') + formatArgv(cmd.argv) + (cmd.cwd ? ')' : ''));
+    // Variables set at up (--var) are part of the command: shown as a shell would take them.
+    const env = Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${formatArgv([v])} `).join('');
+    this.print((cmd.cwd ? `(cd ${formatArgv([cmd.cwd])} && ` : '') + env + formatArgv(cmd.argv) + (cmd.cwd ? ')' : ''));
     return { code: 0, stdout: '', stderr: '' };
   }
 }

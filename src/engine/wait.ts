@@ -36,7 +36,14 @@ export interface WaitOptions {
 
 export type WaitResult =
   | { ok: true; views: ServiceView[] }
-  | { ok: false; reason: 'failed' | 'unhealthy' | 'crashloop' | 'timeout' | 'aborted' | 'start_failed'; culprit?: ServiceView; views: ServiceView[] };
+  | {
+      ok: false;
+      reason: 'failed' | 'unhealthy' | 'crashloop' | 'timeout' | 'aborted' | 'start_failed';
+      culprit?: ServiceView;
+      views: ServiceView[];
+      /** The last failing health probe berth ran itself, by container id. */
+      probes?: Prober['failures'];
+    };
 
 export const CRASH_RESTARTS = 3;
 
@@ -73,9 +80,9 @@ export async function waitReady(o: WaitOptions): Promise<WaitResult> {
     const started = !o.starter || o.starter.allStarted(views);
     if (startDone && started && (o.untilStarted || watched.every((v) => v.ready))) return { ok: true, views };
     const problem = await findProblem(o.engine, watched, startDone);
-    if (problem) return { ok: false, ...problem, views };
+    if (problem) return { ok: false, ...problem, views, probes: prober.failures };
     if (o.signal?.aborted) return { ok: false, reason: 'aborted', views };
-    if (Date.now() > deadline) return { ok: false, reason: 'timeout', culprit: watched.find((v) => !v.ready), views };
+    if (Date.now() > deadline) return { ok: false, reason: 'timeout', culprit: watched.find((v) => !v.ready), views, probes: prober.failures };
     await sleep(interval, o.signal);
   }
 }

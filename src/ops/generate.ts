@@ -58,8 +58,8 @@ export interface GenerateResult {
 
 export async function generateStack(req: GenerateRequest): Promise<GenerateResult> {
   validateStackName(req.name);
-  return withLock(req.home, req.name, 'generate', async () => {
-    repairStackDir(stacksDir(req.home), req.name);
+  const work = async () => {
+    if (!req.dryRun) repairStackDir(stacksDir(req.home), req.name);
     const dir = stackDir(req.home, req.name);
     const created = !fs.existsSync(dir);
     const probe = hostListenerProbe();
@@ -89,7 +89,9 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
-  }, { onWait: req.onWait });
+  };
+  // A dry run writes nothing, not even a lock.
+  return req.dryRun ? work() : withLock(req.home, req.name, 'generate', work, { onWait: req.onWait });
 }
 
 /**
@@ -144,13 +146,15 @@ function previousManifest(home: string, name: string): Manifest | undefined {
  */
 async function ownPublishedPorts(name: string, manifest: Manifest | undefined, probe: (port: number) => string | undefined): Promise<Set<number>> {
   const ports = manifest?.services.flatMap((s) => s.ports.map((p) => p.host)) ?? [];
-  if (!ports.some((p) => probe(p)?.startsWith('docker-proxy'))) return new Set();
+  const proxied = ports.filter((p) => probe(p)?.startsWith('docker-proxy'));
+  if (!proxied.length) return new Set();
   const api = new DockerApi();
   try {
     const containers = await api.listContainers([`${LABEL_PROJECT}=${name}`], false);
     return new Set(containers.flatMap((c) => c.Ports.map((p) => p.PublicPort).filter((p): p is number => p !== undefined)));
   } catch {
-    return new Set();
+    // The engine does not answer: a port this stack published that Docker's proxy holds is most likely its own.
+    return new Set(proxied);
   } finally {
     api.close();
   }

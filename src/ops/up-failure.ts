@@ -6,8 +6,13 @@ import type { Session } from './session.js';
 
 const LOG_LINES = 20;
 
-/** The last log lines of a service's (first failing) container, and what its last health probe said. */
-export async function lastLogs(s: Session, view: ServiceView | undefined, lines = LOG_LINES): Promise<string> {
+type Failure = Extract<WaitResult, { ok: false }>;
+
+/**
+ * The last log lines of a service's (first failing) container, and what its
+ * last health probe said: Docker's, or berth's own when Docker has not run one.
+ */
+export async function lastLogs(s: Session, view: ServiceView | undefined, lines = LOG_LINES, probes?: Failure['probes']): Promise<string> {
   const c = view?.containers.find((x) => x.state !== 'running' || x.health === 'unhealthy') ?? view?.containers[0];
   if (!c) return '';
   const engine = s.engine();
@@ -16,14 +21,15 @@ export async function lastLogs(s: Session, view: ServiceView | undefined, lines 
   const since = info ? Math.floor(Date.parse(info.State.StartedAt) / 1000) : undefined;
   const text = await engine.logs(c.id, lines, since !== undefined && since > 0 ? since : undefined).catch(() => '');
   const out = [`${view!.name} (last ${lines} log lines):`, text.trimEnd() ? text.trimEnd().split('\n').map((l) => `  | ${l}`).join('\n') : '  (no log output)'];
-  const probe = info?.State.Health?.Log?.at(-1);
-  if (probe && probe.ExitCode !== 0) {
-    out.push(`last health probe (exit ${probe.ExitCode}):`, ...(probe.Output.trim() || '(no output)').split('\n').slice(-5).map((l) => `  | ${l}`));
+  const docker = info?.State.Health?.Log?.at(-1);
+  const own = probes?.get(c.id);
+  const probe = docker ? { exit: String(docker.ExitCode), output: docker.Output } : own === 'timeout' ? { exit: 'none: timed out', output: '' } : own && { exit: String(own.exitCode), output: own.output };
+  if (probe && probe.exit !== '0') {
+    out.push(`last health probe (exit ${probe.exit}):`, ...(probe.output.trim() || '(no output)').split('\n').slice(-5).map((l) => `  | ${l}`));
   }
   return out.join('\n');
 }
 
-type Failure = Extract<WaitResult, { ok: false }>;
 
 /** One line for why the wait ended; `waitingFor` names what a service that never started was waiting for. */
 export function describeFailure(r: Failure, elapsedMs: number, timeoutMs: number, waitingFor?: string[]): string {
@@ -50,5 +56,5 @@ export function describeFailure(r: Failure, elapsedMs: number, timeoutMs: number
 
 /** The error for a wait that ended badly, with the culprit's last log lines. */
 export async function notReady(s: Session, r: Failure, elapsedMs: number, timeoutMs: number, waitingFor?: string[]): Promise<BerthError> {
-  return new BerthError(describeFailure(r, elapsedMs, timeoutMs, waitingFor), { code: 'not_ready', details: r.culprit ? await lastLogs(s, r.culprit) : undefined });
+  return new BerthError(describeFailure(r, elapsedMs, timeoutMs, waitingFor), { code: 'not_ready', details: r.culprit ? await lastLogs(s, r.culprit, LOG_LINES, r.probes) : undefined });
 }

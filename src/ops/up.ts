@@ -147,6 +147,8 @@ async function createInOrder(s: Session, order: string[][], profiles: string[], 
 
 /** Everything refused before anything starts; returns the secrets to fingerprint once their data exists. */
 export async function preflight(s: Session, profiles: string[], allowSecretChange: boolean): Promise<string[]> {
+  // One clear line when the engine is not there, before anything else asks it (or Compose prints its own trace).
+  await s.engine().ping();
   mustHaveSecretsFromEnv(s);
   mustHaveStoredSecrets(s);
   refuseEnvOverrides(s);

@@ -74,3 +74,20 @@ describe('filesystem errors', () => {
     expect(r.stderr).not.toMatch(/BERTH_HOME/);
   });
 });
+
+describe('a dry run writes nothing', () => {
+  it.skipIf(!root)('generate --dry-run and up --dry-run work on a read-only BERTH_HOME', async () => {
+    const home = tmpfs('size=4m');
+    const made = await runCli(['generate', 'a', '--postgres'], { home });
+    expect(made.code, made.stderr).toBe(0);
+    execFileSync('mount', ['-o', 'remount,ro', home]);
+    const gen = await runCli(['generate', 'a', '--postgres', '--dry-run'], { home });
+    expect(gen.code, gen.stderr).toBe(0);
+    expect(gen.stdout).toContain('services:');
+    const up = await runCli(['up', 'a', '--dry-run'], { home, env: { BERTH_COMPOSE: 'docker compose' } });
+    expect(up.code, up.stderr).toBe(0);
+    expect(up.stdout).toMatch(/up --no-start --remove-orphans --no-deps postgres\)\n# then berth starts, each group once the one before is ready: postgres\n$/);
+    const down = await runCli(['down', 'a', '--dry-run'], { home, env: { BERTH_COMPOSE: 'docker compose' } });
+    expect(down.code, down.stderr).toBe(0);
+  });
+});

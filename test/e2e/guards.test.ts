@@ -94,7 +94,8 @@ describe.skipIf(!engine)('guards', () => {
     expect(r.code).toBe(0);
     // The Compose this host has: docker compose (v2) where the plugin answers, else docker-compose (v1).
     const cli = spawnSync('docker', ['compose', 'version'], { stdio: 'ignore' }).status === 0 ? 'docker compose' : 'docker-compose';
-    expect(r.stdout).toMatch(new RegExp(`^\\(cd \\S+ && ${cli} --project-name ${name} --project-directory \\S+ --file \\S+docker-compose.yaml up --detach --remove-orphans\\)$`, 'm'));
+    expect(r.stdout).toMatch(new RegExp(`^\\(cd \\S+ && ${cli} --project-name ${name} --project-directory \\S+ --file \\S+docker-compose.yaml up --no-start --remove-orphans --no-deps redis\\)$`, 'm'));
+    expect(r.stdout).toMatch(/^# then berth starts, each group once the one before is ready: redis$/m);
     expect(await sb.containers(name)).toEqual([]);
   });
 });

@@ -68,8 +68,9 @@ export class MemoryEngine implements Engine {
     const c = this.containers.find((x) => x.Id === id);
     if (c) Object.assign(c, { State: 'running', Status: 'Up 1 second' });
   }
-  async exec(id: string, argv: string[]): Promise<number | undefined> {
-    return this.execExit(id, argv);
+  async exec(id: string, argv: string[]): Promise<{ exitCode: number; output: string } | undefined> {
+    const exitCode = this.execExit(id, argv);
+    return exitCode === undefined ? undefined : { exitCode, output: exitCode ? 'probe failed' : '' };
   }
   async networkLabels(name: string): Promise<Record<string, string> | undefined> {
     return this.networks[name];
