@@ -117,10 +117,11 @@ export function toArgv(c: string[] | string | undefined): string[] | undefined {
   return typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c];
 }
 
-export function buildOf(b: WorkloadOptions['build'], specDir: string): BuildSpec | undefined {
+/** `givenAt` is the stack.yaml key of the build (services.api.build), for errors about its context. */
+export function buildOf(b: WorkloadOptions['build'], specDir: string, givenAt: string): BuildSpec | undefined {
   if (b === undefined) return undefined;
   const spec = typeof b === 'string' ? { context: b } : b;
-  return { ...spec, context: path.resolve(specDir, spec.context) };
+  return { ...spec, context: path.resolve(specDir, spec.context), givenAt };
 }
 
 /** `curl` or `wget`, whichever the image has, against the app's own port. */
@@ -147,16 +148,17 @@ export function hostPath(file: string, specDir: string): string {
   return path.resolve(specDir, expanded);
 }
 
-export function mountsOf(volumes: string[] | undefined, specDir: string): { mounts: Mount[]; named: string[] } {
+/** `givenAt` is the stack.yaml key of the list (services.api.volumes), for errors about its mounts. */
+export function mountsOf(volumes: string[] | undefined, specDir: string, givenAt: string): { mounts: Mount[]; named: string[] } {
   const mounts: Mount[] = [];
   const named: string[] = [];
   for (const spec of volumes ?? []) {
     const ro = spec.endsWith(':ro');
     const [source, target] = spec.replace(/:(ro|rw)$/, '').split(':') as [string, string];
     const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
-    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro });
+    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro, givenAt });
     else {
-      mounts.push({ type: 'volume', source, target, readOnly: ro });
+      mounts.push({ type: 'volume', source, target, readOnly: ro, givenAt });
       named.push(source);
     }
   }

@@ -45,8 +45,8 @@ export const app: ComponentDef<AppOptions> = {
     const where = `services.${ctx.service}`;
     if (!o.image && !o.build) throw new UsageError(`${where}: an app needs image: <ref> or build: <context>`);
     const containerPort = o.containerPort ?? (typeof o.port === 'number' ? o.port : 8000);
-    const { mounts, named } = mountsOf(o.volumes, ctx.specDir);
-    const build = buildOf(o.build, ctx.specDir);
+    const { mounts, named } = mountsOf(o.volumes, ctx.specDir, `${where}.volumes`);
+    const build = buildOf(o.build, ctx.specDir, `${where}.build`);
     const common = {
       image: o.image ?? localImage(ctx.stack.name, ctx.service),
       build,

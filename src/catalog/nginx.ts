@@ -96,7 +96,8 @@ export const nginx: ComponentDef<NginxOptions> = {
     const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
     if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      mounts.push(configFile(hostPath(tls.cert, ctx.specDir), `${TLS_DIR}/tls.crt`), configFile(hostPath(tls.key, ctx.specDir), `${TLS_DIR}/tls.key`));
+      const given = (file: string, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
+      mounts.push(given(tls.cert, 'cert', `${TLS_DIR}/tls.crt`), given(tls.key, 'key', `${TLS_DIR}/tls.key`));
     }
     const svc = baseService(ctx, nginx, {
       command: ['nginx', '-g', 'daemon off;'],

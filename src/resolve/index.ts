@@ -18,6 +18,7 @@ import { settleDependencies } from './graph.js';
 import { checkPorts, type PublishedPort } from './ports.js';
 import { checkBudget } from './memory.js';
 import { checkReferences } from './refs.js';
+import { checkMountTargets } from './mounts.js';
 import { runsUnder } from './profiles.js';
 import { envStrings } from '../catalog/_base.js';
 
@@ -135,6 +136,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
       throw new UsageError(`services.${s.name}.healthcheck: ${s.name} has no health probe to time; ${s.def.consumer ? 'add health: /path (or {command: [...]})' : 'drop healthcheck'}`);
     }
     for (const svc of fragment.services) svc.labels = { ...svc.labels, 'dev.berth.component': s.def.name };
+    checkMountTargets(s.name, fragment.services);
     produced.set(s.name, fragment.services);
     volumesOf.set(s.name, fragment.volumes ?? []);
     for (const v of fragment.volumes ?? []) volumes.add(v);
@@ -201,7 +203,8 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     if (declared.has(k)) throw new UsageError(`vars.${k}: is a secret berth manages; pass it with --secret ${k}=... instead`);
     if (k.startsWith('COMPOSE_')) throw new UsageError(`vars.${k}: COMPOSE_ variables are berth's; use profiles: for COMPOSE_PROFILES`);
   }
-  checkReferences(services, new Set([...declared.keys(), ...Object.keys(vars)]));
+  const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
+  checkReferences(services, new Set([...declared.keys(), ...Object.keys(vars)]), (n) => sourceOf.get(n) ?? n);
 
   const existing = input.existingEnv ?? {};
   const heldBy = (envName: string) => {

@@ -72,6 +72,24 @@ const CASES: Case[] = [
     yaml: ['services:', app('api', '    env:', '      FOO: ${NOPE}'), ''].join('\n'),
     message: 'services.api.env.FOO: ${NOPE} is not defined; define it under vars: in stack.yaml, or write $$ for a literal dollar',
   },
+  {
+    what: 'a $ that is not a reference',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', '    env:', '      PRICE: "cost $5"'), ''].join('\n'),
+    message: 'services.api.env.PRICE: "cost $5" has a $ that is not a ${VAR} reference; write $$ for a literal dollar',
+  },
+  ...['a$', '${}', '$(id)', '${TAG', '${#VAR}'].map((text) => ({
+    what: `${text} in a command`,
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', `    command: [run, ${JSON.stringify(text)}]`), ''].join('\n'),
+    message: `services.api.command: ${JSON.stringify(text)} has a $ that is not a \${VAR} reference; write $$ for a literal dollar`,
+  })),
+  {
+    what: 'two mounts on one container path',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', '    volumes: [a:/data, b:/data]'), ''].join('\n'),
+    message: 'services.api.volumes: b:/data and a:/data both mount on /data; a container path takes one mount, so drop one or mount it elsewhere',
+  },
   { what: 'unused profile (--profile)', args: ['generate', 's', '--postgres', '--profile', 'debug'], message: 'profiles: debug is not a profile of any service; no service has profiles' },
   {
     what: 'unused profile (stack.yaml)',

@@ -68,19 +68,19 @@ describe('volumes: a volume name or a host path as source', () => {
   it('a leading ~ is the home directory, not a directory next to stack.yaml', () => {
     const s = resolveYaml(api('~/data:/data', '~:/home-dir:ro'));
     expect(svc(s, 'api').mounts).toEqual([
-      { type: 'bind', source: path.join(os.homedir(), 'data'), target: '/data', readOnly: false },
-      { type: 'bind', source: os.homedir(), target: '/home-dir', readOnly: true },
+      { type: 'bind', source: path.join(os.homedir(), 'data'), target: '/data', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: os.homedir(), target: '/home-dir', readOnly: true, givenAt: 'services.api.volumes' },
     ]);
   });
 
   it('names stay named volumes; relative and absolute paths are bind mounts from the stack.yaml directory', () => {
     const s = resolveYaml(api('data_1.x-y:/d', './conf:/etc/conf:ro', '../shared:/s', '.cache:/c', '/srv/x:/x:rw'));
     expect(svc(s, 'api').mounts).toEqual([
-      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false },
-      { type: 'bind', source: '/tmp/spec/conf', target: '/etc/conf', readOnly: true },
-      { type: 'bind', source: '/tmp/shared', target: '/s', readOnly: false },
-      { type: 'bind', source: '/tmp/spec/.cache', target: '/c', readOnly: false },
-      { type: 'bind', source: '/srv/x', target: '/x', readOnly: false },
+      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/spec/conf', target: '/etc/conf', readOnly: true, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/shared', target: '/s', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/spec/.cache', target: '/c', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/srv/x', target: '/x', readOnly: false, givenAt: 'services.api.volumes' },
     ]);
     expect(s.volumes).toContain('data_1.x-y');
   });
@@ -155,8 +155,8 @@ describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted
 
   it.each(['./certs/fullchain.pem', 'certs/fullchain.pem'])('%s resolves against the stack.yaml directory', (cert) => {
     expect(certMounts(`{cert: ${cert}, key: ./certs/privkey.pem}`)).toEqual([
-      { type: 'bind', source: '/tmp/spec/certs/fullchain.pem', target: '/etc/nginx/certs/tls.crt', readOnly: true },
-      { type: 'bind', source: '/tmp/spec/certs/privkey.pem', target: '/etc/nginx/certs/tls.key', readOnly: true },
+      { type: 'bind', source: '/tmp/spec/certs/fullchain.pem', target: '/etc/nginx/certs/tls.crt', readOnly: true, givenAt: 'services.nginx.tls.cert' },
+      { type: 'bind', source: '/tmp/spec/certs/privkey.pem', target: '/etc/nginx/certs/tls.key', readOnly: true, givenAt: 'services.nginx.tls.key' },
     ]);
   });
 
