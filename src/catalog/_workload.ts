@@ -5,6 +5,7 @@
  * command, health and metrics.
  */
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
@@ -37,7 +38,7 @@ export const buildSchema = v.union(
       context: v.string(),
       dockerfile: v.optional(v.string()),
       target: v.optional(v.string()),
-      args: v.optional(v.record(v.string(), v.string())),
+      args: v.optional(dict(v.string(), v.string())),
     }),
   ],
   'must be a build context path, or {context, dockerfile, target, args}',
@@ -178,7 +179,7 @@ export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | un
 type Vars = Record<string, string | number>;
 
 function expand(text: string, vars: Vars): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+  return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (Object.hasOwn(vars, key) ? String(vars[key]) : m));
 }
 
 /**

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import type { ComponentDef } from './types.js';
 import { opt, port } from '../spec/fields.js';
 import { baseService, configFile } from './_base.js';
@@ -51,7 +52,7 @@ export const nginx: ComponentDef<NginxOptions> = {
   port: 80,
   memory: '128m',
   options: {
-    routes: opt(v.record(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
+    routes: opt(dict(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
     tls: opt(
       v.union(
         [v.literal(false), v.literal('self-signed'), v.strictObject({ cert: tlsFile, key: tlsFile })],

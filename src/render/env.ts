@@ -36,7 +36,8 @@ export function renderEnv(stack: ResolvedStack): string {
 
 /** Reads KEY=VALUE lines of a .env berth wrote (comments and blanks skipped, single quotes removed). */
 export function parseEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a hand-added __proto__= line is an entry, not a prototype.
+  const out: Record<string, string> = Object.create(null);
   for (const line of text.split(/\r?\n/)) {
     const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
     if (!m) continue;

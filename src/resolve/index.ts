@@ -221,9 +221,9 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   }
   const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy, fromEnv });
   warnings.push(...secrets.warnings);
-  const keptEnv: Record<string, string> = {};
+  const keptEnv: Record<string, string> = Object.create(null);
   for (const [k, val] of Object.entries(existing)) {
-    if (!declared.has(k) && !(k in vars) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
+    if (!declared.has(k) && !Object.hasOwn(vars, k) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
   }
   // A secret that moves to the environment leaves .env; say so, since its old value is gone from disk.
   for (const n of fromEnv) if (existing[n]) warnings.push(`${n} is now read from the environment and no longer stored in .env; export it before berth up`);

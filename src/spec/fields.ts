@@ -3,6 +3,7 @@
  * prints for it, so validation and documentation come from one source.
  */
 import * as v from 'valibot';
+import { dict } from './dict.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { MAX_SIZE, MAX_SIZE_TEXT, parseSize } from '../util/size.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
@@ -61,7 +62,7 @@ export const names = v.array(name, 'must be a list of service names');
 export const profiles = v.array(profileName, 'must be a list of profile names');
 
 export const scalar = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
-export const envMap = v.record(
+export const envMap = dict(
   v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name')),
   scalar,
   'must be a map of NAME: value',

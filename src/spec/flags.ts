@@ -120,7 +120,7 @@ function badGpus(text: string): never {
 
 /** The secret flags as .env names. */
 export function secretsFromFlags(f: SecretFlags): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   if (f.authToken !== undefined) out.BERTH_AUTH_TOKEN = f.authToken;
   if (f.secretKey !== undefined) out.BERTH_SECRET_KEY = f.secretKey;
   if (f.postgresPassword !== undefined) out.POSTGRES_PASSWORD = f.postgresPassword;
@@ -134,7 +134,7 @@ export function secretsFromFlags(f: SecretFlags): Record<string, string> {
 }
 
 export function parseImageFlags(items: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const item of items ?? []) {
     const i = item.indexOf('=');
     if (i < 1 || i === item.length - 1) throw new UsageError(`--image: ${JSON.stringify(item)} is not component=image (e.g. postgres=registry.local/postgres:17.5)`);

@@ -135,6 +135,10 @@ describe('stack.yaml: bad values name the key path', () => {
     expect(fail('services:\n  postgres: yes\n').message).toBe('services.postgres must be a map of options (or empty), got "yes"');
   });
 
+  it('a list where a map belongs is refused, not read by index', () => {
+    expect(fail('services:\n  api:\n    component: app\n    image: x:1\n    labels: [a, b]\n').message).toBe('services.api.labels: expected a map (key: value lines), got a list; write it as a map');
+  });
+
   it('a missing services: says so and how to fix it', () => {
     expect(fail('version: 1\n').message).toMatch(/^services: missing; /);
   });
