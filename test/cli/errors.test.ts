@@ -113,6 +113,17 @@ const CASES: Case[] = [
   { what: 'no components', args: ['generate', 's'], contains: ['no components given; pass at least one of --web'] },
   { what: 'bad --memory-budget', args: ['generate', 's', '--web', '--memory-budget', 'lots'], message: '--memory-budget: "lots" is not a size; use a number with a unit, like 512m or 1.5g' },
   { what: 'bad --image', args: ['generate', 's', '--web', '--image', 'postgres'], contains: ['--image: "postgres" is not component=image'] },
+  {
+    what: 'an image reference Docker refuses (stack.yaml)',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: 'services:\n  api:\n    component: app\n    image: "x/a::::"\n',
+    message: 'services.api.image: "x/a::::" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)',
+  },
+  {
+    what: 'an image reference Docker refuses (--image)',
+    args: ['generate', 's', '--postgres', '--image', 'postgres=-x'],
+    message: '--image: postgres: "-x" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)',
+  },
   { what: '--image of an unknown component', args: ['generate', 's', '--web', '--image', 'postgress=r/pg:1'], contains: ['--image: postgress is not a component; did you mean postgres?'] },
   { what: 'a secret no service uses', args: ['generate', 's', '--web', '--postgres-password', 'abcdefghijklmnop'], contains: ['secret POSTGRES_PASSWORD: no service in this stack uses it'] },
   { what: 'a secret with bad characters', args: ['generate', 's', '--web', '--auth-token', 'has space in it'], message: 'secret BERTH_AUTH_TOKEN: contains characters that break .env or URLs; use letters, digits and . _ ~ + = - only' },

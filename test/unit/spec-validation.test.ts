@@ -293,3 +293,31 @@ describe('hardening: user, readOnly, noNewPrivileges', () => {
     expect(errorOf(() => resolveYaml('services:\n  api: {component: app, image: x/y:1, user: "root; rm"}\n')).message).toBe('services.api.user must be a user like 1000, 1000:1000 or app, got "root; rm"');
   });
 });
+
+describe('image: the Docker reference grammar', () => {
+  const image = (ref: string) => lines('vars:', '  IMAGE_TAG: "1"', '  REGISTRY: r.io', '  IMAGE: api:1', 'services:', '  api:', '    component: app', `    image: ${JSON.stringify(ref)}`);
+  const digest = `sha256:${'a'.repeat(64)}`;
+
+  it.each([
+    'postgres',
+    'nginx:1.27.5-alpine',
+    'registry.example.com/postgres:17.2',
+    'localhost:5000/team/api:v1_2',
+    '[::1]:5000/api',
+    'a__b/c-d---e.f:_x',
+    `api@${digest}`,
+    `api:1@${digest}`,
+    'ghcr.io/acme/api:${IMAGE_TAG}',
+    '${REGISTRY}/api:1',
+    '${IMAGE}',
+  ])('%s is accepted', (ref) => {
+    expect(svc(resolveYaml(image(ref)), 'api').image).toBe(ref);
+  });
+
+  it.each(['x/a::::', '-x', 'x:', 'x/', '/x', 'a//b', 'a/B', 'x..y', 'x_-y', 'x:1:2', `x:${'a'.repeat(129)}`, 'x@sha256:abc', `x@md5:${'a'.repeat(64)}`, 'a b', 'a$'])(
+    '%s is refused, naming the key',
+    (ref) => {
+      expect(usageError(image(ref))).toBe(`services.api.image: ${JSON.stringify(ref)} is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)`);
+    },
+  );
+});
