@@ -121,6 +121,33 @@ export const imageRef = v.pipe(
   v.string('must be an image reference like registry.example.com/postgres:17.2'),
   v.check(isImageRef, 'is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)'),
 );
+/**
+ * Why a text is not an http(s) URL berth can hand a service in its env, or
+ * undefined. Checked on the text as given: the URL parser drops tabs and line
+ * breaks, so `http://x<newline>EVIL=1` would parse, and reach the env as written.
+ */
+export function httpUrlProblem(text: string): string | undefined {
+  const like = 'is not a URL like https://server:8080';
+  if (/[\s\x00-\x1f\x7f]/.test(text)) return `${like}: it has a space, line break or other control character`;
+  if (text.includes('$')) return `${like}: it has a $, which Compose would read as a variable`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return like;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${like}: only http and https are served`;
+  return url.hostname ? undefined : `${like}: it has no host`;
+}
+
+export const httpUrl = v.pipe(
+  v.string('must be a URL like https://server:8080'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? httpUrlProblem(dataset.value) : undefined;
+    if (problem) addIssue({ message: problem });
+  }),
+);
+
 export const httpPath = v.pipe(v.string('must be an HTTP path like /health'), v.regex(/^\/\S*$/, 'must be an HTTP path starting with /, like /health'));
 
 /** An IPv4 network in CIDR form, like 172.28.0.0/16. */

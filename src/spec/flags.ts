@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent } from '../catalog/index.js';
 import { suggest } from './issues.js';
+import { httpUrlProblem } from './fields.js';
 
 export interface ComponentFlags {
   web?: boolean;
@@ -108,7 +109,8 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   const agent = services.agent;
   if (f.serverUrl !== undefined && !agent) throw new UsageError('--server-url is for the agent; add --agent, or drop --server-url');
   if (f.gpus !== undefined && !agent) throw new UsageError('--gpus is for the agent; add --agent, or drop --gpus');
-  if (f.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(f.serverUrl)) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} is not a URL like https://server:8080`);
+  const urlProblem = f.serverUrl !== undefined && httpUrlProblem(f.serverUrl);
+  if (urlProblem) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} ${urlProblem}`);
   if (agent && f.serverUrl) agent.serverUrl = f.serverUrl;
   if (agent && f.gpus !== undefined) agent.gpu = f.gpus === 'all' ? 'all' : /^[1-9]\d*$/.test(f.gpus) ? Number(f.gpus) : badGpus(f.gpus);
   return { version: 1, services };
@@ -128,7 +130,10 @@ export function secretsFromFlags(f: SecretFlags): Record<string, string> {
     const i = s.indexOf('=');
     // Not echoed: without a NAME= the whole argument may be the secret value.
     if (i < 1) throw new UsageError('--secret: an argument is not NAME=value (not shown: it may hold a secret); write --secret NAME=value');
-    out[s.slice(0, i)] = s.slice(i + 1);
+    const name = s.slice(0, i);
+    // The name becomes a line of .env: a line break in it would write a second entry.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret: ${JSON.stringify(name)} is not a variable name; write --secret NAME=value with letters, digits and _`);
+    out[name] = s.slice(i + 1);
   }
   return out;
 }
