@@ -19,6 +19,7 @@ import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackVolumeNames } from '../engine/volumes.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
+import { checkHostPaths } from '../host/paths.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
 
 export interface GenerateRequest {
@@ -35,7 +36,12 @@ export interface GenerateRequest {
   cliImages?: Record<string, string>;
   random?: RandomSecret;
   makeCert?: CertMaker;
-  /** Probe host listeners for port warnings (off in tests that must not depend on the host). */
+  /**
+   * Look at this host: who listens on the stack's ports (warnings), and whether
+   * the build contexts and bind-mount sources stack.yaml names exist (errors).
+   * Off in tests that must not depend on the host, such as golden examples of
+   * stacks for other machines.
+   */
   probeHost?: boolean;
   onWait?: (holder: string) => void;
   /** Asked which of the stack's volumes exist before secrets change (default: the local engine). */
@@ -76,6 +82,8 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       otherPorts: otherStacksPorts(req.home, req.name),
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
+    // Also on --dry-run: it only reads, and a dry run should fail where the real one would.
+    if (req.probeHost !== false) checkHostPaths(stack, req.specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs);
     if (!req.dryRun) replaceDir(dir, bundle.files);

@@ -56,3 +56,24 @@ export function interpolationProblem(text: string, problem: NonNullable<Interpol
     ? `${shown} has a $ that is not a \${VAR} reference; write $$ for a literal dollar`
     : `${shown} has a $ inside the default or error of a \${VAR:-...} (Compose versions read it differently); write that text without $`;
 }
+
+const REFERENCE = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+
+/**
+ * What Compose makes of a text that follows the grammar, given the values of
+ * its variables; undefined when a variable it needs has no value here (a
+ * secret read from the environment at up, say).
+ */
+export function interpolate(text: string, values: Readonly<Record<string, string>>): string | undefined {
+  let missing = false;
+  const out = text.replace(REFERENCE, (all, braced?: string, colon?: string, op?: string, alt?: string, plain?: string) => {
+    if (all === '$$') return '$';
+    const name = (braced ?? plain)!;
+    const value = Object.hasOwn(values, name) ? values[name] : undefined;
+    const unset = value === undefined || (colon === ':' && value === '');
+    if (op === '-' && unset) return alt ?? '';
+    if (value === undefined) missing = true;
+    return value ?? '';
+  });
+  return missing ? undefined : out;
+}

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { scanInterpolation } from '../../src/resolve/interpolation.js';
+import { interpolate, scanInterpolation } from '../../src/resolve/interpolation.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 import { needTool, pool, run } from '../golden/_tools.js';
 import { fastStartEnv } from '../golden/_compose.js';
@@ -90,5 +90,22 @@ describe('a $ Compose would refuse is an error naming the key', () => {
 
   it('$$ stays a literal dollar, and defined references pass', () => {
     expect(() => resolveYaml(lines('vars:', '  A: a', 'services:', ...app('api', '    env:', '      PRICE: "cost $$5"', '      X: "${A:-d} $A"')))).not.toThrow();
+  });
+});
+
+describe('interpolate: what Compose makes of a text', () => {
+  const vars = { A: 'a', EMPTY: '' };
+  it.each([
+    ['$A/${A}', 'a/a'],
+    ['5$$', '5$'],
+    ['${EMPTY:-d}|${EMPTY-d}|${NOPE-d}|${NOPE:-d}', 'd||d|d'],
+    ['${A:?x}${A?x}', 'aa'],
+  ])('%j is %j', (text, out) => {
+    expect(interpolate(text, vars)).toBe(out);
+  });
+
+  it('is undefined when a variable it needs has no value here', () => {
+    expect(interpolate('/srv/${SECRET}', vars)).toBeUndefined();
+    expect(interpolate('/srv/$SECRET', vars)).toBeUndefined();
   });
 });
