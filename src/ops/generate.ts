@@ -5,11 +5,13 @@
  */
 import os from 'node:os';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ValidSpec } from '../spec/types.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import type { RandomSecret } from '../resolve/secrets.js';
 import { renderBundle, type Bundle } from '../render/bundle.js';
+import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
@@ -73,6 +75,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
       images: { cli: req.cliImages, user: readUserImages(req.home) },
       givenSecrets: req.givenSecrets,
       existingEnv: created ? {} : readStackEnv(req.home, req.name),
+      existingEnvAt: (n) => envFileAt(dir, n),
       rotateSecrets: req.rotateSecrets,
       existingVolumes: created || !(req.rotateSecrets || Object.keys(req.givenSecrets ?? {}).length) ? undefined : await stackVolumes(req.name, req.engine),
       random: req.random,
@@ -89,6 +92,18 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     if (!req.dryRun) replaceDir(dir, bundle.files);
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
   }, { onWait: req.onWait });
+}
+
+/** `<stack dir>/.env:12`: where an entry of the stack's .env is, for errors about it (read only then). */
+function envFileAt(dir: string, name: string): string {
+  const file = path.join(dir, ENV_FILE);
+  let line: number | undefined;
+  try {
+    line = envLineOf(fs.readFileSync(file, 'utf8'), name);
+  } catch {
+    // Gone since it was read: the file alone still says where to look.
+  }
+  return line ? `${file}:${line}` : file;
 }
 
 /** The stack's volumes on the engine, as named in its Compose file; 'unknown' when the engine does not answer. */

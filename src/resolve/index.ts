@@ -19,6 +19,7 @@ import { checkPorts, type PublishedPort } from './ports.js';
 import { checkBudget } from './memory.js';
 import { checkReferences } from './refs.js';
 import { checkMountTargets } from './mounts.js';
+import { checkEnvValues } from './env-values.js';
 import { runsUnder } from './profiles.js';
 import { envStrings } from '../catalog/_base.js';
 
@@ -32,6 +33,8 @@ export interface ResolveInput {
   givenSecrets?: Record<string, string>;
   /** The stack's current .env, if it has one. */
   existingEnv?: Record<string, string>;
+  /** Where an entry of existingEnv is (file:line), for errors about it. */
+  existingEnvAt?: (name: string) => string;
   rotateSecrets?: boolean;
   /**
    * The stack's volumes on the engine (names as in the Compose file), or
@@ -225,6 +228,9 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   for (const [k, val] of Object.entries(existing)) {
     if (!declared.has(k) && !Object.hasOwn(vars, k) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
   }
+  const given = input.givenSecrets ?? {};
+  const keptSecrets = Object.entries(secrets.values).filter(([n, val]) => !Object.hasOwn(given, n) && existing[n] === val);
+  checkEnvValues({ vars, fromEnvFile: { ...Object.fromEntries(keptSecrets), ...keptEnv }, envFileAt: input.existingEnvAt ?? (() => '.env') });
   // A secret that moves to the environment leaves .env; say so, since its old value is gone from disk.
   for (const n of fromEnv) if (existing[n]) warnings.push(`${n} is now read from the environment and no longer stored in .env; export it before berth up`);
   for (const [envName, { decl, service }] of declared) {
