@@ -70,6 +70,18 @@ const PORT_FOR: Record<keyof typeof DEFAULT_PORTS, { services: string[]; add: st
   influxdbPort: { services: ['influxdb'], add: '--monitoring' },
 };
 
+/** One name or name:port of --with (`given` is the whole argument, for errors). */
+function addWith(services: Record<string, Record<string, unknown>>, item: string, given: string): void {
+  const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
+  if (!name) throw new UsageError(`--with: ${JSON.stringify(given)} has an empty component name; list components separated by commas, like --with redis,mongodb`);
+  if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
+  if (!findComponent(name) || !WITHABLE.includes(name)) {
+    const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
+    throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
+  }
+  services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
+}
+
 export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   if (!hasComponentFlags(f)) {
     throw new UsageError('no components given; pass at least one of --web, --reporting, --agent, --postgres, --monitoring, --with <names>, or -f stack.yaml');
@@ -84,14 +96,8 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   ] as const) {
     if (flag) for (const n of names) services[n] = {};
   }
-  for (const item of (f.with ?? []).flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean)) {
-    const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
-    if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
-    if (!findComponent(name) || !WITHABLE.includes(name)) {
-      const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
-      throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
-    }
-    services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
+  for (const given of f.with ?? []) {
+    for (const item of given.split(',').map((w) => w.trim())) addWith(services, item, given);
   }
   // Whichever flags added them: one stack has the read-write dashboard or the read-only one.
   if (services.web && services.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');

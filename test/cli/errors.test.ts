@@ -50,6 +50,11 @@ const CASES: Case[] = [
     message: 'servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, network, services',
   },
   { what: 'unknown component (stack.yaml)', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgress: {}\n', contains: ['services.postgress: "postgress" is not a catalog component; did you mean postgres?'] },
+  ...[',,', 'redis,', ':6380', ''].map((w) => ({
+    what: `--with ${JSON.stringify(w)}`,
+    args: ['generate', 's', '--with', w],
+    message: `--with: ${JSON.stringify(w)} has an empty component name; list components separated by commas, like --with redis,mongodb`,
+  })),
   { what: 'unknown component (--with)', args: ['generate', 's', '--with', 'redis,clickhous'], contains: ['--with: "clickhous" cannot be added this way; did you mean clickhouse?'] },
   { what: 'unknown images: key', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'images:\n  redsi: r/x:1\nservices:\n  redis: {}\n', contains: ['images.redsi: unknown component; did you mean redis?'] },
   { what: 'YAML syntax', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgres: {}\n  postgres: {}\n', message: 'stack.yaml:3:3: Map keys must be unique; fix the YAML syntax' },
