@@ -199,7 +199,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   warnings.push(...checkPorts(name, services, input.otherPorts ?? [], input.listener));
 
   const budget = input.memoryBudget ?? (spec.raw.memoryBudget !== undefined ? mustParseSize(spec.raw.memoryBudget, 'memoryBudget') : undefined);
-  warnings.push(...checkBudget(services, active, budget !== undefined ? toMiB(budget) : undefined, input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER));
+  warnings.push(...checkBudget(services, active, budget, input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER));
 
   const vars = envStrings(spec.raw.vars);
   for (const k of Object.keys(vars)) {

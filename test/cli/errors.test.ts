@@ -208,6 +208,13 @@ describe('memory budget', () => {
     expect(fs.existsSync(path.join(home, 'stacks'))).toBe(false);
   });
 
+  it('--memory-budget under 1m is shown as given, not as 1m', async () => {
+    const r = await runCli(['generate', 's', '--web', '--memory-budget', '1k'], { home: newHome() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('berth: error: memory budget exceeded: the services need 512m, the budget is 1k; lower some memory: limits or raise --memory-budget');
+    expect(r.stderr).toMatch(/^  budget +1k$/m);
+  });
+
   it('--memory-budget 7.7g fits the seed stack', async () => {
     const r = await runCli(['generate', 's', '--web', '--postgres', '--monitoring', '--memory-budget', '7.7g'], { home: newHome() });
     expect(r.code).toBe(0);
