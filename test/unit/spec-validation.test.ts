@@ -321,3 +321,18 @@ describe('image: the Docker reference grammar', () => {
     },
   );
 });
+
+describe('nginx: HTTP redirects to the published HTTPS port', () => {
+  const redirect = (extra: string[]) => {
+    const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', ...extra));
+    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('return 301'))!.trim();
+  };
+
+  it('443 needs no port in the URL', () => {
+    expect(redirect(['    port: 80'])).toBe('return 301 https://$host$request_uri;');
+  });
+
+  it('another httpsPort is kept', () => {
+    expect(redirect(['    port: 8080', '    httpsPort: 8443'])).toBe('return 301 https://$host:8443$request_uri;');
+  });
+});
