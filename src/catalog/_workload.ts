@@ -118,11 +118,18 @@ export function toArgv(c: string[] | string | undefined): string[] | undefined {
   return typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c];
 }
 
+/**
+ * A folder of this host as Compose must read it: Compose interpolates every
+ * path, so a $ in the folder's own name is written $$ (the ${VAR}s of the
+ * user's part of the path stay theirs).
+ */
+const literal = (dir: string) => dir.replace(/\$/g, () => '$$');
+
 /** `givenAt` is the stack.yaml key of the build (services.api.build), for errors about its context. */
 export function buildOf(b: WorkloadOptions['build'], specDir: string, givenAt: string): BuildSpec | undefined {
   if (b === undefined) return undefined;
   const spec = typeof b === 'string' ? { context: b } : b;
-  return { ...spec, context: path.resolve(specDir, spec.context), givenAt };
+  return { ...spec, context: path.resolve(literal(specDir), spec.context), givenAt };
 }
 
 /** `curl` or `wget`, whichever the image has, against the app's own port. */
@@ -145,8 +152,8 @@ export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) 
 
 /** A host path the user gave: ~ and ~/... are their home, as in a shell; other paths are relative to stack.yaml. */
 export function hostPath(file: string, specDir: string): string {
-  const expanded = file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
-  return path.resolve(specDir, expanded);
+  const expanded = file === '~' || file.startsWith('~/') ? path.join(literal(os.homedir()), file.slice(1)) : file;
+  return path.resolve(literal(specDir), expanded);
 }
 
 /** `givenAt` is the stack.yaml key of the list (services.api.volumes), for errors about its mounts. */

@@ -91,3 +91,19 @@ describe('bind-mount sources', () => {
     );
   });
 });
+
+describe('a stack.yaml in a folder with a $ in its name', () => {
+  it('has the $ written as $$ in the Compose file, so Compose reads the folder as it is', async () => {
+    const home = newHome();
+    const cwd = fs.mkdtempSync(path.join(home, 'my$dir-'));
+    fs.writeFileSync(path.join(cwd, 'stack.yaml'), api('    build: ./api', '    volumes: ["./data:/data"]'));
+    withDockerfile(cwd);
+    fs.mkdirSync(path.join(cwd, 'data'));
+    const r = await runCli(['generate', 's', '-f', 'stack.yaml'], { home, cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const compose = fs.readFileSync(path.join(home, 'stacks', 's', 'docker-compose.yaml'), 'utf8');
+    const escaped = cwd.replace(/\$/g, '$$$$');
+    expect(compose).toContain(`${escaped}/api`);
+    expect(compose).toContain(`${escaped}/data:/data`);
+  });
+});
