@@ -18,7 +18,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   memory: opt(size, 'size', 'memory limit (mem_limit); internal caches are sized from it'),
   cpus: opt(cpus, 'number', 'CPU limit'),
   profiles: opt(profiles, 'list', 'Compose profiles this service belongs to (it only runs when one is active)'),
-  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env'),
+  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env, and $$ for a literal $'),
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(dict(v.string(), v.string()), 'map', 'extra container labels'),
