@@ -3,9 +3,12 @@ import { FAST } from './_health.js';
 
 type ServiceParts = Partial<Omit<Service, 'name' | 'component' | 'image' | 'memoryMiB'>>;
 
-/** Stringifies env values the user gave (numbers, booleans) the way Compose would read them. */
+/**
+ * Stringifies env values the user gave (numbers, booleans) the way Compose
+ * would read them. No prototype: __proto__ or constructor is a name like any other.
+ */
 export function envStrings(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
   return out;
 }

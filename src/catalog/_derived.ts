@@ -41,10 +41,12 @@ export function derivedService<O extends DerivedOptions>(
   if (!image && !o.build) throw new UsageError(`${where}: a ${def.name} needs app: <app service>, image: <ref> or build: <context>`);
   // Without a command of its own it would run the app's server: a second app, or a job that never ends.
   if (parent && !o.command) throw new UsageError(`${where}.command: a ${def.name} from app ${o.app} needs the command it runs; without one it starts ${o.app}'s own`);
-  const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir);
+  // Errors about mounts and builds taken from the app name the app's keys, where the user wrote them.
+  const from = (key: 'volumes' | 'build') => `services.${o[key] === undefined && parent ? o.app : ctx.service}.${key}`;
+  const { mounts, named } = mountsOf(o.volumes ?? parent?.volumes, ctx.specDir, from('volumes'));
   const svc = baseService(ctx, def, {
     ...parts,
-    build: buildOf(o.build ?? parent?.build, ctx.specDir),
+    build: buildOf(o.build ?? parent?.build, ctx.specDir, from('build')),
     command: toArgv(o.command),
     entrypoint: toArgv(o.entrypoint),
     mounts,

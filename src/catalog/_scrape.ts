@@ -1,5 +1,6 @@
 /** Scrape targets outside the stack (workers on other hosts), for Prometheus and VictoriaMetrics. */
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import { httpPath, opt } from '../spec/fields.js';
 
 export interface ExtraScrape {
@@ -21,14 +22,14 @@ const scrape = v.union(
 );
 
 export const targetsOption = opt(
-  v.record(jobName, scrape),
+  dict(jobName, scrape),
   'map',
   'more scrape jobs outside the stack: job name -> [host:port, ...] or {targets, path, scheme}',
 );
 
 /** The option as given, in one shape. */
 export function extraScrapes(given: unknown): Record<string, ExtraScrape> {
-  const out: Record<string, ExtraScrape> = {};
+  const out: Record<string, ExtraScrape> = Object.create(null);
   for (const [job, s] of Object.entries((given ?? {}) as Record<string, string[] | ExtraScrape>)) out[job] = Array.isArray(s) ? { targets: s } : s;
   return out;
 }

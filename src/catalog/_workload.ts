@@ -5,6 +5,7 @@
  * command, health and metrics.
  */
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
@@ -37,7 +38,7 @@ export const buildSchema = v.union(
       context: v.string(),
       dockerfile: v.optional(v.string()),
       target: v.optional(v.string()),
-      args: v.optional(v.record(v.string(), v.string())),
+      args: v.optional(dict(v.string(), v.string())),
     }),
   ],
   'must be a build context path, or {context, dockerfile, target, args}',
@@ -117,10 +118,18 @@ export function toArgv(c: string[] | string | undefined): string[] | undefined {
   return typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c];
 }
 
-export function buildOf(b: WorkloadOptions['build'], specDir: string): BuildSpec | undefined {
+/**
+ * A folder of this host as Compose must read it: Compose interpolates every
+ * path, so a $ in the folder's own name is written $$ (the ${VAR}s of the
+ * user's part of the path stay theirs).
+ */
+const literal = (dir: string) => dir.replace(/\$/g, () => '$$');
+
+/** `givenAt` is the stack.yaml key of the build (services.api.build), for errors about its context. */
+export function buildOf(b: WorkloadOptions['build'], specDir: string, givenAt: string): BuildSpec | undefined {
   if (b === undefined) return undefined;
   const spec = typeof b === 'string' ? { context: b } : b;
-  return { ...spec, context: path.resolve(specDir, spec.context) };
+  return { ...spec, context: path.resolve(literal(specDir), spec.context), givenAt };
 }
 
 /** `curl` or `wget`, whichever the image has, against the app's own port. */
@@ -143,20 +152,21 @@ export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) 
 
 /** A host path the user gave: ~ and ~/... are their home, as in a shell; other paths are relative to stack.yaml. */
 export function hostPath(file: string, specDir: string): string {
-  const expanded = file === '~' || file.startsWith('~/') ? path.join(os.homedir(), file.slice(1)) : file;
-  return path.resolve(specDir, expanded);
+  const expanded = file === '~' || file.startsWith('~/') ? path.join(literal(os.homedir()), file.slice(1)) : file;
+  return path.resolve(literal(specDir), expanded);
 }
 
-export function mountsOf(volumes: string[] | undefined, specDir: string): { mounts: Mount[]; named: string[] } {
+/** `givenAt` is the stack.yaml key of the list (services.api.volumes), for errors about its mounts. */
+export function mountsOf(volumes: string[] | undefined, specDir: string, givenAt: string): { mounts: Mount[]; named: string[] } {
   const mounts: Mount[] = [];
   const named: string[] = [];
   for (const spec of volumes ?? []) {
     const ro = spec.endsWith(':ro');
     const [source, target] = spec.replace(/:(ro|rw)$/, '').split(':') as [string, string];
     const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
-    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro });
+    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro, givenAt });
     else {
-      mounts.push({ type: 'volume', source, target, readOnly: ro });
+      mounts.push({ type: 'volume', source, target, readOnly: ro, givenAt });
       named.push(source);
     }
   }
@@ -176,7 +186,7 @@ export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | un
 type Vars = Record<string, string | number>;
 
 function expand(text: string, vars: Vars): string {
-  return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (key in vars ? String(vars[key]) : m));
+  return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (Object.hasOwn(vars, key) ? String(vars[key]) : m));
 }
 
 /**

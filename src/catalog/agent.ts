@@ -1,6 +1,5 @@
-import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
-import { opt } from '../spec/fields.js';
+import { httpUrl, opt } from '../spec/fields.js';
 import { AUTH_TOKEN, BERTH_IMAGE, berthService } from './_berth.js';
 import { gpuOf, gpuSchema } from './_workload.js';
 import { UsageError } from '../errors.js';
@@ -18,7 +17,7 @@ export const agent: ComponentDef<Options> = {
   port: 8090,
   memory: '512m',
   options: {
-    serverUrl: opt(v.pipe(v.string(), v.url('must be a URL like https://server:8080')), 'url', 'berth web server to register with (--server-url)', 'the web service of this stack'),
+    serverUrl: opt(httpUrl, 'url', 'berth web server to register with (--server-url)', 'the web service of this stack'),
     gpu: opt(gpuSchema, 'true | n | all', 'reserve NVIDIA GPUs for the agent'),
   },
   secrets: [{ ...AUTH_TOKEN, sharedWith: (o) => (typeof o.serverUrl === 'string' ? `the berth server at ${o.serverUrl}` : undefined) }],

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import type { ComponentDef, Service } from './types.js';
 import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
 import { baseService, envStrings } from './_base.js';
@@ -35,7 +36,7 @@ export const app: ComponentDef<AppOptions> = {
     ...WORKLOAD_OPTIONS,
     replicas: opt(positive, 'number', 'identical containers behind one service name (no host port)', '1'),
     instances: opt(
-      v.record(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an instance id (lowercase letters, digits, - and _)')), instance),
+      dict(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an instance id (lowercase letters, digits, - and _)')), instance),
       'map',
       'named instances, each its own service <name>-<id> with its own port, env, memory and profiles',
     ),
@@ -45,8 +46,8 @@ export const app: ComponentDef<AppOptions> = {
     const where = `services.${ctx.service}`;
     if (!o.image && !o.build) throw new UsageError(`${where}: an app needs image: <ref> or build: <context>`);
     const containerPort = o.containerPort ?? (typeof o.port === 'number' ? o.port : 8000);
-    const { mounts, named } = mountsOf(o.volumes, ctx.specDir);
-    const build = buildOf(o.build, ctx.specDir);
+    const { mounts, named } = mountsOf(o.volumes, ctx.specDir, `${where}.volumes`);
+    const build = buildOf(o.build, ctx.specDir, `${where}.build`);
     const common = {
       image: o.image ?? localImage(ctx.stack.name, ctx.service),
       build,

@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { dict } from '../spec/dict.js';
 import type { ComponentDef } from './types.js';
 import { opt, port } from '../spec/fields.js';
 import { baseService, configFile } from './_base.js';
@@ -51,7 +52,7 @@ export const nginx: ComponentDef<NginxOptions> = {
   port: 80,
   memory: '128m',
   options: {
-    routes: opt(v.record(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
+    routes: opt(dict(routePath, target, 'must be a map of /path: service[:port]'), 'map', 'path prefix -> service[:port]', '/ -> the stack\'s web, reporting or first app'),
     tls: opt(
       v.union(
         [v.literal(false), v.literal('self-signed'), v.strictObject({ cert: tlsFile, key: tlsFile })],
@@ -96,7 +97,8 @@ export const nginx: ComponentDef<NginxOptions> = {
     const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
     if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      mounts.push(configFile(hostPath(tls.cert, ctx.specDir), `${TLS_DIR}/tls.crt`), configFile(hostPath(tls.key, ctx.specDir), `${TLS_DIR}/tls.key`));
+      const given = (file: string, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
+      mounts.push(given(tls.cert, 'cert', `${TLS_DIR}/tls.crt`), given(tls.key, 'key', `${TLS_DIR}/tls.key`));
     }
     const svc = baseService(ctx, nginx, {
       command: ['nginx', '-g', 'daemon off;'],

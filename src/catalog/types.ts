@@ -29,6 +29,8 @@ export interface Mount {
   source: string;
   target: string;
   readOnly?: boolean;
+  /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
+  givenAt?: string;
 }
 
 export interface BuildSpec {
@@ -36,6 +38,8 @@ export interface BuildSpec {
   dockerfile?: string;
   target?: string;
   args?: Record<string, string>;
+  /** The stack.yaml key the build comes from (services.api.build), for errors about its context. */
+  givenAt?: string;
 }
 
 export interface MetricsTarget {

@@ -5,12 +5,14 @@
  */
 import os from 'node:os';
 import fs from 'node:fs';
+import path from 'node:path';
 import type { ValidSpec } from '../spec/types.js';
 import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import type { RandomSecret } from '../resolve/secrets.js';
 import { renderBundle, type Bundle } from '../render/bundle.js';
+import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
@@ -21,6 +23,7 @@ import { stackVolumeNames } from '../engine/volumes.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
 import { effectiveSpecDir, refuseStackFolderPaths } from './spec-dir.js';
+import { checkHostPaths } from '../host/paths.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
 
 export interface GenerateRequest {
@@ -39,7 +42,12 @@ export interface GenerateRequest {
   cliImages?: Record<string, string>;
   random?: RandomSecret;
   makeCert?: CertMaker;
-  /** Probe host listeners for port warnings (off in tests that must not depend on the host). */
+  /**
+   * Look at this host: who listens on the stack's ports (warnings), and whether
+   * the build contexts and bind-mount sources stack.yaml names exist (errors).
+   * Off in tests that must not depend on the host, such as golden examples of
+   * stacks for other machines.
+   */
   probeHost?: boolean;
   onWait?: (holder: string) => void;
   /** Asked which of the stack's volumes exist before secrets change (default: the local engine). */
@@ -65,14 +73,16 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     const probe = hostListenerProbe();
     const previous = created ? undefined : previousManifest(req.home, req.name);
     const env = created ? {} : readStackEnv(req.home, req.name);
+    const specDir = effectiveSpecDir(req.home, req.specDir);
     const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, previous, probe);
     const stack = resolveStack({
       name: req.name,
       spec: req.spec,
-      specDir: effectiveSpecDir(req.home, req.specDir),
+      specDir,
       images: { cli: req.cliImages, user: readUserImages(req.home) },
       givenSecrets: req.givenSecrets,
       existingEnv: env,
+      existingEnvAt: (n) => envFileAt(dir, n),
       rotateSecrets: req.rotateSecrets,
       allowSecretChange: req.allowSecretChange,
       existingVolumes: await volumesToGuard(req, created),
@@ -85,6 +95,8 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     });
     refuseStackFolderPaths(req.home, stack);
     refuseSharedNetwork(req.home, stack);
+    // Also on --dry-run: it only reads, and a dry run should fail where the real one would.
+    if (req.probeHost !== false) checkHostPaths(stack, specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
@@ -102,6 +114,18 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
 async function volumesToGuard(req: GenerateRequest, created: boolean): Promise<ReadonlySet<string> | 'unknown' | undefined> {
   const found = await stackVolumes(req.name, req.engine);
   return created && found === 'unknown' ? undefined : found;
+}
+
+/** `<stack dir>/.env:12`: where an entry of the stack's .env is, for errors about it (read only then). */
+function envFileAt(dir: string, name: string): string {
+  const file = path.join(dir, ENV_FILE);
+  let line: number | undefined;
+  try {
+    line = envLineOf(fs.readFileSync(file, 'utf8'), name);
+  } catch {
+    // Gone since it was read: the file alone still says where to look.
+  }
+  return line ? `${file}:${line}` : file;
 }
 
 /** The stack's volumes on the engine, as named in its Compose file; 'unknown' when the engine does not answer. */

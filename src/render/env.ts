@@ -1,15 +1,15 @@
 /** ResolvedStack -> .env: what Compose reads for ${...} and the stack's secrets. Written at mode 0600. */
 import type { ResolvedStack } from '../resolve/model.js';
-import { UsageError } from '../errors.js';
+import { envValueProblem } from '../resolve/env-values.js';
 
 export const ENV_FILE = '.env';
 
 const PLAIN = /^[A-Za-z0-9_.,:/@+=~%-]*$/;
 
-/** Plain when safe; single-quoted (literal for Compose v1 and v2) otherwise. */
+/** Plain when safe; single-quoted (literal for Compose v1 and v2) otherwise. resolve refused what neither can hold. */
 function envValue(name: string, value: string): string {
   if (PLAIN.test(value)) return value;
-  if (/['\n\r]/.test(value)) throw new UsageError(`vars.${name}: a value with a single quote or a line break cannot be written to .env; change it`);
+  if (envValueProblem(value)) throw new Error(`internal: ${name} has a value .env cannot hold; resolve should have refused it`);
   return `'${value}'`;
 }
 
@@ -34,15 +34,25 @@ export function renderEnv(stack: ResolvedStack): string {
   ].join('\n');
 }
 
+const ENTRY = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
+
 /** Reads KEY=VALUE lines of a .env berth wrote (comments and blanks skipped, single quotes removed). */
 export function parseEnv(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
+  // No prototype: a hand-added __proto__= line is an entry, not a prototype.
+  const out: Record<string, string> = Object.create(null);
   for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    const m = ENTRY.exec(line);
     if (!m) continue;
     let value = m[2]!.trim();
     if (value.length >= 2 && ((value.startsWith("'") && value.endsWith("'")) || (value.startsWith('"') && value.endsWith('"')))) value = value.slice(1, -1);
     out[m[1]!] = value;
   }
   return out;
+}
+
+/** The line (from 1) parseEnv takes NAME from: the last one that sets it. */
+export function envLineOf(text: string, name: string): number | undefined {
+  const lines = text.split(/\r?\n/);
+  for (let i = lines.length - 1; i >= 0; i--) if (ENTRY.exec(lines[i]!)?.[1] === name) return i + 1;
+  return undefined;
 }

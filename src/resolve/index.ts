@@ -18,6 +18,8 @@ import { settleDependencies } from './graph.js';
 import { checkPorts, type PublishedPort } from './ports.js';
 import { checkBudget } from './memory.js';
 import { checkReferences } from './refs.js';
+import { checkMountTargets } from './mounts.js';
+import { checkEnvValues } from './env-values.js';
 import { runsUnder } from './profiles.js';
 import { envStrings } from '../catalog/_base.js';
 
@@ -31,6 +33,8 @@ export interface ResolveInput {
   givenSecrets?: Record<string, string>;
   /** The stack's current .env, if it has one. */
   existingEnv?: Record<string, string>;
+  /** Where an entry of existingEnv is (file:line), for errors about it. */
+  existingEnvAt?: (name: string) => string;
   rotateSecrets?: boolean;
   /** A new value for a secret that existing data was made with is the user's choice (else refused). */
   allowSecretChange?: boolean;
@@ -137,6 +141,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
       throw new UsageError(`services.${s.name}.healthcheck: ${s.name} has no health probe to time; ${s.def.consumer ? 'add health: /path (or {command: [...]})' : 'drop healthcheck'}`);
     }
     for (const svc of fragment.services) svc.labels = { ...svc.labels, 'dev.berth.component': s.def.name };
+    checkMountTargets(s.name, fragment.services);
     produced.set(s.name, fragment.services);
     volumesOf.set(s.name, fragment.volumes ?? []);
     for (const v of fragment.volumes ?? []) volumes.add(v);
@@ -196,14 +201,15 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   warnings.push(...checkPorts(name, services, input.otherPorts ?? [], input.listener));
 
   const budget = input.memoryBudget ?? (spec.raw.memoryBudget !== undefined ? mustParseSize(spec.raw.memoryBudget, 'memoryBudget') : undefined);
-  warnings.push(...checkBudget(services, active, budget !== undefined ? toMiB(budget) : undefined, input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER));
+  warnings.push(...checkBudget(services, active, budget, input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER));
 
   const vars = envStrings(spec.raw.vars);
   for (const k of Object.keys(vars)) {
     if (declared.has(k)) throw new UsageError(`vars.${k}: is a secret berth manages; pass it with --secret ${k}=... instead`);
     if (k.startsWith('COMPOSE_')) throw new UsageError(`vars.${k}: COMPOSE_ variables are berth's; use profiles: for COMPOSE_PROFILES`);
   }
-  checkReferences(services, new Set([...declared.keys(), ...Object.keys(vars)]));
+  const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
+  checkReferences(services, new Set([...declared.keys(), ...Object.keys(vars)]), (n) => sourceOf.get(n) ?? n);
 
   const existing = input.existingEnv ?? {};
   const heldBy = (envName: string) => {
@@ -220,10 +226,13 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   }
   const secrets = resolveSecrets({ declared, given: input.givenSecrets ?? {}, existing, rotate: input.rotateSecrets ?? false, random: input.random ?? cryptoSecret, heldBy, fromEnv, allowChange: input.allowSecretChange });
   warnings.push(...secrets.warnings);
-  const keptEnv: Record<string, string> = {};
+  const keptEnv: Record<string, string> = Object.create(null);
   for (const [k, val] of Object.entries(existing)) {
-    if (!declared.has(k) && !(k in vars) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
+    if (!declared.has(k) && !Object.hasOwn(vars, k) && !k.startsWith('COMPOSE_')) keptEnv[k] = val;
   }
+  const given = input.givenSecrets ?? {};
+  const keptSecrets = Object.entries(secrets.values).filter(([n, val]) => !Object.hasOwn(given, n) && existing[n] === val);
+  checkEnvValues({ vars, fromEnvFile: { ...Object.fromEntries(keptSecrets), ...keptEnv }, envFileAt: input.existingEnvAt ?? (() => '.env') });
   // A secret that moves to the environment leaves .env; say so, since its old value is gone from disk.
   for (const n of fromEnv) if (existing[n]) warnings.push(`${n} is now read from the environment and no longer stored in .env; export it before berth up`);
   for (const [envName, { decl, service }] of declared) {

@@ -1,7 +1,7 @@
 /** The memory budget: what the stack's long-running services may use at once, against what the host (or the user) allows. */
 import { UsageError } from '../errors.js';
 import type { Service } from '../catalog/types.js';
-import { formatMiB } from '../util/size.js';
+import { MiB, formatBytes, formatMiB } from '../util/size.js';
 import { runsUnder } from './profiles.js';
 
 export interface MemoryLine {
@@ -18,27 +18,29 @@ export function memoryLines(services: Service[], activeProfiles: string[]): Memo
     .map((s) => ({ service: s.name, memoryMiB: s.memoryMiB, replicas: s.replicas, totalMiB: s.memoryMiB * s.replicas }));
 }
 
-export function memoryTable(lines: MemoryLine[], budgetMiB: number): string {
+/** `budget` in bytes: shown in its own unit, so 1k is not rounded up to 1m. */
+export function memoryTable(lines: MemoryLine[], budget: number): string {
   const total = lines.reduce((a, l) => a + l.totalMiB, 0);
   const rows = [...lines].sort((a, b) => b.totalMiB - a.totalMiB || a.service.localeCompare(b.service));
   const width = Math.max(7, ...rows.map((r) => r.service.length));
   const out = [`  ${'SERVICE'.padEnd(width)}  ${'LIMIT'.padStart(7)}  ${'x'.padStart(3)}  ${'TOTAL'.padStart(7)}`];
   for (const r of rows) out.push(`  ${r.service.padEnd(width)}  ${formatMiB(r.memoryMiB).padStart(7)}  ${String(r.replicas).padStart(3)}  ${formatMiB(r.totalMiB).padStart(7)}`);
   out.push(`  ${'total'.padEnd(width)}  ${''.padStart(7)}  ${''.padStart(3)}  ${formatMiB(total).padStart(7)}`);
-  out.push(`  ${'budget'.padEnd(width)}  ${''.padStart(7)}  ${''.padStart(3)}  ${formatMiB(budgetMiB).padStart(7)}`);
+  out.push(`  ${'budget'.padEnd(width)}  ${''.padStart(7)}  ${''.padStart(3)}  ${formatBytes(budget).padStart(7)}`);
   return out.join('\n');
 }
 
-export function checkBudget(services: Service[], activeProfiles: string[], budgetMiB: number | undefined, hostMiB: number): string[] {
+/** `budget` in bytes, as given (--memory-budget or memoryBudget:). */
+export function checkBudget(services: Service[], activeProfiles: string[], budget: number | undefined, hostMiB: number): string[] {
   const lines = memoryLines(services, activeProfiles);
   const total = lines.reduce((a, l) => a + l.totalMiB, 0);
-  if (budgetMiB !== undefined && total > budgetMiB) {
+  if (budget !== undefined && total * MiB > budget) {
     throw new UsageError(
-      `memory budget exceeded: the services need ${formatMiB(total)}, the budget is ${formatMiB(budgetMiB)}; lower some memory: limits or raise --memory-budget`,
-      memoryTable(lines, budgetMiB),
+      `memory budget exceeded: the services need ${formatMiB(total)}, the budget is ${formatBytes(budget)}; lower some memory: limits or raise --memory-budget`,
+      memoryTable(lines, budget),
     );
   }
-  if (budgetMiB === undefined && total > hostMiB) {
+  if (budget === undefined && total > hostMiB) {
     return [`the services need ${formatMiB(total)} of memory but this host has ${formatMiB(hostMiB)}; lower memory: limits or run the stack on a bigger host`];
   }
   return [];

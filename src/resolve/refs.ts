@@ -1,38 +1,49 @@
-/** `${VAR}` references in env, images, commands, health checks, labels, mounts and builds must name a variable berth writes to .env. */
+/**
+ * Every string berth puts into a service of the Compose file (image, env,
+ * command, entrypoint, health, labels, mounts, build, user) is interpolated by
+ * Compose: it must follow the grammar in interpolation.ts, and each ${VAR} must
+ * name a variable berth writes to .env.
+ */
 import { UsageError } from '../errors.js';
 import type { Service } from '../catalog/types.js';
-
-const REF_RE = /(\$+)\{([A-Za-z_][A-Za-z0-9_]*)(?:(?::?[-?+])[^}]*)?\}|(\$+)([A-Za-z_][A-Za-z0-9_]*)/g;
+import { interpolationProblem, scanInterpolation } from './interpolation.js';
 
 export function references(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(REF_RE)) {
-    const dollars = (m[1] ?? m[3] ?? '').length;
-    if (dollars % 2 === 1) out.push((m[2] ?? m[4])!); // `$$` is a literal dollar
+  return scanInterpolation(text).refs;
+}
+
+/** Each interpolated string of a service with the key it is reported under (relative to services.<name>). */
+function interpolated(s: Service): [string, string | undefined][] {
+  const out: [string, string | undefined][] = [['image', s.image]];
+  for (const [k, val] of Object.entries(s.environment)) out.push([`env.${k}`, val]);
+  for (const a of s.command ?? []) out.push(['command', a]);
+  for (const a of s.entrypoint ?? []) out.push(['entrypoint', a]);
+  for (const a of s.healthcheck?.test ?? []) out.push(['health', a]);
+  for (const [k, val] of Object.entries(s.labels)) out.push([`labels.${k}`, val]);
+  for (const m of s.mounts) out.push(['volumes', `${m.source}:${m.target}`]);
+  if (s.build) {
+    out.push(['build', s.build.context], ['build.dockerfile', s.build.dockerfile], ['build.target', s.build.target]);
+    for (const [k, val] of Object.entries(s.build.args ?? {})) out.push([`build.args.${k}`, val]);
   }
+  out.push(['user', s.user]);
   return out;
 }
 
-export function checkReferences(services: Service[], defined: Set<string>): void {
+/**
+ * `sourceOf` maps a produced service (an instance api-a, a scaled worker-2) to
+ * the stack.yaml service it comes from, so errors name the key the user wrote.
+ */
+export function checkReferences(services: Service[], defined: Set<string>, sourceOf: (service: string) => string = (s) => s): void {
   const hint = 'define it under vars: in stack.yaml, or write $$ for a literal dollar';
   for (const s of services) {
-    const check = (where: string, text: string | undefined) => {
-      for (const name of references(text ?? '')) {
-        if (!defined.has(name) && !name.startsWith('COMPOSE_')) throw new UsageError(`services.${s.name}.${where}: \${${name}} is not defined; ${hint}`);
+    for (const [key, text] of interpolated(s)) {
+      if (text === undefined) continue;
+      const where = `services.${sourceOf(s.name)}.${key}`;
+      const { refs, problem } = scanInterpolation(text);
+      if (problem) throw new UsageError(`${where}: ${interpolationProblem(text, problem)}`);
+      for (const name of refs) {
+        if (!defined.has(name) && !name.startsWith('COMPOSE_')) throw new UsageError(`${where}: \${${name}} is not defined; ${hint}`);
       }
-    };
-    check('image', s.image);
-    for (const [k, val] of Object.entries(s.environment)) check(`env.${k}`, val);
-    for (const a of s.command ?? []) check('command', a);
-    for (const a of s.entrypoint ?? []) check('entrypoint', a);
-    // Compose interpolates the whole file: health commands, labels, mounts and build settings too.
-    for (const a of s.healthcheck?.test ?? []) check('health', a);
-    for (const [k, val] of Object.entries(s.labels)) check(`labels.${k}`, val);
-    for (const m of s.mounts) check('volumes', `${m.source}:${m.target}`);
-    if (s.build) {
-      check('build', s.build.context);
-      check('build', s.build.dockerfile);
-      for (const [k, val] of Object.entries(s.build.args ?? {})) check(`build.args.${k}`, val);
     }
   }
 }

@@ -62,6 +62,7 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
       const known = [...input.declared.keys()].sort();
       throw new UsageError(`secret ${name}: no service in this stack uses it; ${known.length ? `this stack's secrets are ${known.join(', ')}` : 'this stack has no secrets'}`);
     }
+    if (value === '') throw new UsageError(`secret ${name}: the value given is empty; give one, or leave it out and berth generates it`);
     if (!SECRET_VALUE_RE.test(value)) {
       throw new UsageError(`secret ${name}: contains characters that break .env or URLs; use letters, digits and . _ ~ + = - only`);
     }

@@ -94,7 +94,7 @@ const PLACEHOLDER = /\{\{(\w+)\}\}/g;
 function withConnectionVars(svc: Service, env: Record<string, string>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck'> {
   const expand = (text: string, at: string) =>
     text.replace(PLACEHOLDER, (_, key: string) => {
-      if (key in env) return env[key]!;
+      if (Object.hasOwn(env, key)) return env[key]!;
       const known = ['name', 'instance', 'index', 'port', ...Object.keys(env).sort()];
       throw new UsageError(`${at}: {{${key}}} is not a placeholder berth knows; use one of {{${known.join('}}, {{')}}} (connection variables come from the datastores in uses)`);
     });

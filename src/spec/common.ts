@@ -1,5 +1,6 @@
 /** Options every service in `stack.yaml` accepts, whatever its component. */
 import * as v from 'valibot';
+import { dict } from './dict.js';
 import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
 
 export const healthOverride = v.strictObject({
@@ -17,10 +18,10 @@ export const COMMON_OPTIONS: OptionDefs = {
   memory: opt(size, 'size', 'memory limit (mem_limit); internal caches are sized from it'),
   cpus: opt(cpus, 'number', 'CPU limit'),
   profiles: opt(profiles, 'list', 'Compose profiles this service belongs to (it only runs when one is active)'),
-  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env'),
+  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env, and $$ for a literal $'),
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
-  labels: opt(v.record(v.string(), v.string()), 'map', 'extra container labels'),
+  labels: opt(dict(v.string(), v.string()), 'map', 'extra container labels'),
 };
 
 /** Options only datastores (components that offer connection env) accept. */
@@ -37,5 +38,5 @@ export const EXPORTER_OPTIONS: OptionDefs = {
   exporter: opt(v.literal(false, 'can only be false (no exporter)'), 'false', 'leave out the metrics exporter sidecar (saves its memory; this service is then not scraped)', 'added when the stack has prometheus or victoria-metrics'),
 };
 
-export const imageOverrideMap = v.record(v.string(), imageRef, 'must be a map of component: image');
+export const imageOverrideMap = dict(v.string(), imageRef, 'must be a map of component: image');
 export { port, size };

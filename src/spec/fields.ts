@@ -3,6 +3,7 @@
  * prints for it, so validation and documentation come from one source.
  */
 import * as v from 'valibot';
+import { dict } from './dict.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { MAX_SIZE, MAX_SIZE_TEXT, parseSize } from '../util/size.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
@@ -61,7 +62,7 @@ export const names = v.array(name, 'must be a list of service names');
 export const profiles = v.array(profileName, 'must be a list of profile names');
 
 export const scalar = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
-export const envMap = v.record(
+export const envMap = dict(
   v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name')),
   scalar,
   'must be a map of NAME: value',
@@ -87,10 +88,34 @@ export const ipAddress = v.pipe(
     else addIssue({ message: 'is not an IP address like 127.0.0.1 or 0.0.0.0' });
   }),
 );
-export const imageRef = v.pipe(
-  v.string('must be an image reference like registry.example.com/postgres:17.2'),
-  v.regex(/^[a-zA-Z0-9${}:_.\/@-]+$/, 'is not an image reference like registry.example.com/postgres:17.2'),
+export { imageRef } from './image-ref.js';
+/**
+ * Why a text is not an http(s) URL berth can hand a service in its env, or
+ * undefined. Checked on the text as given: the URL parser drops tabs and line
+ * breaks, so `http://x<newline>EVIL=1` would parse, and reach the env as written.
+ */
+export function httpUrlProblem(text: string): string | undefined {
+  const like = 'is not a URL like https://server:8080';
+  if (/[\s\x00-\x1f\x7f]/.test(text)) return `${like}: it has a space, line break or other control character`;
+  if (text.includes('$')) return `${like}: it has a $, which Compose would read as a variable`;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return like;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `${like}: only http and https are served`;
+  return url.hostname ? undefined : `${like}: it has no host`;
+}
+
+export const httpUrl = v.pipe(
+  v.string('must be a URL like https://server:8080'),
+  v.rawCheck(({ dataset, addIssue }) => {
+    const problem = dataset.typed ? httpUrlProblem(dataset.value) : undefined;
+    if (problem) addIssue({ message: problem });
+  }),
 );
+
 export const httpPath = v.pipe(v.string('must be an HTTP path like /health'), v.regex(/^\/\S*$/, 'must be an HTTP path starting with /, like /health'));
 
 /** An IPv4 network in CIDR form, like 172.28.0.0/16. */

@@ -5,6 +5,7 @@
 import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent } from '../catalog/index.js';
 import { suggest } from './issues.js';
+import { httpUrlProblem } from './fields.js';
 
 export interface ComponentFlags {
   web?: boolean;
@@ -69,6 +70,18 @@ const PORT_FOR: Record<keyof typeof DEFAULT_PORTS, { services: string[]; add: st
   influxdbPort: { services: ['influxdb'], add: '--monitoring' },
 };
 
+/** One name or name:port of --with (`given` is the whole argument, for errors). */
+function addWith(services: Record<string, Record<string, unknown>>, item: string, given: string): void {
+  const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
+  if (!name) throw new UsageError(`--with: ${JSON.stringify(given)} has an empty component name; list components separated by commas, like --with redis,mongodb`);
+  if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
+  if (!findComponent(name) || !WITHABLE.includes(name)) {
+    const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
+    throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
+  }
+  services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
+}
+
 export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   if (!hasComponentFlags(f)) {
     throw new UsageError('no components given; pass at least one of --web, --reporting, --agent, --postgres, --monitoring, --with <names>, or -f stack.yaml');
@@ -83,14 +96,8 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   ] as const) {
     if (flag) for (const n of names) services[n] = {};
   }
-  for (const item of (f.with ?? []).flatMap((w) => w.split(',')).map((w) => w.trim()).filter(Boolean)) {
-    const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
-    if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
-    if (!findComponent(name) || !WITHABLE.includes(name)) {
-      const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
-      throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
-    }
-    services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
+  for (const given of f.with ?? []) {
+    for (const item of given.split(',').map((w) => w.trim())) addWith(services, item, given);
   }
   // Whichever flags added them: one stack has the read-write dashboard or the read-only one.
   if (services.web && services.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');
@@ -108,7 +115,8 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
   const agent = services.agent;
   if (f.serverUrl !== undefined && !agent) throw new UsageError('--server-url is for the agent; add --agent, or drop --server-url');
   if (f.gpus !== undefined && !agent) throw new UsageError('--gpus is for the agent; add --agent, or drop --gpus');
-  if (f.serverUrl !== undefined && !/^https?:\/\/[^\s/]+/.test(f.serverUrl)) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} is not a URL like https://server:8080`);
+  const urlProblem = f.serverUrl !== undefined && httpUrlProblem(f.serverUrl);
+  if (urlProblem) throw new UsageError(`--server-url: ${JSON.stringify(f.serverUrl)} ${urlProblem}`);
   if (agent && f.serverUrl) agent.serverUrl = f.serverUrl;
   if (agent && f.gpus !== undefined) agent.gpu = f.gpus === 'all' ? 'all' : /^[1-9]\d*$/.test(f.gpus) ? Number(f.gpus) : badGpus(f.gpus);
   return { version: 1, services };
@@ -120,7 +128,7 @@ function badGpus(text: string): never {
 
 /** The secret flags as .env names. */
 export function secretsFromFlags(f: SecretFlags): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   if (f.authToken !== undefined) out.BERTH_AUTH_TOKEN = f.authToken;
   if (f.secretKey !== undefined) out.BERTH_SECRET_KEY = f.secretKey;
   if (f.postgresPassword !== undefined) out.POSTGRES_PASSWORD = f.postgresPassword;
@@ -128,13 +136,16 @@ export function secretsFromFlags(f: SecretFlags): Record<string, string> {
     const i = s.indexOf('=');
     // Not echoed: without a NAME= the whole argument may be the secret value.
     if (i < 1) throw new UsageError('--secret: an argument is not NAME=value (not shown: it may hold a secret); write --secret NAME=value');
-    out[s.slice(0, i)] = s.slice(i + 1);
+    const name = s.slice(0, i);
+    // The name becomes a line of .env: a line break in it would write a second entry.
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new UsageError(`--secret: ${JSON.stringify(name)} is not a variable name; write --secret NAME=value with letters, digits and _`);
+    out[name] = s.slice(i + 1);
   }
   return out;
 }
 
 export function parseImageFlags(items: string[] | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
+  const out: Record<string, string> = Object.create(null);
   for (const item of items ?? []) {
     const i = item.indexOf('=');
     if (i < 1 || i === item.length - 1) throw new UsageError(`--image: ${JSON.stringify(item)} is not component=image (e.g. postgres=registry.local/postgres:17.5)`);

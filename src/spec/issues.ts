@@ -80,6 +80,7 @@ export function describeIssue(prefix: string, issue: v.BaseIssue<unknown>, valid
     return line(where, 'expected a map (key: value lines), got a list; write it as a map');
   }
   const at = keyPath(prefix, issue);
+  if (issue.type === 'record' && Array.isArray(issue.input)) return line(at, 'expected a map (key: value lines), got a list; write it as a map');
   if (issue.kind === 'schema' && issue.input === undefined && /^".*"$/.test(issue.expected ?? '')) {
     return `${at}: missing; add ${at.split('.').pop()}: here`;
   }

@@ -4,6 +4,7 @@
  * an unknown key or a bad value is reported with its full path.
  */
 import * as v from 'valibot';
+import { dict } from './dict.js';
 import { LineCounter, parseDocument } from 'yaml';
 import { UsageError } from '../errors.js';
 import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
@@ -28,10 +29,17 @@ const TopLevel = v.strictObject({
   ),
   network: v.optional(networkSchema),
   services: v.pipe(
-    v.record(v.string(), v.union([v.record(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),
+    dict(v.string(), v.union([dict(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),
     v.check((s) => Object.keys(s).length > 0, 'needs at least one service; see berth catalog for components'),
   ),
 });
+
+/**
+ * Service names that are keys of every JavaScript object: the stack's state
+ * (scaled replicas, dependencies, secrets) is kept in objects keyed by service,
+ * where such a name would read as the object's own machinery.
+ */
+const RESERVED_NAMES = new Set(['constructor', 'prototype', '__proto__']);
 
 const schemaCache = new Map<string, v.GenericSchema>();
 
@@ -75,6 +83,9 @@ export function validateSpec(data: unknown): ValidSpec {
     if (!keys.has(key)) throw new UsageError(`images.${key}: unknown component; ${suggest(key, keys.keys())}images are keyed by component: ${[...keys.keys()].join(', ')}`);
   }
   const services = Object.entries(raw.services).map(([name, given]) => {
+    if (RESERVED_NAMES.has(name)) {
+      throw new UsageError(`services.${name}: ${name} is a reserved name (JavaScript objects give it a meaning of their own); rename the service, like ${name.replace(/_/g, '')}-1`);
+    }
     if (!SERVICE_NAME_RE.test(name)) {
       throw new UsageError(`services.${name}: not a valid service name; use lowercase letters, digits, - and _ (starting with a letter or digit)`);
     }

@@ -30,6 +30,14 @@ export function toMiB(bytes: number): number {
   return Math.max(1, Math.floor(bytes / MiB));
 }
 
+/** A size in the largest unit that keeps it at 1 or more, as given or close: `1k`, `1.5k`, `768m`, `1.25g`, `100b`. */
+export function formatBytes(bytes: number): string {
+  for (const [unit, size] of [['t', 1024 ** 4], ['g', 1024 ** 3], ['m', MiB], ['k', 1024]] as const) {
+    if (bytes >= size) return `${(bytes / size).toFixed(2).replace(/\.?0+$/, '')}${unit}`;
+  }
+  return `${bytes}b`;
+}
+
 /** Human size for tables: `768m`, `1.25g`. */
 export function formatMiB(mib: number): string {
   if (mib >= 1024) return `${(mib / 1024).toFixed(2).replace(/\.?0+$/, '')}g`;

@@ -3,13 +3,11 @@ import { Document, isScalar, isSeq, visit } from 'yaml';
 /** Recursively sorts object keys so every rendered file is deterministic. Arrays keep their order. */
 export function sortKeys<T>(value: T): T {
   if (Array.isArray(value)) return value.map(sortKeys) as T;
-  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
-    const out: Record<string, unknown> = {};
-    for (const k of Object.keys(value as object).sort()) {
-      const v = (value as Record<string, unknown>)[k];
-      if (v !== undefined) out[k] = sortKeys(v);
-    }
-    return out as T;
+  const proto = value && typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (proto === Object.prototype || proto === null) {
+    // fromEntries defines keys, so a __proto__ key stays a key (an assignment would set the prototype).
+    const keys = Object.keys(value as object).sort();
+    return Object.fromEntries(keys.filter((k) => (value as Record<string, unknown>)[k] !== undefined).map((k) => [k, sortKeys((value as Record<string, unknown>)[k])])) as T;
   }
   return value;
 }

@@ -51,6 +51,11 @@ const CASES: Case[] = [
     message: 'servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, network, services',
   },
   { what: 'unknown component (stack.yaml)', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgress: {}\n', contains: ['services.postgress: "postgress" is not a catalog component; did you mean postgres?'] },
+  ...[',,', 'redis,', ':6380', ''].map((w) => ({
+    what: `--with ${JSON.stringify(w)}`,
+    args: ['generate', 's', '--with', w],
+    message: `--with: ${JSON.stringify(w)} has an empty component name; list components separated by commas, like --with redis,mongodb`,
+  })),
   { what: 'unknown component (--with)', args: ['generate', 's', '--with', 'redis,clickhous'], contains: ['--with: "clickhous" cannot be added this way; did you mean clickhouse?'] },
   { what: 'unknown images: key', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'images:\n  redsi: r/x:1\nservices:\n  redis: {}\n', contains: ['images.redsi: unknown component; did you mean redis?'] },
   { what: 'YAML syntax', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgres: {}\n  postgres: {}\n', message: 'stack.yaml:3:3: Map keys must be unique; fix the YAML syntax' },
@@ -72,6 +77,24 @@ const CASES: Case[] = [
     args: ['generate', 's', '-f', 'stack.yaml'],
     yaml: ['services:', app('api', '    env:', '      FOO: ${NOPE}'), ''].join('\n'),
     message: 'services.api.env.FOO: ${NOPE} is not defined; define it under vars: in stack.yaml, or write $$ for a literal dollar',
+  },
+  {
+    what: 'a $ that is not a reference',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', '    env:', '      PRICE: "cost $5"'), ''].join('\n'),
+    message: 'services.api.env.PRICE: "cost $5" has a $ that is not a ${VAR} reference; write $$ for a literal dollar',
+  },
+  ...['a$', '${}', '$(id)', '${TAG', '${#VAR}'].map((text) => ({
+    what: `${text} in a command`,
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', `    command: [run, ${JSON.stringify(text)}]`), ''].join('\n'),
+    message: `services.api.command: ${JSON.stringify(text)} has a $ that is not a \${VAR} reference; write $$ for a literal dollar`,
+  })),
+  {
+    what: 'two mounts on one container path',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: ['services:', app('api', '    volumes: [a:/data, b:/data]'), ''].join('\n'),
+    message: 'services.api.volumes: b:/data and a:/data both mount on /data; a container path takes one mount, so drop one or mount it elsewhere',
   },
   { what: 'unused profile (--profile)', args: ['generate', 's', '--postgres', '--profile', 'debug'], message: 'profiles: debug is not a profile of any service; no service has profiles' },
   {
@@ -96,9 +119,38 @@ const CASES: Case[] = [
   { what: 'no components', args: ['generate', 's'], contains: ['no components given; pass at least one of --web'] },
   { what: 'bad --memory-budget', args: ['generate', 's', '--web', '--memory-budget', 'lots'], message: '--memory-budget: "lots" is not a size; use a number with a unit, like 512m or 1.5g' },
   { what: 'bad --image', args: ['generate', 's', '--web', '--image', 'postgres'], contains: ['--image: "postgres" is not component=image'] },
+  {
+    what: 'an image reference Docker refuses (stack.yaml)',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: 'services:\n  api:\n    component: app\n    image: "x/a::::"\n',
+    message: 'services.api.image: "x/a::::" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)',
+  },
+  {
+    what: 'an image reference Docker refuses (--image)',
+    args: ['generate', 's', '--postgres', '--image', 'postgres=-x'],
+    message: '--image: postgres: "-x" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)',
+  },
   { what: '--image of an unknown component', args: ['generate', 's', '--web', '--image', 'postgress=r/pg:1'], contains: ['--image: postgress is not a component; did you mean postgres?'] },
   { what: 'a secret no service uses', args: ['generate', 's', '--web', '--postgres-password', 'abcdefghijklmnop'], contains: ['secret POSTGRES_PASSWORD: no service in this stack uses it'] },
   { what: 'a secret with bad characters', args: ['generate', 's', '--web', '--auth-token', 'has space in it'], message: 'secret BERTH_AUTH_TOKEN: contains characters that break .env or URLs; use letters, digits and . _ ~ + = - only' },
+  {
+    what: '--server-url with a line break',
+    args: ['generate', 's', '--agent', '--server-url', 'http://x\nEVIL=1'],
+    message: '--server-url: "http://x\\nEVIL=1" is not a URL like https://server:8080: it has a space, line break or other control character',
+  },
+  { what: '--server-url with a space', args: ['generate', 's', '--agent', '--server-url', 'http://x y'], contains: ['--server-url: "http://x y" is not a URL like https://server:8080: it has a space'] },
+  { what: '--server-url not http(s)', args: ['generate', 's', '--agent', '--server-url', 'ftp://x'], message: '--server-url: "ftp://x" is not a URL like https://server:8080: only http and https are served' },
+  { what: '--server-url not a URL', args: ['generate', 's', '--agent', '--server-url', 'http://'], message: '--server-url: "http://" is not a URL like https://server:8080' },
+  {
+    what: 'serverUrl with a line break (stack.yaml)',
+    args: ['generate', 's', '-f', 'stack.yaml'],
+    yaml: 'services:\n  agent:\n    serverUrl: "http://x\\tEVIL=1"\n',
+    message: 'services.agent.serverUrl: "http://x\\tEVIL=1" is not a URL like https://server:8080: it has a space, line break or other control character',
+  },
+  { what: '--secret with a line break in its name', args: ['generate', 's', '--with', 'redis', '--secret', 'A\nB=x'], message: '--secret: "A\\nB" is not a variable name; write --secret NAME=value with letters, digits and _' },
+  { what: 'an empty --secret', args: ['generate', 's', '--with', 'redis', '--secret', 'REDIS_PASSWORD='], message: 'secret REDIS_PASSWORD: the value given is empty; give one, or leave it out and berth generates it' },
+  { what: 'an empty --auth-token', args: ['generate', 's', '--web', '--auth-token', ''], message: 'secret BERTH_AUTH_TOKEN: the value given is empty; give one, or leave it out and berth generates it' },
+  { what: 'a --secret value with a line break', args: ['generate', 's', '--with', 'redis', '--secret', 'REDIS_PASSWORD=a\nEVIL=1'], contains: ['secret REDIS_PASSWORD: contains characters that break .env or URLs'] },
   { what: 'a missing -f file', args: ['generate', 's', '-f', 'nope.yaml'], message: '-f nope.yaml: cannot read it (ENOENT); check the path' },
   { what: 'a bad images.yaml', args: ['generate', 's', '--postgres'], images: 'postgress: r/pg:1\n', contains: ['images.yaml: postgress is not a component; did you mean postgres?'] },
   // commander
@@ -222,6 +274,13 @@ describe('memory budget', () => {
       '  budget                                2g',
     ]);
     expect(fs.existsSync(path.join(home, 'stacks'))).toBe(false);
+  });
+
+  it('--memory-budget under 1m is shown as given, not as 1m', async () => {
+    const r = await runCli(['generate', 's', '--web', '--memory-budget', '1k'], { home: newHome() });
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('berth: error: memory budget exceeded: the services need 512m, the budget is 1k; lower some memory: limits or raise --memory-budget');
+    expect(r.stderr).toMatch(/^  budget +1k$/m);
   });
 
   it('--memory-budget 7.7g fits the seed stack', async () => {

@@ -46,6 +46,9 @@ async function setup() {
   home = tempHome();
   const specDir = fs.mkdtempSync(path.join(home, 'spec-'));
   fs.writeFileSync(path.join(specDir, 'stack.yaml'), SPEC);
+  // generate checks that the build context and its Dockerfile exist.
+  fs.mkdirSync(path.join(specDir, 'app'));
+  fs.writeFileSync(path.join(specDir, 'app', 'Dockerfile'), 'FROM scratch\n');
   const r = await runCli(['generate', 'prod', '-f', path.join(specDir, 'stack.yaml')], { home });
   expect(r.code, r.stderr).toBe(0);
   dir = path.join(home, 'stacks', 'prod');

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEnv } from '../../src/render/env.js';
 import { runCli, type CliResult } from '../helpers/cli.js';
-import { readTree, stderrOf, newHome } from './_util.js';
+import { expectUsageError, readTree, stderrOf, newHome } from './_util.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import type { Engine } from '../../src/engine/docker-api.js';
 
@@ -129,6 +129,20 @@ describe('secrets', () => {
     const home = newHome();
     const r = await ok(['generate', 'prod', '--web', '--auth-token', 'tiny'], home);
     expect(stderrOf(r)).toBe('berth: warning: secret BERTH_AUTH_TOKEN is short (4 characters); a generated one has 43\n');
+  });
+});
+
+describe('a hand-edited .env', () => {
+  it('a kept line berth cannot write back names the file and line, and nothing is written', async () => {
+    const home = newHome();
+    await ok(['generate', 'prod', '--web'], home);
+    const file = path.join(home, 'stacks', 'prod', '.env');
+    fs.appendFileSync(file, "HAND_ADDED=it's mine\n");
+    const line = fs.readFileSync(file, 'utf8').split('\n').length - 1;
+    const before = fs.readFileSync(file, 'utf8');
+    const r = await runCli(['generate', 'prod', '--web'], { home });
+    expect(expectUsageError(r)).toBe(`${file}:${line}: the value of HAND_ADDED has a single quote, which berth cannot write back to .env; edit or remove that line`);
+    expect(fs.readFileSync(file, 'utf8')).toBe(before);
   });
 });
 

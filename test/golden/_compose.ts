@@ -172,7 +172,7 @@ let fastStart: Promise<Record<string, string>> | undefined;
  * distutils shim; with the stdlib's distutils it starts in half the time. Used
  * only if a trial run on a tiny project works (Pythons without distutils need the shim).
  */
-function fastStartEnv(compose: string, home: string): Promise<Record<string, string>> {
+export function fastStartEnv(compose: string, home: string): Promise<Record<string, string>> {
   fastStart ??= (async () => {
     const env = { SETUPTOOLS_USE_DISTUTILS: 'stdlib' };
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-compose-probe-'));

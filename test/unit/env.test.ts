@@ -41,10 +41,20 @@ describe('.env rendering', () => {
     ["it's", 'Q'],
     ['two\nlines', 'NL'],
     ['cr\rhere', 'CR'],
-  ])('refuses %j, naming the var', (value, name) => {
-    const e = errorOf(() => renderEnv(stackWith({ vars: { [name]: value } })));
+  ])('refuses %j in vars:, naming the var', (value, name) => {
+    const e = errorOf(() => resolveYaml(`vars:\n  ${name}: ${JSON.stringify(value)}\nservices:\n  redis: {}\n`));
     expect(e.message).toBe(`vars.${name}: a value with a single quote or a line break cannot be written to .env; change it`);
     expect(e.exitCode).toBe(2);
+  });
+
+  it('refuses a kept .env entry or secret it cannot write back, naming where it is, not showing it', () => {
+    const at = (n: string) => `/stacks/demo/.env:${n.length}`;
+    const kept = errorOf(() => resolveYaml('services:\n  redis: {}\n', { existingEnv: { HAND: "it's" }, existingEnvAt: at }));
+    expect(kept.message).toBe('/stacks/demo/.env:4: the value of HAND has a single quote, which berth cannot write back to .env; edit or remove that line');
+    const secret = errorOf(() => resolveYaml('services:\n  redis: {}\n', { existingEnv: { REDIS_PASSWORD: "pa'ss" }, existingEnvAt: at }));
+    expect(secret.message).toBe('/stacks/demo/.env:14: the value of REDIS_PASSWORD has a single quote, which berth cannot write back to .env; edit or remove that line');
+    // A value that is replaced is not written back.
+    expect(() => resolveYaml('services:\n  redis: {}\n', { existingEnv: { REDIS_PASSWORD: "pa'ss" }, rotateSecrets: true })).not.toThrow();
   });
 });
 

@@ -119,6 +119,12 @@ describe('memory budget', () => {
     expect(() => resolveYaml(`profiles: [obs]\nmemoryBudget: 2304m\n${yaml}`)).toThrow(/memory budget exceeded/);
   });
 
+  it('a budget under 1m is shown as given, not rounded up to 1m', () => {
+    expect(errorOf(() => resolveYaml(yaml, { memoryBudget: 1024 })).message).toMatch(/, the budget is 1k; /);
+    expect(errorOf(() => resolveYaml(yaml, { memoryBudget: 1536 * 1024 })).message).toMatch(/, the budget is 1.5m; /);
+    expect(errorOf(() => resolveYaml(yaml, { memoryBudget: 100 })).message).toMatch(/, the budget is 100b; /);
+  });
+
   it('--memory-budget replaces memoryBudget: of the spec', () => {
     expect(() => resolveYaml(`memoryBudget: 1g\n${yaml}`, { memoryBudget: 4 * 1024 ** 3 })).not.toThrow();
   });
@@ -149,7 +155,7 @@ describe('memory budget', () => {
         { service: 'a', memoryMiB: 100, replicas: 1, totalMiB: 100 },
         { service: 'c', memoryMiB: 50, replicas: 4, totalMiB: 200 },
       ],
-      1024,
+      1024 ** 3,
     );
     expect(t.split('\n').slice(1, 4).map((l) => l.trim().split(/\s+/)[0])).toEqual(['c', 'a', 'b']);
   });

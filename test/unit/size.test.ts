@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatMiB, mustParseSize, parseSize, toMiB, MiB } from '../../src/util/size.js';
+import { formatBytes, formatMiB, mustParseSize, parseSize, toMiB, MiB } from '../../src/util/size.js';
 
 describe('parseSize', () => {
   it.each([
@@ -64,5 +64,20 @@ describe('toMiB and formatMiB', () => {
     expect(formatMiB(1280)).toBe('1.25g');
     expect(formatMiB(1536)).toBe('1.5g');
     expect(formatMiB(7884)).toBe('7.7g');
+  });
+});
+
+describe('formatBytes', () => {
+  it.each([
+    [100, '100b'],
+    [1024, '1k'],
+    [1536, '1.5k'],
+    [768 * MiB, '768m'],
+    [1000 * MiB, '1000m'],
+    [1280 * MiB, '1.25g'],
+    [Math.floor(7.7 * 1024 ** 3), '7.7g'],
+    [2 * 1024 ** 4, '2t'],
+  ])('%d bytes is %s', (bytes, text) => {
+    expect(formatBytes(bytes)).toBe(text);
   });
 });

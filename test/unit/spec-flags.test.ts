@@ -71,7 +71,7 @@ describe('specFromFlags', () => {
   it('--server-url and --gpus need --agent; --server-url must be a URL', () => {
     expect(errorOf(() => specFromFlags({ web: true, serverUrl: 'https://x:8080' })).message).toBe('--server-url is for the agent; add --agent, or drop --server-url');
     expect(errorOf(() => specFromFlags({ web: true, gpus: '1' })).message).toBe('--gpus is for the agent; add --agent, or drop --gpus');
-    expect(errorOf(() => specFromFlags({ agent: true, serverUrl: 'server:8080' })).message).toBe('--server-url: "server:8080" is not a URL like https://server:8080');
+    expect(errorOf(() => specFromFlags({ agent: true, serverUrl: 'server:8080' })).message).toBe('--server-url: "server:8080" is not a URL like https://server:8080: only http and https are served');
     expect(errorOf(() => specFromFlags({ agent: true, serverUrl: 'https://s:1', gpus: 'many' })).message).toBe('--gpus: "many" is not a GPU count; give a number like 1, or all');
     expect(specFromFlags({ agent: true, serverUrl: 'https://s:1', gpus: 'all' }).services).toEqual({ agent: { port: 8090, serverUrl: 'https://s:1', gpu: 'all' } });
     expect(specFromFlags({ agent: true, serverUrl: 'https://s:1', gpus: '2' }).services).toEqual({ agent: { port: 8090, serverUrl: 'https://s:1', gpu: 2 } });

@@ -108,7 +108,7 @@ describe('stack.yaml: bad values name the key path', () => {
     ['services:\n  postgres:\n    profiles: debug\n', 'services.postgres.profiles must be a list of profile names, got "debug"'],
     ['services:\n  api:\n    component: app\n    image: x:1\n    instances:\n      a:\n        port: 99999\n', 'services.api.instances.a.port: 99999 is not a port (1-65535)'],
     ['services:\n  api:\n    component: app\n    image: x:1\n    env:\n      1BAD: x\n', 'services.api.env.1BAD: "1BAD" is not a valid environment variable name'],
-    ['images:\n  postgres: "bad image"\nservices:\n  postgres: {}\n', 'images.postgres: "bad image" is not an image reference like registry.example.com/postgres:17.2'],
+    ['images:\n  postgres: "bad image"\nservices:\n  postgres: {}\n', 'images.postgres: "bad image" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)'],
     ['services:\n  postgres:\n    bind: localhost\n', 'services.postgres.bind: "localhost" is not an IP address like 127.0.0.1 or 0.0.0.0'],
     ['services:\n  prometheus:\n    retention: forever\n', 'services.prometheus.retention: "forever" is not a duration; use a number with a unit, like 15s, 5m or 30d'],
   ])('%j', (text, message) => {
@@ -133,6 +133,10 @@ describe('stack.yaml: bad values name the key path', () => {
     expect(fail('services: {}\n').message).toMatch(/^services needs at least one service/);
     expect(fail('services:\n  - postgres\n').message).toMatch(/^services: expected a map \(key: value lines\), got a list; /);
     expect(fail('services:\n  postgres: yes\n').message).toBe('services.postgres must be a map of options (or empty), got "yes"');
+  });
+
+  it('a list where a map belongs is refused, not read by index', () => {
+    expect(fail('services:\n  api:\n    component: app\n    image: x:1\n    labels: [a, b]\n').message).toBe('services.api.labels: expected a map (key: value lines), got a list; write it as a map');
   });
 
   it('a missing services: says so and how to fix it', () => {

@@ -68,19 +68,19 @@ describe('volumes: a volume name or a host path as source', () => {
   it('a leading ~ is the home directory, not a directory next to stack.yaml', () => {
     const s = resolveYaml(api('~/data:/data', '~:/home-dir:ro'));
     expect(svc(s, 'api').mounts).toEqual([
-      { type: 'bind', source: path.join(os.homedir(), 'data'), target: '/data', readOnly: false },
-      { type: 'bind', source: os.homedir(), target: '/home-dir', readOnly: true },
+      { type: 'bind', source: path.join(os.homedir(), 'data'), target: '/data', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: os.homedir(), target: '/home-dir', readOnly: true, givenAt: 'services.api.volumes' },
     ]);
   });
 
   it('names stay named volumes; relative and absolute paths are bind mounts from the stack.yaml directory', () => {
     const s = resolveYaml(api('data_1.x-y:/d', './conf:/etc/conf:ro', '../shared:/s', '.cache:/c', '/srv/x:/x:rw'));
     expect(svc(s, 'api').mounts).toEqual([
-      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false },
-      { type: 'bind', source: '/tmp/spec/conf', target: '/etc/conf', readOnly: true },
-      { type: 'bind', source: '/tmp/shared', target: '/s', readOnly: false },
-      { type: 'bind', source: '/tmp/spec/.cache', target: '/c', readOnly: false },
-      { type: 'bind', source: '/srv/x', target: '/x', readOnly: false },
+      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/spec/conf', target: '/etc/conf', readOnly: true, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/shared', target: '/s', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/tmp/spec/.cache', target: '/c', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'bind', source: '/srv/x', target: '/x', readOnly: false, givenAt: 'services.api.volumes' },
     ]);
     expect(s.volumes).toContain('data_1.x-y');
   });
@@ -155,8 +155,8 @@ describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted
 
   it.each(['./certs/fullchain.pem', 'certs/fullchain.pem'])('%s resolves against the stack.yaml directory', (cert) => {
     expect(certMounts(`{cert: ${cert}, key: ./certs/privkey.pem}`)).toEqual([
-      { type: 'bind', source: '/tmp/spec/certs/fullchain.pem', target: '/etc/nginx/certs/tls.crt', readOnly: true },
-      { type: 'bind', source: '/tmp/spec/certs/privkey.pem', target: '/etc/nginx/certs/tls.key', readOnly: true },
+      { type: 'bind', source: '/tmp/spec/certs/fullchain.pem', target: '/etc/nginx/certs/tls.crt', readOnly: true, givenAt: 'services.nginx.tls.cert' },
+      { type: 'bind', source: '/tmp/spec/certs/privkey.pem', target: '/etc/nginx/certs/tls.key', readOnly: true, givenAt: 'services.nginx.tls.key' },
     ]);
   });
 
@@ -291,5 +291,48 @@ describe('hardening: user, readOnly, noNewPrivileges', () => {
 
   it('a bad user is refused', () => {
     expect(errorOf(() => resolveYaml('services:\n  api: {component: app, image: x/y:1, user: "root; rm"}\n')).message).toBe('services.api.user must be a user like 1000, 1000:1000 or app, got "root; rm"');
+  });
+});
+
+describe('image: the Docker reference grammar', () => {
+  const image = (ref: string) => lines('vars:', '  IMAGE_TAG: "1"', '  REGISTRY: r.io', '  IMAGE: api:1', 'services:', '  api:', '    component: app', `    image: ${JSON.stringify(ref)}`);
+  const digest = `sha256:${'a'.repeat(64)}`;
+
+  it.each([
+    'postgres',
+    'nginx:1.27.5-alpine',
+    'registry.example.com/postgres:17.2',
+    'localhost:5000/team/api:v1_2',
+    '[::1]:5000/api',
+    'a__b/c-d---e.f:_x',
+    `api@${digest}`,
+    `api:1@${digest}`,
+    'ghcr.io/acme/api:${IMAGE_TAG}',
+    '${REGISTRY}/api:1',
+    '${IMAGE}',
+  ])('%s is accepted', (ref) => {
+    expect(svc(resolveYaml(image(ref)), 'api').image).toBe(ref);
+  });
+
+  it.each(['x/a::::', '-x', 'x:', 'x/', '/x', 'a//b', 'a/B', 'x..y', 'x_-y', 'x:1:2', `x:${'a'.repeat(129)}`, 'x@sha256:abc', `x@md5:${'a'.repeat(64)}`, 'a b', 'a$'])(
+    '%s is refused, naming the key',
+    (ref) => {
+      expect(usageError(image(ref))).toBe(`services.api.image: ${JSON.stringify(ref)} is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)`);
+    },
+  );
+});
+
+describe('nginx: HTTP redirects to the published HTTPS port', () => {
+  const redirect = (extra: string[]) => {
+    const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', ...extra));
+    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('return 301'))!.trim();
+  };
+
+  it('443 needs no port in the URL', () => {
+    expect(redirect(['    port: 80'])).toBe('return 301 https://$host$request_uri;');
+  });
+
+  it('another httpsPort is kept', () => {
+    expect(redirect(['    port: 8080', '    httpsPort: 8443'])).toBe('return 301 https://$host:8443$request_uri;');
   });
 });

@@ -90,7 +90,7 @@ describe('images.yaml in BERTH_HOME', () => {
     fs.writeFileSync(file, 'postgress: registry.local/pg:17\n');
     expect(errorOf(() => readUserImages(home)).message).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: postgress is not a component; did you mean postgres\\? images are keyed by component: `));
     fs.writeFileSync(file, 'postgres: "not an image"\n');
-    expect(errorOf(() => readUserImages(home)).message).toBe(`${file}: postgres: "not an image" is not an image reference like registry.example.com/postgres:17.2`);
+    expect(errorOf(() => readUserImages(home)).message).toBe(`${file}: postgres: "not an image" is not an image reference like registry.example.com/postgres:17.2 (a lowercase name, then :tag or @sha256:digest)`);
     fs.writeFileSync(file, 'postgres: [a\n');
     const syntax = errorOf(() => readUserImages(home));
     expect(syntax.message.startsWith(`${file}:2:1: `)).toBe(true);

@@ -7,6 +7,7 @@ import { hasComponentFlags, parseImageFlags, secretsFromFlags, specFromFlags, ty
 import { validateStackName } from '../../store/home.js';
 import { validateImageMap } from '../../store/images.js';
 import { mustParseSize } from '../../util/size.js';
+import { readLimited } from '../../util/read-limited.js';
 import { toYaml } from '../../util/yaml.js';
 import { generateStack } from '../../ops/generate.js';
 import { printJson, table, warn } from '../output.js';
@@ -27,18 +28,32 @@ const FLAG_ONLY: [keyof Opts, string][] = [
   ['gpus', '--gpus'],
 ];
 
+/** A stack.yaml is a few KiB; more than this is the wrong file (or an endless one, like /dev/zero). */
+const MAX_SPEC_BYTES = 1024 * 1024;
+
+function readSpecFile(file: string, given: string): string {
+  let text: string | undefined;
+  try {
+    const st = fs.statSync(file);
+    if (st.isDirectory()) throw new UsageError(`-f ${given}: is a directory; give the stack file in it, like -f ${path.join(given, 'stack.yaml')}`);
+    // Pipes and character devices (-f /dev/stdin, -f <(...)) are read too, within the limit.
+    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`-f ${given}: is not a file; give a stack.yaml`);
+    text = readLimited(file, MAX_SPEC_BYTES);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`-f ${given}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
+  }
+  if (text === undefined) throw new UsageError(`-f ${given}: is larger than 1 MiB, the most berth reads for a stack file; check it is the right file`);
+  return text;
+}
+
 function loadSpec(ctx: Context, opts: Opts) {
   if (opts.file) {
     if (hasComponentFlags(opts)) throw new UsageError('use either -f stack.yaml or component flags (--web, --postgres, ...), not both');
     const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
     if (given) throw new UsageError(`${given[1]} only applies with component flags; set it in ${opts.file} instead`);
     const file = path.resolve(ctx.io.cwd, opts.file);
-    let text: string;
-    try {
-      text = fs.readFileSync(file, 'utf8');
-    } catch (e) {
-      throw new UsageError(`-f ${opts.file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
-    }
+    const text = readSpecFile(file, opts.file);
     return { spec: parseSpecText(text, opts.file), specText: text, specDir: path.dirname(file) };
   }
   const data = specFromFlags(opts);
