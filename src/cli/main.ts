@@ -42,7 +42,7 @@ function program(ctx: Context, done: (code: number) => void): Command {
     return c;
   };
 
-  cmd('generate', 'write a stack: Compose file, .env with secrets, monitoring and proxy configs', () => import('./commands/generate.js'))
+  cmd('generate', 'write a stack: Compose file, .env with secrets, monitoring and proxy configs; with only a name, regenerate it from its stored stack.yaml', () => import('./commands/generate.js'))
     .argument('<name>', 'stack name')
     .option('-f, --file <path>', 'stack.yaml to generate from')
     .option('--web', "berth's web dashboard and REST API")

@@ -203,8 +203,26 @@ describe('a damaged stack', () => {
     expect(show.code).toBe(1);
     expect(show.stderr).toMatch(/^berth: error: .*\.berth\.json: damaged \(.*\); rewrite it from the stored stack.yaml with berth generate a\n$/);
     // The command the error gives repairs it.
-    const fix = await runCli(['generate', 'a', '-f', path.join(home, 'stacks', 'a', 'stack.yaml')], { home });
+    const fix = await runCli(['generate', 'a'], { home });
     expect(fix.code, fix.stderr).toBe(0);
+    expect(fix.stdout).toContain('Regenerated stack a');
     expect((await runCli(['show', 'a'], { home })).code).toBe(0);
+  });
+});
+
+describe('generate <name> alone', () => {
+  it('regenerates a stack from its stored stack.yaml, keeping its secrets; flag-only options are refused', async () => {
+    const home = newHome();
+    expect((await runCli(['generate', 'prod', '--postgres'], { home })).code).toBe(0);
+    const env = fs.readFileSync(path.join(home, 'stacks', 'prod', '.env'), 'utf8');
+    const again = await runCli(['generate', 'prod'], { home });
+    expect(again.code, again.stderr).toBe(0);
+    expect(fs.readFileSync(path.join(home, 'stacks', 'prod', '.env'), 'utf8')).toBe(env);
+    const port = await runCli(['generate', 'prod', '--postgres-port', '5433'], { home });
+    expect(port.code).toBe(2);
+    expect(port.stderr).toMatch(/^berth: error: --postgres-port only applies with component flags; set it in .*stack\.yaml and run berth generate prod\n$/);
+    const none = await runCli(['generate', 'other'], { home });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/no components given/);
   });
 });

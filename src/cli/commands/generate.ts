@@ -4,7 +4,8 @@ import type { Context } from '../context.js';
 import { UsageError } from '../../errors.js';
 import { parseSpecText, validateSpec } from '../../spec/load.js';
 import { hasComponentFlags, parseImageFlags, secretsFromFlags, specFromFlags, type ComponentFlags, type SecretFlags } from '../../spec/flags.js';
-import { validateStackName } from '../../store/home.js';
+import { stackDir, validateStackName } from '../../store/home.js';
+import { SPEC_FILE } from '../../render/files.js';
 import { validateImageMap } from '../../store/images.js';
 import { mustParseSize } from '../../util/size.js';
 import { readLimited } from '../../util/read-limited.js';
@@ -47,7 +48,22 @@ function readSpecFile(file: string, given: string): string {
   return text;
 }
 
-function loadSpec(ctx: Context, opts: Opts) {
+/** The spec of `generate NAME` with neither -f nor component flags: the stack's stored stack.yaml, when it has one. */
+function storedSpec(ctx: Context, name: string, opts: Opts) {
+  const file = path.join(stackDir(ctx.home, name), SPEC_FILE);
+  if (!fs.existsSync(file)) return undefined;
+  const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
+  if (given) throw new UsageError(`${given[1]} only applies with component flags; set it in ${file} and run berth generate ${name}`);
+  const text = readSpecFile(file, file);
+  // Relative paths resolve where the stack was first generated from (ops/spec-dir.ts).
+  return { spec: parseSpecText(text, file), specText: text, specDir: path.dirname(file) };
+}
+
+function loadSpec(ctx: Context, name: string, opts: Opts) {
+  if (!opts.file && !hasComponentFlags(opts)) {
+    const stored = storedSpec(ctx, name, opts);
+    if (stored) return stored;
+  }
   if (opts.file) {
     if (hasComponentFlags(opts)) throw new UsageError('use either -f stack.yaml or component flags (--web, --postgres, ...), not both');
     const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
@@ -57,14 +73,14 @@ function loadSpec(ctx: Context, opts: Opts) {
     return { spec: parseSpecText(text, opts.file), specText: text, specDir: path.dirname(file) };
   }
   const data = specFromFlags(opts);
-  const specText = `# Stack spec built from berth generate flags. Edit it and run: berth generate <name> -f stack.yaml\n${toYaml(data, { sort: false })}`;
+  const specText = `# Stack spec built from berth generate flags. Edit it here and run: berth generate <name>\n${toYaml(data, { sort: false })}`;
   return { spec: validateSpec(data), specText, specDir: ctx.io.cwd };
 }
 
 export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
   const io = ctx.io;
   validateStackName(String(name));
-  const { spec, specText, specDir } = loadSpec(ctx, opts);
+  const { spec, specText, specDir } = loadSpec(ctx, String(name), opts);
   const cliImages = validateImageMap(parseImageFlags(opts.image), '--image');
   const result = await generateStack({
     home: ctx.home,
