@@ -34,7 +34,7 @@ describe.skipIf(!engine)('starting stacks on a real engine', () => {
 
   it('a GPU service on a host without the NVIDIA runtime is named with the engine\'s error, and shows as created', async () => {
     const name = sb.name('gpu');
-    await sb.generate(name, 'services:\n  redis: {}\n  trainer:\n    image: berth-test/app:latest\n    gpu: true\n');
+    await sb.generate(name, 'services:\n  redis: {}\n  trainer:\n    component: app\n    image: berth-test/app:latest\n    gpu: true\n');
     const up = await sb.berth(['up', name, '--timeout', '60']);
     expect(up.code).toBe(1);
     expect(up.stderr.split('\n')[0]).toMatch(/^berth: error: service trainer of stack .* could not start: .*(device driver|nvidia).*; this host has no NVIDIA container runtime: install the NVIDIA Container Toolkit/);
