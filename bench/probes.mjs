@@ -1,10 +1,14 @@
 // bench/probes: what health probes cost a host once a stack is up and idle.
 // One run measures the host's CPU share (all cores, from /proc/stat) over the
-// same window three times: the stack down (the baseline), the stack up and
-// idle with berth's probes, and the same stack with the one-second probes
-// berth used to generate. The stack: app + PostgreSQL + Redis + Prometheus with
-// its exporters. Target: probes cost at most a tenth of what one-second
-// probes cost (their share above the baseline).
+// same window four times: the stack down (the baseline), the stack up and
+// idle with berth's probes, the same stack with the one-second probes berth
+// used to generate, and with its probes an hour apart (what the idle
+// processes cost without probes: Prometheus scraping, background work). The
+// stack: app + PostgreSQL + Redis + Prometheus with its exporters. Target:
+// berth's probes cost at most a tenth of what one-second probes cost, each
+// counted above the stack without probes. The exporters keep their own 30 s
+// probes in every run (stack.yaml does not time them), so the figure for
+// berth's probes is a little low, and the one for 1 s probes too.
 import fs from 'node:fs';
 import { machine, report } from './_lib.mjs';
 import { ensureEngineAndImages, sandbox } from './_stacks.mjs';
@@ -56,13 +60,18 @@ try {
   sb.berth('up', name);
   const everySecond = await share();
   sb.berth('down', name);
-  const cost = berth - down;
-  const old = everySecond - down;
+  sb.generate(name, STACK('1h'));
+  sb.berth('up', name);
+  const quiet = await share();
+  sb.berth('down', name);
+  const cost = Math.max(berth - quiet, 0);
+  const old = everySecond - quiet;
   const ratio = old > 0 ? cost / old : 0;
   report(`bench/probes (${machine()}; ${WINDOW_MS / 1000} s windows)`, [
-    `host CPU, stack down (baseline):          ${pct(down)}`,
-    `host CPU, stack up and idle (berth):      ${pct(berth)}   probes cost ${pct(Math.max(cost, 0))} above the baseline`,
-    `host CPU, stack up with 1 s probes:       ${pct(everySecond)}   probes cost ${pct(old)} above the baseline`,
+    `host CPU, stack down:                     ${pct(down)}`,
+    `host CPU, stack up, probes an hour apart: ${pct(quiet)}   (the idle processes themselves)`,
+    `host CPU, stack up and idle (berth):      ${pct(berth)}   ${pct(berth - down)} above the stack down; probes ${pct(cost)}`,
+    `host CPU, stack up with 1 s probes:       ${pct(everySecond)}   ${pct(everySecond - down)} above the stack down; probes ${pct(old)}`,
     `berth's probes cost ${(ratio * 100).toFixed(0)}% of one-second probes   target <= 10%   ${ratio <= 0.1 ? 'OK' : 'MISSED'}`,
   ]);
 } finally {

@@ -29,6 +29,8 @@ export class Starter {
   /** Containers this start has started (each once: a crash after that is the restart policy's business). */
   private readonly started = new Set<string>();
   private readonly byName: Map<string, ManifestService>;
+  /** Services Compose has finished creating: a service's containers are not touched while Compose works on them. */
+  private readonly created = new Set<string>();
   failure?: StartFailure;
 
   /** `targets`: the services this start brings up; `noDeps`: start them whatever their dependencies say. */
@@ -41,12 +43,17 @@ export class Starter {
     this.byName = new Map(manifest.services.map((s) => [s.name, s]));
   }
 
+  /** Compose has created these services' containers (each is started once its dependencies are ready). */
+  allow(services: string[]): void {
+    for (const n of services) this.created.add(n);
+  }
+
   /** What still waits for its dependencies: service -> the dependencies it waits for. */
   waiting(views: ServiceView[]): Map<string, string[]> {
     const out = new Map<string, string[]>();
     const viewOf = new Map(views.map((v) => [v.name, v]));
     for (const v of views) {
-      if (!this.targets.has(v.name) || !this.pending(v).length) continue;
+      if (!this.targets.has(v.name) || !this.created.has(v.name) || !this.pending(v).length) continue;
       const deps = this.noDeps ? [] : Object.entries(this.byName.get(v.name)?.dependsOn ?? {}).filter(([d, c]) => !depReady(c, viewOf.get(d))).map(([d]) => d);
       out.set(v.name, deps);
     }

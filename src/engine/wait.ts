@@ -60,11 +60,19 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 export async function waitReady(o: WaitOptions): Promise<WaitResult> {
+  const prober = new Prober(o.engine);
+  try {
+    return await poll(o, prober);
+  } finally {
+    prober.stop();
+  }
+}
+
+async function poll(o: WaitOptions, prober: Prober): Promise<WaitResult> {
   const deadline = Date.now() + o.timeoutMs;
-  const interval = o.intervalMs ?? 200;
+  const interval = o.intervalMs ?? 100;
   let startDone = !o.starting;
   void o.starting?.finally(() => (startDone = true));
-  const prober = new Prober(o.engine);
   let views: ServiceView[] = [];
   for (;;) {
     const containers = await o.engine.listContainers([`${LABEL_PROJECT}=${o.manifest.stack}`]);

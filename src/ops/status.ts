@@ -24,7 +24,7 @@ export async function stackStatus(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
   const prober = new Prober(engine);
-  const [inspected] = await Promise.all([Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined))), prober.probe(containers, PROBE_WAIT_MS)]);
+  const [inspected] = await Promise.all([Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined))), prober.probeOnce(containers, PROBE_WAIT_MS)]);
   const infos = new Map(containers.flatMap((c, i) => (inspected[i] ? [[c.Id, inspected[i]!] as const] : [])));
   const runtime = readRuntime(s.ctx.home, s.ref.name);
   const o = { profiles: s.profiles, scaled: runtime.scale, infos, confirmed: prober.confirmed };
@@ -36,7 +36,7 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
   const containers = await engine.listContainers([LABEL_STACK]);
   // Only containers Docker has not judged yet are probed: none, once stacks are up.
   const prober = new Prober(engine);
-  await prober.probe(containers, PROBE_WAIT_MS);
+  await prober.probeOnce(containers, PROBE_WAIT_MS);
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {

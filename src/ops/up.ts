@@ -90,12 +90,17 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   const order = startOrder(s.manifest, targets);
   const toRecord = s.dryRun ? [] : (o.preflighted ?? (await preflight(s, profiles, !!o.allowSecretChange)));
   if (!s.dryRun) recordChoices(s, o);
-  const creating = await createInOrder(s, order, profiles, o);
-  if (s.dryRun) return { views: [], elapsedMs: 0, order };
+  if (o.build) await buildTargets(s, order, profiles);
+  if (s.dryRun) {
+    await createInOrder(s, order, profiles, o, () => undefined);
+    return { views: [], elapsedMs: 0, order };
+  }
+  // Berth starts the first containers while Compose is still creating the rest.
   const starter = new Starter(s.engine(), s.manifest, targets, o.noDeps);
+  const creating = createInOrder(s, order, profiles, o, (group) => starter.allow(group));
   const failedCreate = new AbortController();
   let createError: Error | undefined;
-  const created = creating.rest.catch((e: Error) => void ((createError = e), failedCreate.abort()));
+  const created = creating.catch((e: Error) => void ((createError = e), failedCreate.abort()));
   try {
     const result = await waitReady({
       engine: s.engine(),
@@ -122,27 +127,30 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   }
 }
 
+/** up --build: the images of the services that build, once, before any container is made. */
+async function buildTargets(s: Session, order: string[][], profiles: string[]): Promise<void> {
+  const buildable = order.flat().filter((n) => s.manifest.services.find((x) => x.name === n)?.build);
+  if (buildable.length) await runCompose(s, composeArgs.build({ services: buildable }), { profiles, what: 'build' });
+}
+
 /**
  * Has Compose create the containers, one dependency level per command with
  * --no-deps: Compose (v1) would otherwise wait, while creating, for conditions
  * only a started stack can meet (a job that has exited). The first level
- * (networks, volumes, orphans) is created before anything else; the others
- * together, while berth starts the first. Resolves when all are created.
+ * (networks, volumes, orphans) is created before the others, which are
+ * created together. Resolves when all are created.
  */
-async function createInOrder(s: Session, order: string[][], profiles: string[], o: UpOptions): Promise<{ rest: Promise<void> }> {
-  if (o.build) await runCompose(s, composeArgs.build({ services: order.flat().filter((n) => s.manifest.services.find((x) => x.name === n)?.build) }), { profiles, what: 'build' });
+async function createInOrder(s: Session, order: string[][], profiles: string[], o: UpOptions, created: (group: string[]) => void): Promise<void> {
   const scaleOf = (group: string[]) => (o.scale ? Object.fromEntries(Object.entries(o.scale).filter(([k]) => group.includes(k))) : undefined);
   const create = async (group: string[], first: boolean) => {
     const cmd = await s.compose(composeArgs.create({ services: group, scale: scaleOf(group), noDeps: true, removeOrphans: first }), profiles);
     const r = await s.runner.run(cmd);
     if (r.code !== 0) throw composeFailed(s, 'up', r.stderr);
+    created(group);
   };
   const [head, ...rest] = order;
   if (head) await create(head, true);
-  const others = Promise.all(rest.map((g) => create(g, false))).then(() => undefined);
-  // A dry run prints them all before returning.
-  if (s.dryRun) await others;
-  return { rest: others };
+  await Promise.all(rest.map((g) => create(g, false)));
 }
 
 /** Everything refused before anything starts; returns the secrets to fingerprint once their data exists. */

@@ -240,6 +240,18 @@ describe('commands', () => {
     expect(one.stdout).toBe('');
   });
 
+  it('logs, down and restart take several services; down of some removes just those', async () => {
+    const logs = await run(['logs', 'prod', 'app', 'worker']);
+    expect(logs.cmds.map((c) => c.argv)).toEqual([compose('logs', '--no-color', 'app', 'worker')]);
+    const down = await run(['down', 'prod', 'worker', 'redis']);
+    expect(down.code, down.stderr).toBe(0);
+    expect(down.cmds.map((c) => c.argv)).toEqual([compose('rm', '--stop', '--force', 'worker', 'redis')]);
+    expect(down.stdout).toBe('Stopped and removed worker, redis of stack prod; volumes kept.\n');
+    const bad = await run(['down', 'prod', 'nope']);
+    expect(bad.code).toBe(2);
+    expect(bad.cmds).toEqual([]);
+  });
+
   it('logs --json on a stack with no containers says how to start it', async () => {
     const r = await run(['logs', 'prod', '--json']);
     expect(r.code).toBe(0);
@@ -457,5 +469,21 @@ describe('status', () => {
     expect(calls).toBe(1);
     expect(JSON.parse(r.stdout)).toEqual([{ name: 'prod', state: 'degraded', ready: 1, services: 5, ports: [8000] }]);
     expect(r.code).toBe(1);
+  });
+});
+
+describe('services named on the command line', () => {
+  it('an app with instances stands for all of them; its exporter is not one of them', async () => {
+    resetComposeCache();
+    const home2 = tempHome();
+    const specDir = fs.mkdtempSync(path.join(home2, 'spec-'));
+    fs.writeFileSync(path.join(specDir, 'stack.yaml'), 'services:\n  redis: {}\n  prometheus: {}\n  api:\n    component: app\n    image: x/api:1\n    instances:\n      a: {}\n      b: {}\n');
+    expect((await runCli(['generate', 'multi', '-f', path.join(specDir, 'stack.yaml')], { home: home2 })).code).toBe(0);
+    const runner = new RecordingRunner(v2);
+    const r = await runCli(['logs', 'multi', 'api', 'redis'], { home: home2, runner, engine: new MemoryEngine() });
+    expect(r.code, r.stderr).toBe(0);
+    expect(work(runner)[0]!.argv.slice(-3)).toEqual(['api-a', 'api-b', 'redis']);
+    const bad = await runCli(['logs', 'multi', 'apx'], { home: home2, runner, engine: new MemoryEngine() });
+    expect(bad.stderr).toBe('berth: error: stack multi has no service apx; its services: api, api-a, api-b, prometheus, redis, redis-exporter\n');
   });
 });

@@ -65,6 +65,10 @@ services:
     const again = await sb.generate(name, spec);
     expect(again.stderr).toBe('');
     expect((await import('node:fs')).readFileSync(`${sb.home}/stacks/${name}/.env`, 'utf8')).toBe(envBefore);
+    // With the engine out of reach, its own port (held by Docker's proxy) is still not "taken".
+    const offline = await sb.berth(['generate', name], { env: { DOCKER_HOST: 'unix:///tmp/berth-no-engine.sock' } });
+    expect(offline.code, offline.stderr).toBe(0);
+    expect(offline.stderr).toBe('');
   });
 
   it('logs and exec speak JSON: engine records with timestamps, followed until Ctrl-C', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { serviceView } from '../../src/engine/state.js';
+import { containerView, serviceView } from '../../src/engine/state.js';
 import { forgetScaled, readScaled, recordScaled } from '../../src/store/runtime.js';
 import type { ManifestService } from '../../src/render/manifest.js';
 
@@ -27,5 +27,33 @@ describe('run-time replicas', () => {
     expect(readScaled(home, 'prod')).toEqual({ api: 3 });
     forgetScaled(home, 'prod');
     expect(readScaled(home, 'prod')).toEqual({});
+  });
+});
+
+describe('a container as status shows it', () => {
+  const summary = (ports: { IP?: string; PrivatePort: number; PublicPort?: number; Type: string }[]) => ({
+    Id: 'c1', Names: ['/p_db_1'], Image: 'pg', State: 'running', Status: 'Up 3 seconds (health: starting)', Labels: {}, Ports: ports, Created: 0,
+  });
+
+  it('names the address a port is bound to, unless it is every address (listed for IPv4 and IPv6 alike)', () => {
+    const v = containerView(summary([
+      { IP: '127.0.0.1', PrivatePort: 5432, PublicPort: 5432, Type: 'tcp' },
+      { IP: '0.0.0.0', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+      { IP: '::', PrivatePort: 80, PublicPort: 8080, Type: 'tcp' },
+      { IP: '::1', PrivatePort: 6379, PublicPort: 6379, Type: 'tcp' },
+      { PrivatePort: 9000, Type: 'tcp' },
+    ]));
+    expect(v.ports).toEqual(['127.0.0.1:5432->5432/tcp', '8080->80/tcp', '[::1]:6379->6379/tcp']);
+  });
+
+  it('is healthy once berth\'s own probe passed while Docker still says starting; never over Docker\'s unhealthy', () => {
+    expect(containerView(summary([])).health).toBe('starting');
+    expect(containerView(summary([]), undefined, new Set(['c1'])).health).toBe('healthy');
+    expect(containerView({ ...summary([]), Status: 'Up 1 minute (unhealthy)' }, undefined, new Set(['c1'])).health).toBe('unhealthy');
+  });
+
+  it('that was created but never started is created, and a problem', () => {
+    const v = serviceView(worker, [containerView({ ...summary([]), State: 'created', Status: 'Created' })], []);
+    expect(v).toMatchObject({ state: 'created', ready: false, problem: true });
   });
 });
