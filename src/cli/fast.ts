@@ -30,8 +30,8 @@ export async function runStatus(call: { name?: string; json: boolean }, io: IO):
         listContainers: (labels: string[], every?: boolean) => (labels.length === 1 && labels[0] === LABEL_STACK && every !== false ? all : api.listContainers(labels, every)),
       });
     }
-    const { run } = await import('./commands/status.js');
-    return await run(ctx, [call.name], { json: call.json });
+    const { runStatus } = await import('./commands/status.js');
+    return await runStatus(ctx, call.name, call.json);
   } catch (e) {
     return reportError(io, e, { json: call.json });
   }

@@ -19,29 +19,22 @@ export interface StackRef {
   dir: string;
 }
 
-let cached: ComposeCli | undefined;
-
-export async function detectCompose(runner: Runner, env: NodeJS.ProcessEnv): Promise<ComposeCli> {
+/** Which Compose is installed, asked of `runner` (or, in a dry run, of its probe). Callers keep the answer (ops/deps.ts). */
+export async function detectCompose(runner: Runner, env: Readonly<Record<string, string | undefined>>): Promise<ComposeCli> {
   const forced = env.BERTH_COMPOSE?.trim();
   if (forced) {
     const argv = forced.split(/\s+/);
     return { argv, version: argv.length === 1 ? 1 : 2 };
   }
-  if (cached) return cached;
   // A dry run asks its probe (a real runner) and prints v2's commands when there is none or neither answers.
   const ask = runner.dryRun ? runner.probe : runner;
   if (!ask) return { argv: ['docker', 'compose'], version: 2 };
   const v2 = await ask.run({ argv: ['docker', 'compose', 'version', '--short'] }).catch(() => undefined);
-  if (v2 && v2.code === 0) return (cached = { argv: ['docker', 'compose'], version: 2 });
+  if (v2 && v2.code === 0) return { argv: ['docker', 'compose'], version: 2 };
   const v1 = await ask.run({ argv: ['docker-compose', 'version', '--short'] }).catch(() => undefined);
-  if (v1 && v1.code === 0) return (cached = { argv: ['docker-compose'], version: 1 });
+  if (v1 && v1.code === 0) return { argv: ['docker-compose'], version: 1 };
   if (runner.dryRun) return { argv: ['docker', 'compose'], version: 2 };
   throw new BerthError('Docker Compose is not installed: neither `docker compose` (v2) nor `docker-compose` (v1) runs; install the Compose plugin');
-}
-
-/** Forget the detected Compose (tests switch between fakes). */
-export function resetComposeCache(): void {
-  cached = undefined;
 }
 
 export function compose(cli: ComposeCli, stack: StackRef, profiles: string[], args: string[]): Command {

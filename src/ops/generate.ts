@@ -7,7 +7,6 @@ import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ValidSpec } from '../spec/types.js';
-import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../resolve/model.js';
 import type { RandomSecret } from '../resolve/secrets.js';
@@ -16,10 +15,10 @@ import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
 import { withLock } from '../store/lock.js';
-import { otherManifests, otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
+import { otherStacksPorts, readManifest, readStackEnv } from '../store/stacks.js';
+import { ownPublishedPorts, refuseSharedNetwork, volumesToGuard } from './generate-checks.js';
+import type { OpsDeps } from './deps.js';
 import type { Manifest } from '../render/manifest.js';
-import { DockerApi, LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
-import { stackVolumeNames } from '../engine/volumes.js';
 import { readUserImages } from '../store/images.js';
 import { hostListenerProbe } from '../host/listeners.js';
 import { effectiveSpecDir, refuseStackFolderPaths } from './spec-dir.js';
@@ -27,7 +26,6 @@ import { checkHostPaths } from '../host/paths.js';
 import { selfSignedCert, tlsMaterials, type CertMaker } from './tls.js';
 
 export interface GenerateRequest {
-  home: string;
   name: string;
   spec: ValidSpec;
   /** stack.yaml as it will be stored: the file as given, or the spec the flags built. */
@@ -49,9 +47,6 @@ export interface GenerateRequest {
    * stacks for other machines.
    */
   probeHost?: boolean;
-  onWait?: (holder: string) => void;
-  /** Asked which of the stack's volumes exist before secrets change (default: the local engine). */
-  engine?: Engine;
   /** Resolve and render, but write nothing. */
   dryRun?: boolean;
 }
@@ -64,37 +59,38 @@ export interface GenerateResult {
   bundle: Bundle;
 }
 
-export async function generateStack(req: GenerateRequest): Promise<GenerateResult> {
+export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promise<GenerateResult> {
+  const { home } = deps;
   validateStackName(req.name);
   const work = async () => {
-    if (!req.dryRun) repairStackDir(stacksDir(req.home), req.name);
-    const dir = stackDir(req.home, req.name);
+    if (!req.dryRun) repairStackDir(stacksDir(home), req.name);
+    const dir = stackDir(home, req.name);
     const created = !fs.existsSync(dir);
     const probe = hostListenerProbe();
-    const previous = created ? undefined : previousManifest(req.home, req.name);
-    const env = created ? {} : readStackEnv(req.home, req.name);
-    const specDir = effectiveSpecDir(req.home, req.specDir);
-    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(req.name, previous, probe);
+    const previous = created ? undefined : previousManifest(home, req.name);
+    const env = created ? {} : readStackEnv(home, req.name);
+    const specDir = effectiveSpecDir(home, req.specDir);
+    const own = req.probeHost === false || created ? new Set<number>() : await ownPublishedPorts(deps.engine(), req.name, previous, probe);
     const stack = resolveStack({
       name: req.name,
       spec: req.spec,
       specDir,
-      images: { cli: req.cliImages, user: readUserImages(req.home) },
+      images: { cli: req.cliImages, user: readUserImages(home) },
       givenSecrets: req.givenSecrets,
       existingEnv: env,
       existingEnvAt: (n) => envFileAt(dir, n),
       rotateSecrets: req.rotateSecrets,
       allowSecretChange: req.allowSecretChange,
-      existingVolumes: await volumesToGuard(req, created),
+      existingVolumes: await volumesToGuard(deps.engine(), req.name, created),
       random: req.random,
       profiles: req.profiles,
       memoryBudget: req.memoryBudget,
       hostMemoryMiB: Math.floor(os.totalmem() / 2 ** 20),
-      otherPorts: otherStacksPorts(req.home, req.name),
+      otherPorts: otherStacksPorts(home, req.name),
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
     });
-    refuseStackFolderPaths(req.home, stack);
-    refuseSharedNetwork(req.home, stack);
+    refuseStackFolderPaths(home, stack);
+    refuseSharedNetwork(home, stack);
     // Also on --dry-run: it only reads, and a dry run should fail where the real one would.
     if (req.probeHost !== false) checkHostPaths(stack, specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
@@ -103,17 +99,7 @@ export async function generateStack(req: GenerateRequest): Promise<GenerateResul
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
   };
   // A dry run writes nothing, not even a lock.
-  return req.dryRun ? work() : withLock(req.home, req.name, 'generate', work, { onWait: req.onWait });
-}
-
-/**
- * The stack's volumes on the engine, which guard the secrets their data was
- * made with (a removed stack's data may remain, an .env may have lost a line).
- * A new stack on an engine that does not answer has nothing to guard.
- */
-async function volumesToGuard(req: GenerateRequest, created: boolean): Promise<ReadonlySet<string> | 'unknown' | undefined> {
-  const found = await stackVolumes(req.name, req.engine);
-  return created && found === 'unknown' ? undefined : found;
+  return req.dryRun ? work() : withLock(home, req.name, 'generate', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack: req.name, holder }) });
 }
 
 /** `<stack dir>/.env:12`: where an entry of the stack's .env is, for errors about it (read only then). */
@@ -128,32 +114,6 @@ function envFileAt(dir: string, name: string): string {
   return line ? `${file}:${line}` : file;
 }
 
-/** The stack's volumes on the engine, as named in its Compose file; 'unknown' when the engine does not answer. */
-async function stackVolumes(name: string, engine?: Engine): Promise<ReadonlySet<string> | 'unknown'> {
-  const api = engine ?? new DockerApi();
-  try {
-    const names = await stackVolumeNames(api, name);
-    return new Set(names.filter((n) => n.startsWith(`${name}_`)).map((n) => n.slice(name.length + 1)));
-  } catch {
-    return 'unknown';
-  } finally {
-    if (!engine) (api as DockerApi).close();
-  }
-}
-
-/** A network stack.yaml names belongs to one stack; others join it only as external. */
-function refuseSharedNetwork(home: string, stack: ResolvedStack): void {
-  const net = stack.network;
-  if (!net?.name || net.external) return;
-  const owner = otherManifests(home, stack.name).find((m) => m.network?.name === net.name && !m.network?.external);
-  if (owner) {
-    throw new BerthError(
-      `network.name: ${net.name} is stack ${owner.stack}'s network; two stacks on one network reach each other's datastores; pick another name, or set external: true to join ${owner.stack}'s on purpose`,
-      { code: 'conflict', path: 'network.name' },
-    );
-  }
-}
-
 /** The manifest being replaced; a damaged one is what this generate repairs, so it counts as none. */
 function previousManifest(home: string, name: string): Manifest | undefined {
   try {
@@ -163,23 +123,3 @@ function previousManifest(home: string, name: string): Manifest | undefined {
   }
 }
 
-/**
- * Ports this stack's own running containers publish: regenerating a running
- * stack must not warn that its ports are taken (by its own docker-proxy). The
- * engine is asked only when one of the stack's ports is held by docker-proxy.
- */
-async function ownPublishedPorts(name: string, manifest: Manifest | undefined, probe: (port: number) => string | undefined): Promise<Set<number>> {
-  const ports = manifest?.services.flatMap((s) => s.ports.map((p) => p.host)) ?? [];
-  const proxied = ports.filter((p) => probe(p)?.startsWith('docker-proxy'));
-  if (!proxied.length) return new Set();
-  const api = new DockerApi();
-  try {
-    const containers = await api.listContainers([`${LABEL_PROJECT}=${name}`], false);
-    return new Set(containers.flatMap((c) => c.Ports.map((p) => p.PublicPort).filter((p): p is number => p !== undefined)));
-  } catch {
-    // The engine does not answer: a port this stack published that Docker's proxy holds is most likely its own.
-    return new Set(proxied);
-  } finally {
-    api.close();
-  }
-}

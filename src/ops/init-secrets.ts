@@ -16,7 +16,7 @@ import type { Session } from './session.js';
 
 /** The value a secret has for this start: from the environment (secretsFromEnv) or from .env. */
 function valueOf(s: Session, name: string, dotEnv: Record<string, string>): string | undefined {
-  return (s.manifest.secretsFromEnv ?? []).includes(name) ? s.ctx.io.env[name] : dotEnv[name];
+  return (s.manifest.secretsFromEnv ?? []).includes(name) ? s.deps.env[name] : dotEnv[name];
 }
 
 /** Full names of the secret's volumes that exist on the engine. */
@@ -26,7 +26,7 @@ function existing(s: Session, secret: InitOnlySecret, onEngine: string[]): strin
 
 /** .env must hold every secret the stack stores: Compose would start services with blank ones. */
 export function mustHaveStoredSecrets(s: Session): void {
-  const dotEnv = readStackEnv(s.ctx.home, s.ref.name);
+  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
   const fromEnv = new Set(s.manifest.secretsFromEnv ?? []);
   const missing = s.manifest.secrets.filter((n) => !fromEnv.has(n) && !dotEnv[n]);
   if (missing.length) {
@@ -45,8 +45,8 @@ export function mustHaveStoredSecrets(s: Session): void {
  */
 export async function guardInitSecrets(s: Session, allowChange: boolean): Promise<string[]> {
   if (!s.manifest.initOnlySecrets.length) return [];
-  const prints = readRuntime(s.ctx.home, s.ref.name).initSecrets;
-  const dotEnv = readStackEnv(s.ctx.home, s.ref.name);
+  const prints = readRuntime(s.deps.home, s.ref.name).initSecrets;
+  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
   const onEngine = await stackVolumeNames(s.engine(), s.ref.name);
   const toRecord: string[] = [];
   for (const secret of s.manifest.initOnlySecrets) {
@@ -73,12 +73,12 @@ export async function guardInitSecrets(s: Session, allowChange: boolean): Promis
 /** After a start: fingerprints of the values the stack's data now holds, for the secrets the guard named. */
 export async function recordInitSecrets(s: Session, names: string[]): Promise<void> {
   if (!names.length) return;
-  const dotEnv = readStackEnv(s.ctx.home, s.ref.name);
+  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
   const onEngine = await stackVolumeNames(s.engine(), s.ref.name).catch(() => []);
   const next: Record<string, string> = {};
   for (const secret of s.manifest.initOnlySecrets.filter((x) => names.includes(x.name))) {
     const value = valueOf(s, secret.name, dotEnv);
     if (value !== undefined && existing(s, secret, onEngine).length) next[secret.name] = fingerprint(value);
   }
-  if (Object.keys(next).length) updateRuntime(s.ctx.home, s.ref.name, (r) => ({ ...r, initSecrets: { ...r.initSecrets, ...next } }));
+  if (Object.keys(next).length) updateRuntime(s.deps.home, s.ref.name, (r) => ({ ...r, initSecrets: { ...r.initSecrets, ...next } }));
 }

@@ -5,7 +5,8 @@
  */
 import { LABEL_NUMBER, LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, type ContainerSummary } from '../engine/docker-api.js';
 import { timeKey, type LogLine } from '../engine/log-stream.js';
-import type { Session } from './session.js';
+import { composeArgs } from '../engine/compose.js';
+import { allProfiles, runCompose, type Session } from './session.js';
 
 export interface LogRecord {
   service: string;
@@ -14,6 +15,11 @@ export interface LogRecord {
   stream: LogLine['stream'];
   time: string;
   line: string;
+}
+
+/** Logs as Compose prints them, on the user's terminal; its exit code. */
+export function terminalLogs(s: Session, o: { services: string[]; follow: boolean; tail?: number; color: boolean }): Promise<number> {
+  return runCompose(s, composeArgs.logs(o), { profiles: allProfiles(s.manifest), inherit: true, passthrough: true });
 }
 
 export interface LogsOptions {

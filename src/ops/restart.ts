@@ -21,11 +21,10 @@ export interface RestartOptions {
   wait: boolean;
   timeoutMs: number;
   onUpdate?(views: ServiceView[]): void;
-  onWait?(holder: string): void;
 }
 
 export function restartStack(s: Session, o: RestartOptions): Promise<void> {
-  return withStackLock(s, 'restart', () => (o.services.length ? restartServices(s, o) : restartAll(s, o)), o.onWait);
+  return withStackLock(s, 'restart', () => (o.services.length ? restartServices(s, o) : restartAll(s, o)));
 }
 
 /** Containers of the stack by service, as the engine has them now. */

@@ -1,20 +1,21 @@
-/** What every lifecycle command needs: the stored stack, a runner, Compose, and the engine API. */
-import type { Context } from '../cli/context.js';
+/** What every operation on a stored stack needs: its manifest, a runner, Compose, the engine, and its run-time choices. */
 import { BerthError, UsageError } from '../errors.js';
 import { requireManifest } from '../store/stacks.js';
 import { withLock } from '../store/lock.js';
 import { stackDir, validateStackName } from '../store/home.js';
-import { DryRunRunner, ProcessRunner, type Command, type Runner } from '../engine/runner.js';
+import { DryRunRunner, type Command, type Runner } from '../engine/runner.js';
 import { readRuntime } from '../store/runtime.js';
-import { compose, detectCompose, type ComposeCli, type StackRef } from '../engine/compose.js';
-import { DockerApi, type Engine } from '../engine/docker-api.js';
-import type { Manifest } from '../render/manifest.js';
+import { compose, type ComposeCli, type StackRef } from '../engine/compose.js';
+import type { Engine } from '../engine/docker-api.js';
+import type { Manifest } from '../model/manifest.js';
 import { failedPull } from '../engine/compose-output.js';
+import type { OpsDeps } from './deps.js';
 
 export interface Session {
-  ctx: Context;
+  deps: OpsDeps;
   manifest: Manifest;
   ref: StackRef;
+  /** The deps' runner, or one that reports each command instead of running it (dry run). */
   runner: Runner;
   dryRun: boolean;
   engine(): Engine;
@@ -29,29 +30,26 @@ export interface Session {
 
 /** The run-time choices of the last up, on top of the stored stack. */
 function applyRuntime(s: Session): void {
-  const r = readRuntime(s.ctx.home, s.ref.name);
+  const r = readRuntime(s.deps.home, s.ref.name);
   s.profiles = r.profiles ?? s.manifest.profiles;
   s.vars = r.vars ?? {};
 }
 
-/** `json`: stdout is for the command's JSON, so --dry-run prints its commands to stderr. */
-export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; json?: boolean } = {}): Session {
+/** A stored stack to work on; with `dryRun`, commands are reported as events instead of run. */
+export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean } = {}): Session {
   validateStackName(name);
-  const manifest = requireManifest(ctx.home, name);
-  const ref = { name, dir: stackDir(ctx.home, name) };
+  const manifest = requireManifest(deps.home, name);
+  const ref = { name, dir: stackDir(deps.home, name) };
   const dryRun = !!opts.dryRun;
-  const real = ctx.runner ?? new ProcessRunner();
-  const runner = dryRun ? new DryRunRunner((line) => (opts.json ? ctx.io.err : ctx.io.out)(line + '\n'), real) : real;
-  let engine = ctx.engine;
-  let cli: Promise<ComposeCli> | undefined;
+  const runner = dryRun ? new DryRunRunner((line) => deps.onEvent({ type: 'command', line }), deps.runner) : deps.runner;
   const session: Session = {
-    ctx,
+    deps,
     manifest,
     ref,
     runner,
     dryRun,
-    engine: () => (engine ??= new DockerApi(ctx.io.env)),
-    cli: () => (cli ??= detectCompose(runner, ctx.io.env)),
+    engine: () => deps.engine(),
+    cli: () => deps.compose(runner),
     profiles: manifest.profiles,
     vars: {},
     compose: async (args, profiles = session.profiles) => {
@@ -67,15 +65,15 @@ export function openStack(ctx: Context, name: string, opts: { dryRun?: boolean; 
  * Runs `fn` holding the stack's lock, with the manifest as it is once the lock
  * is held: a generate this command waited for may have changed the stack.
  */
-export function withStackLock<T>(s: Session, command: string, fn: () => Promise<T>, onWait?: (holder: string) => void): Promise<T> {
+export function withStackLock<T>(s: Session, command: string, fn: () => Promise<T>): Promise<T> {
   const locked = () => {
-    s.manifest = requireManifest(s.ctx.home, s.ref.name);
+    s.manifest = requireManifest(s.deps.home, s.ref.name);
     applyRuntime(s);
     return fn();
   };
   // A dry run changes nothing, so it needs no lock (and writes no lock file).
   if (s.dryRun) return locked();
-  return withLock(s.ctx.home, s.ref.name, command, locked, { onWait });
+  return withLock(s.deps.home, s.ref.name, command, locked, { onWait: (holder) => s.deps.onEvent({ type: 'waiting', stack: s.ref.name, holder }) });
 }
 
 /** Every profile of the stack: down, build and clean act on all services, whatever is active. */

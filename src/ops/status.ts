@@ -1,12 +1,12 @@
 /** Status from the engine: one container listing for all stacks; for one stack, restart counts too. */
-import type { Context } from '../cli/context.js';
 import { isBerthError } from '../errors.js';
-import { DockerApi, LABEL_PROJECT, LABEL_STACK, type Engine } from '../engine/docker-api.js';
+import { LABEL_PROJECT, LABEL_STACK } from '../engine/docker-api.js';
+import type { OpsDeps } from './deps.js';
 import { Prober } from '../engine/probe.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { listStackNames, readManifest } from '../store/stacks.js';
 import { readRuntime } from '../store/runtime.js';
-import type { Session } from './session.js';
+import { openStack, type Session } from './session.js';
 
 export interface StackSummary {
   name: string;
@@ -19,20 +19,50 @@ export interface StackSummary {
 /** How long status waits for berth's own probe of containers Docker has not judged yet. */
 const PROBE_WAIT_MS = 2000;
 
+export interface StackStatus {
+  stack: string;
+  /** Active profiles, and the stack's own (they differ after up --profile). */
+  profiles: string[];
+  stackProfiles: string[];
+  /** Variables set at the last up (--var). */
+  vars: Record<string, string>;
+  /** Every service of the stack, then containers of services it no longer has. */
+  services: ServiceView[];
+  /** Per service: whether it has a health check, and its image as generated. */
+  declared: Record<string, { healthcheck: boolean; image: string }>;
+  /** Every active service ready. */
+  ready: boolean;
+}
+
 /** One stack in detail: every container inspected, so restarts, state and health come from one read each. */
-export async function stackStatus(s: Session): Promise<ServiceView[]> {
+export async function stackStatus(deps: OpsDeps, name: string): Promise<StackStatus> {
+  const s = openStack(deps, name);
+  const services = await serviceViews(s);
+  return {
+    stack: s.ref.name,
+    profiles: s.profiles,
+    stackProfiles: s.manifest.profiles,
+    vars: s.vars,
+    services,
+    declared: Object.fromEntries(s.manifest.services.map((m) => [m.name, { healthcheck: m.healthcheck, image: m.image }])),
+    ready: services.every((v) => v.ready),
+  };
+}
+
+async function serviceViews(s: Session): Promise<ServiceView[]> {
   const engine = s.engine();
   const containers = await engine.listContainers([`${LABEL_PROJECT}=${s.ref.name}`]);
   const prober = new Prober(engine);
   const [inspected] = await Promise.all([Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined))), prober.probeOnce(containers, PROBE_WAIT_MS)]);
   const infos = new Map(containers.flatMap((c, i) => (inspected[i] ? [[c.Id, inspected[i]!] as const] : [])));
-  const runtime = readRuntime(s.ctx.home, s.ref.name);
+  const runtime = readRuntime(s.deps.home, s.ref.name);
   const o = { profiles: s.profiles, scaled: runtime.scale, infos, confirmed: prober.confirmed };
   return [...stackViews(s.manifest, containers, o), ...orphanViews(s.manifest, containers, o)];
 }
 
-export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new DockerApi(ctx.io.env)): Promise<StackSummary[]> {
-  const names = listStackNames(ctx.home);
+export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
+  const engine = deps.engine();
+  const names = listStackNames(deps.home);
   const containers = await engine.listContainers([LABEL_STACK]);
   // Only containers Docker has not judged yet are probed: none, once stacks are up.
   const prober = new Prober(engine);
@@ -40,7 +70,7 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {
-      m = readManifest(ctx.home, name);
+      m = readManifest(deps.home, name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
@@ -48,7 +78,7 @@ export async function allStatus(ctx: Context, engine: Engine = ctx.engine ?? new
     if (!m) return [];
     let runtime;
     try {
-      runtime = readRuntime(ctx.home, name);
+      runtime = readRuntime(deps.home, name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }];

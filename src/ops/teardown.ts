@@ -12,15 +12,55 @@ import { composeArgs } from '../engine/compose.js';
 import { ownedVolumes } from '../engine/volumes.js';
 import { stackDir } from '../store/home.js';
 import { forgetRuntime } from '../store/runtime.js';
-import { allProfiles, runCompose, withStackLock, type Session } from './session.js';
+import { allProfiles, openStack, runCompose, withStackLock, type Session } from './session.js';
+import { BerthError, isBerthError } from '../errors.js';
 import { withLock } from '../store/lock.js';
+import type { OpsDeps } from './deps.js';
 
 export interface TeardownOptions {
   /** Delete the stack's volumes. */
   volumes: boolean;
   /** Delete the stack's folder. */
   files: boolean;
-  onWait?(holder: string): void;
+}
+
+/** What a teardown would delete (to confirm with the user), and the teardown itself. */
+export interface TeardownPlan {
+  /** `the volumes of stack x (x_data, ...) and its files`. */
+  what: string;
+  run(): Promise<TeardownResult>;
+}
+
+/**
+ * remove or clean of a stack: with readable files, Compose takes it down and
+ * berth deletes what it made; a clean of a stack whose files are gone or
+ * damaged finds what is left by berth's labels.
+ */
+export async function planTeardown(deps: OpsDeps, name: string, o: TeardownOptions & { dryRun: boolean }): Promise<TeardownPlan> {
+  const files = filesState(deps, name);
+  const list = (names: string[]) => names.join(', ') || 'none';
+  if (o.volumes && o.files && files !== 'ok') {
+    const found = await leftovers(deps.engine(), name);
+    if (!found.containers.length && !found.volumes.length && files === 'missing') {
+      throw new BerthError(`no stack named ${name}, and no containers or volumes of one; berth list shows the stacks`, { code: 'not_found' });
+    }
+    return { what: `what is left of stack ${name} (volumes: ${list(found.volumes)}; containers: ${found.containers.length}) and its files`, run: () => cleanLeftovers(deps, name, o) };
+  }
+  const s = openStack(deps, name, { dryRun: o.dryRun });
+  if (!s.dryRun) await s.engine().ping();
+  const planned = o.volumes ? await volumesToDelete(s) : [];
+  return { what: `the volumes of stack ${name} (${list(planned)})${o.files ? ' and its files' : ''}`, run: () => teardownStack(s, o) };
+}
+
+/** Whether the stack has files berth can read, none, or damaged ones. */
+function filesState(deps: OpsDeps, name: string): 'ok' | 'missing' | 'damaged' {
+  try {
+    openStack(deps, name);
+    return 'ok';
+  } catch (e) {
+    if (isBerthError(e) && (e.code === 'not_found' || e.code === 'damaged')) return e.code === 'damaged' ? 'damaged' : 'missing';
+    throw e;
+  }
 }
 
 export interface TeardownResult {
@@ -46,9 +86,9 @@ export function teardownStack(s: Session, o: TeardownOptions): Promise<TeardownR
     const owned = await volumesToDelete(s);
     const deleted = o.volumes ? await deleteVolumes(s.engine(), owned, s.dryRun) : [];
     if (!s.dryRun && o.files) fs.rmSync(s.ref.dir, { recursive: true, force: true });
-    if (!s.dryRun && o.volumes) forgetRuntime(s.ctx.home, s.ref.name);
+    if (!s.dryRun && o.volumes) forgetRuntime(s.deps.home, s.ref.name);
     return { stack: s.ref.name, dir: s.ref.dir, volumesDeleted: deleted, volumesKept: owned.filter((v) => !deleted.includes(v)), filesRemoved: o.files, leftoverContainers: 0 };
-  }, o.onWait);
+  });
 }
 
 /** Deletes each volume; a volume already gone is not reported as deleted. */
@@ -66,7 +106,9 @@ export async function leftovers(engine: Engine, stack: string): Promise<{ contai
 }
 
 /** clean of a stack whose files are gone or damaged: its labelled containers and volumes, then its folder. */
-export async function cleanLeftovers(home: string, engine: Engine, stack: string, o: { dryRun: boolean; onWait?(holder: string): void }): Promise<TeardownResult> {
+export async function cleanLeftovers(deps: OpsDeps, stack: string, o: { dryRun: boolean }): Promise<TeardownResult> {
+  const { home } = deps;
+  const engine = deps.engine();
   const work = async () => {
     const found = await leftovers(engine, stack);
     const dir = stackDir(home, stack);
@@ -79,5 +121,5 @@ export async function cleanLeftovers(home: string, engine: Engine, stack: string
     }
     return { stack, dir, volumesDeleted: deleted, volumesKept: [], filesRemoved: hadFiles, leftoverContainers: found.containers.length };
   };
-  return o.dryRun ? work() : withLock(home, stack, 'clean', work, { onWait: o.onWait });
+  return o.dryRun ? work() : withLock(home, stack, 'clean', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack, holder }) });
 }

@@ -11,7 +11,7 @@ import type { Session } from './session.js';
 
 /** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
 export function mustHaveSecretsFromEnv(s: Session): void {
-  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !s.ctx.io.env[n]);
+  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !s.deps.env[n]);
   if (!missing.length) return;
   const list = missing.join(', ');
   const many = missing.length > 1;
@@ -23,7 +23,7 @@ export function mustHaveSecretsFromEnv(s: Session): void {
 
 /** The stack's own variables (.env minus Compose's settings and secrets). */
 export function stackVars(s: Session): Record<string, string> {
-  const env = readStackEnv(s.ctx.home, s.ref.name);
+  const env = readStackEnv(s.deps.home, s.ref.name);
   const secrets = new Set(s.manifest.secrets);
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_') && !secrets.has(k)));
 }
@@ -54,10 +54,10 @@ export function parseVars(s: Session, pairs: string[]): Record<string, string> {
  * go back: refused, with the way to make it last.
  */
 export function refuseEnvOverrides(s: Session): void {
-  const dotEnv = readStackEnv(s.ctx.home, s.ref.name);
+  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
   const fromEnv = new Set(s.manifest.secretsFromEnv ?? []);
   for (const [name, value] of Object.entries(dotEnv)) {
-    const shell = s.ctx.io.env[name];
+    const shell = s.deps.env[name];
     if (name.startsWith('COMPOSE_') || fromEnv.has(name) || shell === undefined) continue;
     const effective = s.vars[name] ?? value;
     if (shell === effective) continue;

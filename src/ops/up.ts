@@ -15,7 +15,8 @@ import type { Manifest } from '../model/manifest.js';
 import { composeFailed, runCompose, withStackLock, type Session } from './session.js';
 import { forgetScaled, readScaled, recordScaled, updateRuntime } from '../store/runtime.js';
 import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './init-secrets.js';
-import { mustHaveSecretsFromEnv, mustOwnNetwork, refuseEnvOverrides } from './up-checks.js';
+import { mustHaveSecretsFromEnv, mustOwnNetwork, parseVars, refuseEnvOverrides } from './up-checks.js';
+import { UsageError } from '../errors.js';
 import { notReady } from './up-failure.js';
 import { runsUnder } from '../resolve/profiles.js';
 
@@ -36,7 +37,6 @@ export interface UpOptions {
   /** What preflight() returned, when the caller ran it already (restart, before stopping anything). */
   preflighted?: string[];
   onUpdate?(views: ServiceView[]): void;
-  onWait?(holder: string): void;
 }
 
 export interface UpResult {
@@ -46,8 +46,21 @@ export interface UpResult {
   order: string[][];
 }
 
+/**
+ * The run-time choices of an up: `--var NAME=value` pairs (variables the
+ * stack has) and `--profile` names (profiles its services have).
+ */
+export function runChoices(s: Session, vars: string[], profiles: string[] | undefined): NonNullable<UpOptions['choices']> {
+  const unknown = profiles?.find((p) => !s.manifest.knownProfiles.includes(p));
+  if (unknown) {
+    const known = s.manifest.knownProfiles;
+    throw new UsageError(`--profile: ${unknown} is not a profile of stack ${s.ref.name}; ${known.length ? `its profiles: ${known.join(', ')}` : 'it has none'}`);
+  }
+  return { vars: parseVars(s, vars), profiles };
+}
+
 export function upStack(s: Session, o: UpOptions): Promise<UpResult> {
-  return withStackLock(s, 'up', () => upLocked(s, o), o.onWait);
+  return withStackLock(s, 'up', () => upLocked(s, o));
 }
 
 /** The services a start brings up: those named and what they depend on (unless noDeps), else every active one. */
@@ -93,6 +106,7 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
   if (o.build) await buildTargets(s, order, profiles);
   if (s.dryRun) {
     await createInOrder(s, order, profiles, o, () => undefined);
+    s.deps.onEvent({ type: 'note', message: `then berth starts, each group once the one before is ready: ${order.map((g) => g.join(' ')).join(' -> ')}` });
     return { views: [], elapsedMs: 0, order };
   }
   // Berth starts the first containers while Compose is still creating the rest.
@@ -112,7 +126,7 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
       starting: created,
       signal: failedCreate.signal,
       since: started,
-      scaled: readScaled(s.ctx.home, s.ref.name),
+      scaled: readScaled(s.deps.home, s.ref.name),
       starter,
       untilStarted: !o.wait,
     });
@@ -167,7 +181,7 @@ export async function preflight(s: Session, profiles: string[], allowSecretChang
 
 /** Compose puts what it starts back to the file's replicas unless told a scale; run-time choices last until the next up. */
 function recordChoices(s: Session, o: UpOptions): void {
-  const home = s.ctx.home;
+  const home = s.deps.home;
   if (o.scale) recordScaled(home, s.ref.name, o.scale);
   else forgetScaled(home, s.ref.name, o.services);
   if (o.choices) {

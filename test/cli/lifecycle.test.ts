@@ -9,7 +9,6 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { RecordingRunner, type Command } from '../../src/engine/runner.js';
-import { resetComposeCache } from '../../src/engine/compose.js';
 
 const SPEC = `
 services:
@@ -42,7 +41,6 @@ let dir: string;
 let engine: MemoryEngine;
 
 async function setup() {
-  resetComposeCache();
   home = tempHome();
   const specDir = fs.mkdtempSync(path.join(home, 'spec-'));
   fs.writeFileSync(path.join(specDir, 'stack.yaml'), SPEC);
@@ -415,7 +413,6 @@ describe('commands', () => {
     expect(engine.pings).toBe(0);
     // Only the read-only question of which Compose is installed was asked.
     expect(probe.commands.map((c) => c.argv.join(' '))).toEqual(['docker compose version --short']);
-    resetComposeCache();
     const onV1 = await runCli(['down', 'prod', '--dry-run', '--json'], { home, engine, runner: new RecordingRunner(v1) });
     // With --json, stdout is the JSON and the commands go to stderr.
     expect(JSON.parse(onV1.stdout)).toMatchObject({ stack: 'prod', down: true });
@@ -474,7 +471,6 @@ describe('status', () => {
 
 describe('services named on the command line', () => {
   it('an app with instances stands for all of them; its exporter is not one of them', async () => {
-    resetComposeCache();
     const home2 = tempHome();
     const specDir = fs.mkdtempSync(path.join(home2, 'spec-'));
     fs.writeFileSync(path.join(specDir, 'stack.yaml'), 'services:\n  redis: {}\n  prometheus: {}\n  api:\n    component: app\n    image: x/api:1\n    instances:\n      a: {}\n      b: {}\n');

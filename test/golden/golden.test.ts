@@ -14,6 +14,7 @@ import { generateStack, type GenerateResult } from '../../src/ops/generate.js';
 import { parseSpecText } from '../../src/spec/load.js';
 import { stackDir } from '../../src/store/home.js';
 import type { FileOut } from '../../src/catalog/types.js';
+import { testDeps } from '../helpers/deps.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';
 import { runCli } from '../helpers/cli.js';
 import { EXAMPLES_ROOT, UPDATE, compareGolden, listExamples, normalize, removeGolden, staleGoldens, writeGolden } from './_golden.js';
@@ -39,8 +40,7 @@ async function generateExample(name: string): Promise<GenerateResult & { home: s
   const specDir = path.join(EXAMPLES_ROOT, name);
   const specText = fs.readFileSync(path.join(specDir, 'stack.yaml'), 'utf8');
   const home = tempDir('berth-golden-home-');
-  const result = await generateStack({
-    home,
+  const result = await generateStack(testDeps(home), {
     name,
     spec: parseSpecText(specText),
     specText,

@@ -7,6 +7,7 @@ import { listStackNames, readManifest } from '../../src/store/stacks.js';
 import { generateStack } from '../../src/ops/generate.js';
 import { parseSpecText } from '../../src/spec/load.js';
 import { runCli } from '../helpers/cli.js';
+import { testDeps } from '../helpers/deps.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { errorOf } from './_resolve.js';
@@ -18,7 +19,7 @@ function tmp(): string {
 }
 
 const make = (home: string, name: string, yaml = 'services:\n  redis: {}\n') =>
-  generateStack({ home, name, spec: parseSpecText(yaml), specText: yaml, specDir: home, random: countingSecrets(), makeCert: fakeCert, probeHost: false, engine: new MemoryEngine() });
+  generateStack(testDeps(home), { name, spec: parseSpecText(yaml), specText: yaml, specDir: home, random: countingSecrets(), makeCert: fakeCert, probeHost: false });
 
 /** What berth wrote before manifests had a format. */
 const FORMAT_0 = {

@@ -6,6 +6,7 @@ import { listStackNames, otherStacksPorts, readStackEnv, requireManifest, stackE
 import { readUserImages, validateImageMap } from '../../src/store/images.js';
 import { generateStack } from '../../src/ops/generate.js';
 import { parseSpecText } from '../../src/spec/load.js';
+import { testDeps } from '../helpers/deps.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';
 import { errorOf } from './_resolve.js';
 
@@ -17,7 +18,7 @@ function tmp(): string {
 }
 
 async function make(home: string, name: string, yaml: string) {
-  return generateStack({ home, name, spec: parseSpecText(yaml), specText: yaml, specDir: home, random: countingSecrets(), makeCert: fakeCert, probeHost: false });
+  return generateStack(testDeps(home), { name, spec: parseSpecText(yaml), specText: yaml, specDir: home, random: countingSecrets(), makeCert: fakeCert, probeHost: false });
 }
 
 describe('stored stacks', () => {

@@ -1,103 +1,46 @@
-import fs from 'node:fs';
+/** berth generate: a stack from component flags, a stack.yaml, or (name only) its stored stack.yaml. */
 import path from 'node:path';
 import type { Context } from '../context.js';
+import type { CommandSpec, Flag } from '../spec.js';
 import { UsageError } from '../../errors.js';
-import { parseSpecText, validateSpec } from '../../spec/load.js';
-import { hasComponentFlags, parseImageFlags, secretsFromFlags, specFromFlags, type ComponentFlags, type SecretFlags } from '../../spec/flags.js';
-import { stackDir, validateStackName } from '../../store/home.js';
-import { SPEC_FILE } from '../../render/files.js';
-import { validateImageMap } from '../../store/images.js';
+import type { ComponentFlags, SecretFlags } from '../../spec/flags.js';
+import { validateStackName } from '../../store/home.js';
 import { mustParseSize } from '../../util/size.js';
-import { readLimited } from '../../util/read-limited.js';
-import { toYaml } from '../../util/yaml.js';
-import { generateStack } from '../../ops/generate.js';
-import { printJson, table, warn } from '../output.js';
-import { COMPOSE_FILE } from '../../render/compose.js';
 import { hostAddress } from '../../util/names.js';
+import { COMPOSE_FILE } from '../../render/files.js';
+import type { GenerateResult } from '../../ops/generate.js';
+import type { SpecSource } from '../../ops/spec-source.js';
+import { opsDeps } from '../deps.js';
+import { printJson, table, warn } from '../output.js';
 
 type Opts = ComponentFlags &
   SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; allowSecretChange?: boolean; dryRun?: boolean };
 
+/** Options that only mean something with component flags. */
 const FLAG_ONLY: [keyof Opts, string][] = [
-  ['port', '--port'],
-  ['agentPort', '--agent-port'],
-  ['postgresPort', '--postgres-port'],
-  ['grafanaPort', '--grafana-port'],
-  ['prometheusPort', '--prometheus-port'],
-  ['influxdbPort', '--influxdb-port'],
-  ['serverUrl', '--server-url'],
-  ['gpus', '--gpus'],
+  ['port', '--port'], ['agentPort', '--agent-port'], ['postgresPort', '--postgres-port'], ['grafanaPort', '--grafana-port'],
+  ['prometheusPort', '--prometheus-port'], ['influxdbPort', '--influxdb-port'], ['serverUrl', '--server-url'], ['gpus', '--gpus'],
 ];
 
-/** A stack.yaml is a few KiB; more than this is the wrong file (or an endless one, like /dev/zero). */
-const MAX_SPEC_BYTES = 1024 * 1024;
+/** The flags that say which components to put in the stack (the catalog decides which those are). */
+type HasComponents = (f: ComponentFlags) => boolean;
 
-function readSpecFile(file: string, given: string): string {
-  let text: string | undefined;
-  try {
-    const st = fs.statSync(file);
-    if (st.isDirectory()) throw new UsageError(`-f ${given}: is a directory; give the stack file in it, like -f ${path.join(given, 'stack.yaml')}`);
-    // Pipes and character devices (-f /dev/stdin, -f <(...)) are read too, within the limit.
-    if (!st.isFile() && !st.isFIFO() && !st.isCharacterDevice()) throw new UsageError(`-f ${given}: is not a file; give a stack.yaml`);
-    text = readLimited(file, MAX_SPEC_BYTES);
-  } catch (e) {
-    if (e instanceof UsageError) throw e;
-    throw new UsageError(`-f ${given}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}); check the path`);
-  }
-  if (text === undefined) throw new UsageError(`-f ${given}: is larger than 1 MiB, the most berth reads for a stack file; check it is the right file`);
-  return text;
-}
-
-/** The spec of `generate NAME` with neither -f nor component flags: the stack's stored stack.yaml, when it has one. */
-function storedSpec(ctx: Context, name: string, opts: Opts) {
-  const file = path.join(stackDir(ctx.home, name), SPEC_FILE);
-  if (!fs.existsSync(file)) return undefined;
-  const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
-  if (given) throw new UsageError(`${given[1]} only applies with component flags; set it in ${file} and run berth generate ${name}`);
-  const text = readSpecFile(file, file);
-  // Relative paths resolve where the stack was first generated from (ops/spec-dir.ts).
-  return { spec: parseSpecText(text, file), specText: text, specDir: path.dirname(file) };
-}
-
-function loadSpec(ctx: Context, name: string, opts: Opts) {
-  if (!opts.file && !hasComponentFlags(opts)) {
-    const stored = storedSpec(ctx, name, opts);
-    if (stored) return stored;
-  }
+function sourceOf(ctx: Context, name: string, opts: Opts, stored: string | undefined, hasComponentFlags: HasComponents): SpecSource {
+  const flagOnly = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
   if (opts.file) {
     if (hasComponentFlags(opts)) throw new UsageError('use either -f stack.yaml or component flags (--web, --postgres, ...), not both');
-    const given = FLAG_ONLY.find(([k]) => opts[k] !== undefined);
-    if (given) throw new UsageError(`${given[1]} only applies with component flags; set it in ${opts.file} instead`);
-    const file = path.resolve(ctx.io.cwd, opts.file);
-    const text = readSpecFile(file, opts.file);
-    return { spec: parseSpecText(text, opts.file), specText: text, specDir: path.dirname(file) };
+    if (flagOnly) throw new UsageError(`${flagOnly[1]} only applies with component flags; set it in ${opts.file} instead`);
+    return { file: path.resolve(ctx.io.cwd, opts.file), given: opts.file };
   }
-  const data = specFromFlags(opts);
-  const specText = `# Stack spec built from berth generate flags. Edit it here and run: berth generate <name>\n${toYaml(data, { sort: false })}`;
-  return { spec: validateSpec(data), specText, specDir: ctx.io.cwd };
+  if (!hasComponentFlags(opts) && stored) {
+    if (flagOnly) throw new UsageError(`${flagOnly[1]} only applies with component flags; set it in ${stored} and run berth generate ${name}`);
+    return { stored: true };
+  }
+  return { flags: opts, dir: ctx.io.cwd };
 }
 
-export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<number> {
-  const io = ctx.io;
-  validateStackName(String(name));
-  const { spec, specText, specDir } = loadSpec(ctx, String(name), opts);
-  const cliImages = validateImageMap(parseImageFlags(opts.image), '--image');
-  const result = await generateStack({
-    home: ctx.home,
-    name: String(name),
-    spec,
-    specText,
-    specDir,
-    givenSecrets: secretsFromFlags(opts),
-    rotateSecrets: !!opts.rotateSecrets,
-    allowSecretChange: !!opts.allowSecretChange,
-    profiles: opts.profile?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean),
-    memoryBudget: opts.memoryBudget !== undefined ? mustParseSize(opts.memoryBudget, '--memory-budget') : undefined,
-    cliImages,
-    dryRun: !!opts.dryRun,
-    engine: ctx.engine,
-    onWait: (holder) => warn(io, `waiting for ${holder} to finish with stack ${String(name)}`),
-  });
+function print(ctx: Context, result: GenerateResult, opts: Opts): void {
+  const { io } = ctx;
   const { stack } = result;
   if (opts.json) {
     printJson(io, {
@@ -111,27 +54,76 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
       generatedSecrets: stack.generatedSecrets,
       warnings: stack.warnings,
     });
-  } else {
-    for (const w of stack.warnings) warn(io, w);
-    if (opts.dryRun) {
-      io.out(result.bundle.files.find((f) => f.path === COMPOSE_FILE)!.content);
-      return 0;
-    }
-    io.out(`${result.created ? 'Generated' : 'Regenerated'} stack ${stack.name} in ${result.dir}\n\n`);
-    io.out(
-      table(
-        ['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'],
-        stack.services.map((s) => [
-          s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''),
-          s.component,
-          s.image || '(build)',
-          s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-',
-          s.profiles.join(',') || '-',
-        ]),
-      ),
-    );
-    const secrets = stack.generatedSecrets.length ? `; generated ${stack.generatedSecrets.length} secret(s) into .env (mode 0600)` : '';
-    io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: berth up ${stack.name}\n`);
+    return;
   }
+  for (const w of stack.warnings) warn(io, w);
+  if (opts.dryRun) return io.out(result.bundle.files.find((f) => f.path === COMPOSE_FILE)!.content);
+  io.out(`${result.created ? 'Generated' : 'Regenerated'} stack ${stack.name} in ${result.dir}\n\n`);
+  const ports = (s: (typeof stack.services)[number]) => s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-';
+  io.out(table(['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'], stack.services.map((s) => [s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''), s.component, s.image || '(build)', ports(s), s.profiles.join(',') || '-'])));
+  const secrets = stack.generatedSecrets.length ? `; generated ${stack.generatedSecrets.length} secret(s) into .env (mode 0600)` : '';
+  io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: berth up ${stack.name}\n`);
+}
+
+async function run(ctx: Context, [name]: unknown[], raw: Record<string, unknown>): Promise<number> {
+  const opts = raw as Opts;
+  validateStackName(String(name));
+  const deps = opsDeps(ctx, { json: opts.json });
+  // Loaded here, not at start-up: the catalog, the YAML parser and the schemas are generate's alone.
+  const [{ generateStack }, { loadSpec, storedSpecFile }, flags, { validateImageMap }] = await Promise.all([
+    import('../../ops/generate.js'),
+    import('../../ops/spec-source.js'),
+    import('../../spec/flags.js'),
+    import('../../store/images.js'),
+  ]);
+  const loaded = loadSpec(deps, String(name), sourceOf(ctx, String(name), opts, storedSpecFile(deps, String(name)), flags.hasComponentFlags));
+  const result = await generateStack(deps, {
+    name: String(name),
+    ...loaded,
+    givenSecrets: flags.secretsFromFlags(opts),
+    rotateSecrets: !!opts.rotateSecrets,
+    allowSecretChange: !!opts.allowSecretChange,
+    profiles: opts.profile?.flatMap((p) => p.split(',')).map((p) => p.trim()).filter(Boolean),
+    memoryBudget: opts.memoryBudget !== undefined ? mustParseSize(opts.memoryBudget, '--memory-budget') : undefined,
+    cliImages: validateImageMap(flags.parseImageFlags(opts.image), '--image'),
+    dryRun: !!opts.dryRun,
+  });
+  print(ctx, result, opts);
   return 0;
 }
+
+const FLAGS: Flag[] = [
+  { flags: '-f, --file <path>', doc: 'stack.yaml to generate from' },
+  { flags: '--web', doc: "berth's web dashboard and REST API" },
+  { flags: '--reporting', doc: 'read-only reporting dashboard (not with --web)' },
+  { flags: '--agent', doc: 'agent daemon for remote (GPU) hosts' },
+  { flags: '--postgres', doc: 'PostgreSQL' },
+  { flags: '--monitoring', doc: 'Prometheus + Grafana + InfluxDB' },
+  { flags: '--with <components>', doc: 'more catalog components, comma-separated; name:port publishes a port', repeat: true },
+  { flags: '--port <port>', doc: 'web or reporting port (default 8080)' },
+  { flags: '--agent-port <port>', doc: 'agent port (default 8090)' },
+  { flags: '--postgres-port <port>', doc: 'PostgreSQL port (default 5432)' },
+  { flags: '--grafana-port <port>', doc: 'Grafana port (default 3000)' },
+  { flags: '--prometheus-port <port>', doc: 'Prometheus port (default 9090)' },
+  { flags: '--influxdb-port <port>', doc: 'InfluxDB port (default 8086)' },
+  { flags: '--auth-token <token>', doc: 'REST API bearer token (default: generated)' },
+  { flags: '--secret-key <key>', doc: 'web session signing key (default: generated)' },
+  { flags: '--postgres-password <password>', doc: 'PostgreSQL password (default: generated)' },
+  { flags: '--server-url <url>', doc: 'berth server the agent registers with' },
+  { flags: '--gpus <n|all>', doc: 'GPUs reserved for the agent' },
+  { flags: '--secret <NAME=value>', doc: 'set any secret of the stack (repeatable)', repeat: true },
+  { flags: '--profile <name>', doc: "active Compose profile (repeatable; replaces the spec's)", repeat: true },
+  { flags: '--memory-budget <size>', doc: 'fail when the services need more memory than this, e.g. 7.7g' },
+  { flags: '--image <component=ref>', doc: 'image override (repeatable)', repeat: true },
+  { flags: '--rotate-secrets', doc: 'replace every secret not given explicitly' },
+  { flags: '--allow-secret-change', doc: 'give a database password a new value although its data was made with another' },
+  { flags: '--dry-run', doc: 'validate and print the Compose file; write nothing' },
+];
+
+export const generate: CommandSpec = {
+  name: 'generate',
+  doc: 'write a stack: Compose file, .env with secrets, monitoring and proxy configs; with only a name, regenerate it from its stored stack.yaml',
+  args: [['<name>', 'stack name']],
+  flags: FLAGS,
+  run,
+};

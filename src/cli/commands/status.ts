@@ -1,54 +1,72 @@
+/** berth status: every stack's state, or one stack's services in detail. */
 import type { Context } from '../context.js';
-import { openStack } from '../../ops/session.js';
-import { allStatus, stackStatus } from '../../ops/status.js';
+import type { CommandSpec } from '../spec.js';
+import type { StackStatus } from '../../ops/status.js';
+import { opsDeps } from '../deps.js';
 import { printJson, table } from '../output.js';
 
-export async function run(ctx: Context, [name]: unknown[], opts: { json?: boolean }): Promise<number> {
-  if (name === undefined) {
-    const stacks = await allStatus(ctx);
-    if (opts.json) printJson(ctx.io, stacks);
-    else if (!stacks.length) ctx.io.out('No stacks yet. Create one: berth generate <name> --web --postgres --monitoring\n');
-    else ctx.io.out(table(['STACK', 'STATE', 'READY', 'PORTS'], stacks.map((s) => [s.name, s.state, `${s.ready}/${s.services}`, s.ports.join(',') || '-'])));
-    return stacks.some((s) => s.state === 'degraded' || s.state === 'damaged') ? 1 : 0;
-  }
-  const s = openStack(ctx, String(name));
-  const views = await stackStatus(s);
-  const byName = new Map(s.manifest.services.map((m) => [m.name, m]));
-  if (opts.json) {
-    printJson(ctx.io, {
-      stack: s.ref.name,
-      profiles: s.profiles,
-      vars: s.vars,
-      services: views.map((v) => ({
-        name: v.name,
-        component: v.component,
-        role: v.role,
-        state: v.state,
-        ready: v.ready,
-        active: v.active,
-        containers: v.containers.map((c) => ({ id: c.id.slice(0, 12), name: c.name, state: c.state, health: c.health ?? null, exitCode: c.exitCode ?? null, restarts: c.restarts ?? 0, image: c.image, ports: c.ports })),
-      })),
-    });
-  } else {
-    const rows = views.map((v) => {
-      const cs = v.containers;
-      return [
-        v.name + (cs.length > 1 ? ` x${cs.length}` : ''),
-        v.state,
-        [...new Set(cs.map((c) => c.health ?? (byName.get(v.name)?.healthcheck ? 'starting' : '-')))].join(',') || '-',
-        [...new Set(cs.flatMap((c) => c.ports))].join(', ') || '-',
-        String(cs.reduce((n, c) => n + (c.restarts ?? 0), 0)),
-        cs[0]?.image ?? byName.get(v.name)?.image ?? '-',
-      ];
-    });
-    const chosen = [
-      s.profiles.join(',') !== s.manifest.profiles.join(',') ? `profiles ${s.profiles.join(', ') || '(none)'}` : '',
-      Object.keys(s.vars).length ? Object.entries(s.vars).map(([k, v]) => `${k}=${v}`).join(' ') : '',
-    ].filter(Boolean);
-    if (chosen.length) ctx.io.out(`Set at berth up: ${chosen.join('; ')}\n\n`);
-    ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
-    const orphans = views.filter((v) => v.state === 'orphan').map((v) => v.name);
-    if (orphans.length) ctx.io.out(`\n${orphans.join(', ')}: no longer in the stack; berth up ${s.ref.name} removes ${orphans.length > 1 ? 'them' : 'it'}.\n`);
-  }
-  return views.every((v) => v.ready) ? 0 : 1;
+async function all(ctx: Context, json: boolean): Promise<number> {
+  const { allStatus } = await import('../../ops/status.js');
+  const stacks = await allStatus(opsDeps(ctx, { json }));
+  if (json) printJson(ctx.io, stacks);
+  else if (!stacks.length) ctx.io.out('No stacks yet. Create one: berth generate <name> --web --postgres --monitoring\n');
+  else ctx.io.out(table(['STACK', 'STATE', 'READY', 'PORTS'], stacks.map((s) => [s.name, s.state, `${s.ready}/${s.services}`, s.ports.join(',') || '-'])));
+  return stacks.some((s) => s.state === 'degraded' || s.state === 'damaged') ? 1 : 0;
 }
+
+function printJsonStatus(ctx: Context, st: StackStatus): void {
+  printJson(ctx.io, {
+    stack: st.stack,
+    profiles: st.profiles,
+    vars: st.vars,
+    services: st.services.map((v) => ({
+      name: v.name,
+      component: v.component,
+      role: v.role,
+      state: v.state,
+      ready: v.ready,
+      active: v.active,
+      containers: v.containers.map((c) => ({ id: c.id.slice(0, 12), name: c.name, state: c.state, health: c.health ?? null, exitCode: c.exitCode ?? null, restarts: c.restarts ?? 0, image: c.image, ports: c.ports })),
+    })),
+  });
+}
+
+function printTable(ctx: Context, st: StackStatus): void {
+  const rows = st.services.map((v) => {
+    const cs = v.containers;
+    const declared = st.declared[v.name];
+    return [
+      v.name + (cs.length > 1 ? ` x${cs.length}` : ''),
+      v.state,
+      [...new Set(cs.map((c) => c.health ?? (declared?.healthcheck ? 'starting' : '-')))].join(',') || '-',
+      [...new Set(cs.flatMap((c) => c.ports))].join(', ') || '-',
+      String(cs.reduce((n, c) => n + (c.restarts ?? 0), 0)),
+      cs[0]?.image ?? declared?.image ?? '-',
+    ];
+  });
+  const chosen = [
+    st.profiles.join(',') !== st.stackProfiles.join(',') ? `profiles ${st.profiles.join(', ') || '(none)'}` : '',
+    Object.entries(st.vars).map(([k, v]) => `${k}=${v}`).join(' '),
+  ].filter(Boolean);
+  if (chosen.length) ctx.io.out(`Set at berth up: ${chosen.join('; ')}\n\n`);
+  ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
+  const orphans = st.services.filter((v) => v.state === 'orphan').map((v) => v.name);
+  if (orphans.length) ctx.io.out(`\n${orphans.join(', ')}: no longer in the stack; berth up ${st.stack} removes ${orphans.length > 1 ? 'them' : 'it'}.\n`);
+}
+
+/** Exit 1 unless every active service is ready (every stack not degraded, without a name). */
+export async function runStatus(ctx: Context, name: string | undefined, json: boolean): Promise<number> {
+  if (name === undefined) return all(ctx, json);
+  const { stackStatus } = await import('../../ops/status.js');
+  const st = await stackStatus(opsDeps(ctx, { json }), name);
+  if (json) printJsonStatus(ctx, st);
+  else printTable(ctx, st);
+  return st.ready ? 0 : 1;
+}
+
+export const status: CommandSpec = {
+  name: 'status',
+  doc: 'per-service state, health, ports, restarts and image; every stack when no name is given',
+  args: [['[name]', 'stack name']],
+  run: (ctx, [name], opts) => runStatus(ctx, name === undefined ? undefined : String(name), !!opts.json),
+};

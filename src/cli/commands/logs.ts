@@ -1,0 +1,57 @@
+/** logs and exec: what a stack's containers say, and commands run in them. */
+import type { CommandSpec } from '../spec.js';
+import { UsageError } from '../../errors.js';
+import { opsDeps } from '../deps.js';
+import { printJson, warn } from '../output.js';
+import { listOf } from './lifecycle.js';
+
+export const logs: CommandSpec = {
+  name: 'logs',
+  doc: 'show service logs',
+  args: [['<name>', 'stack name'], ['[services...]', 'only these services (an app with instances: all of them)']],
+  dryRun: true,
+  flags: [
+    { flags: '-f, --follow', doc: 'keep following' },
+    { flags: '--tail <lines>', doc: 'lines from the end of each log' },
+  ],
+  async run(ctx, [name, only], opts) {
+    const tail = opts.tail === undefined ? undefined : Number(opts.tail);
+    if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
+    // Ctrl-C ends a followed JSON stream cleanly (Compose on the terminal gets the signal itself).
+    const stop = new AbortController();
+    const onInt = () => stop.abort();
+    const json = !!opts.json && !opts.dryRun;
+    if (json) process.once('SIGINT', onInt);
+    try {
+      const [ops, { streamStackLogs, terminalLogs }] = await Promise.all([import('../../ops/session.js'), import('../../ops/logs.js')]);
+      const s = ops.openStack(opsDeps(ctx, { json: !!opts.json, signal: stop.signal }), String(name), { dryRun: !!opts.dryRun });
+      const services = ops.expandServices(s, listOf(only));
+      await ops.ensureEngine(s);
+      if (!json) return await terminalLogs(s, { services, follow: !!opts.follow, tail, color: ctx.io.isTTY });
+      const n = await streamStackLogs(s, { services, follow: !!opts.follow, tail, signal: stop.signal }, (r) => ctx.io.out(JSON.stringify(r) + '\n'));
+      if (!n) warn(ctx.io, `stack ${s.ref.name} has no containers${services.length ? ` for ${services.join(', ')}` : ''}; start it with: berth up ${s.ref.name}`);
+      return 0;
+    } finally {
+      process.off('SIGINT', onInt);
+    }
+  },
+};
+
+export const exec: CommandSpec = {
+  name: 'exec',
+  doc: 'run a command in a service container (a shell by default)',
+  args: [['<name>', 'stack name'], ['<service>', 'service'], ['[command...]', 'command and arguments (after --)']],
+  dryRun: true,
+  flags: [{ flags: '--index <n>', doc: 'which replica (1, 2, ...)' }],
+  async run(ctx, [name, service, argv], opts) {
+    const [ops, { execInService }] = await Promise.all([import('../../ops/session.js'), import('../../ops/exec.js')]);
+    const s = ops.openStack(opsDeps(ctx, { json: !!opts.json }), String(name), { dryRun: !!opts.dryRun });
+    ops.checkServices(s, [String(service)]);
+    if (opts.index !== undefined && !/^[1-9]\d*$/.test(String(opts.index))) throw new UsageError(`--index: ${JSON.stringify(opts.index)} is not a replica number (1, 2, ...)`);
+    const index = opts.index === undefined ? undefined : Number(opts.index);
+    const capture = !!opts.json && !opts.dryRun;
+    const r = await execInService(s, { service: String(service), index, argv: listOf(argv), capture, tty: ctx.io.isTTY && ctx.io.stdinTTY });
+    if (capture) printJson(ctx.io, { stack: s.ref.name, service: String(service), replica: index ?? 1, argv: r.argv, exitCode: r.exitCode, stdout: r.stdout, stderr: r.stderr });
+    return r.exitCode;
+  },
+};

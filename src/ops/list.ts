@@ -1,0 +1,42 @@
+/** berth list: every stored stack with its services, ports and profiles; a damaged one is listed as such, never hiding the others. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { isBerthError } from '../errors.js';
+import { listStackNames, readManifest } from '../store/stacks.js';
+import { stackDir } from '../store/home.js';
+import { MANIFEST_FILE } from '../render/files.js';
+import type { OpsDeps } from './deps.js';
+
+export interface StackRow {
+  name: string;
+  /** What is wrong with its stored files, when they cannot be read. */
+  damaged?: string;
+  services: string[];
+  ports: number[];
+  profiles: string[];
+  dir: string;
+  /** When it was last generated (ISO time); empty for a damaged stack. */
+  updated: string;
+}
+
+export function listStacks(deps: OpsDeps): StackRow[] {
+  return listStackNames(deps.home).flatMap((name): StackRow[] => {
+    const dir = stackDir(deps.home, name);
+    try {
+      const m = readManifest(deps.home, name);
+      if (!m) return [];
+      return [{
+        name,
+        services: m.services.map((s) => s.name),
+        ports: m.services.flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
+        profiles: m.profiles,
+        dir,
+        updated: fs.statSync(path.join(dir, MANIFEST_FILE)).mtime.toISOString(),
+      }];
+    } catch (e) {
+      if (!isBerthError(e) || e.code !== 'damaged') throw e;
+      deps.onEvent({ type: 'warning', message: e.message });
+      return [{ name, damaged: e.message, services: [], ports: [], profiles: [], dir, updated: '' }];
+    }
+  });
+}

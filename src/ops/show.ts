@@ -1,0 +1,32 @@
+/** berth show and berth config: what a stored stack is made of, and its Compose file as written. */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Manifest } from '../model/manifest.js';
+import { readStackEnv, requireManifest } from '../store/stacks.js';
+import { stackDir, validateStackName } from '../store/home.js';
+import { listFiles } from '../store/files.js';
+import { COMPOSE_FILE } from '../render/files.js';
+import type { OpsDeps } from './deps.js';
+
+export interface StackDetails extends Manifest {
+  dir: string;
+  /** Every file of the stack's folder, relative. */
+  files: string[];
+  /** Names in .env (never values), Compose's own settings left out. */
+  envNames: string[];
+}
+
+export function showStack(deps: OpsDeps, name: string): StackDetails {
+  validateStackName(name);
+  const m = requireManifest(deps.home, name);
+  const dir = stackDir(deps.home, name);
+  const envNames = Object.keys(readStackEnv(deps.home, name)).filter((k) => !k.startsWith('COMPOSE_')).sort();
+  return { ...m, dir, files: listFiles(dir), envNames };
+}
+
+/** The Compose file as written: it holds ${NAME} references, never secret values. */
+export function composeFileOf(deps: OpsDeps, name: string): string {
+  validateStackName(name);
+  requireManifest(deps.home, name);
+  return fs.readFileSync(path.join(stackDir(deps.home, name), COMPOSE_FILE), 'utf8');
+}
