@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import * as v from 'valibot';
 import { BerthError } from '../errors.js';
 
 export interface LockOptions {
@@ -39,15 +40,20 @@ function alive(owner: Owner): boolean {
   return owner.started === undefined || startTime(owner.pid) === undefined || startTime(owner.pid) === owner.started;
 }
 
-interface Owner {
-  pid: number;
-  command: string;
-  started?: string;
-}
+/** The lock's owner record, versioned; one berth cannot read (damaged, or a newer format) counts as none: a half-made lock. */
+const OwnerSchema = v.object({
+  format: v.optional(v.literal(1)),
+  pid: v.pipe(v.number(), v.integer(), v.minValue(1)),
+  command: v.string(),
+  started: v.optional(v.string()),
+});
+
+type Owner = v.InferOutput<typeof OwnerSchema>;
 
 function readOwner(dir: string): Owner | undefined {
   try {
-    return JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8'));
+    const r = v.safeParse(OwnerSchema, JSON.parse(fs.readFileSync(path.join(dir, 'owner.json'), 'utf8')));
+    return r.success ? r.output : undefined;
   } catch {
     return undefined;
   }
@@ -73,7 +79,7 @@ export async function withLock<T>(home: string, stack: string, command: string, 
   for (let delay = 20; ; delay = Math.min(delay * 2, 250)) {
     try {
       fs.mkdirSync(dir);
-      fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: process.pid, command, started: startTime(process.pid) } satisfies Owner));
+      fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ format: 1, pid: process.pid, command, started: startTime(process.pid) } satisfies Owner));
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
@@ -88,7 +94,7 @@ export async function withLock<T>(home: string, stack: string, command: string, 
         if (age > 5000) fs.rmSync(dir, { recursive: true, force: true });
       }
       if (Date.now() > deadline) {
-        throw new BerthError(`stack ${stack} is locked by ${owner ? `berth ${owner.command} (pid ${owner.pid})` : 'another berth command'}; wait for it to finish`);
+        throw new BerthError(`stack ${stack} is locked by ${owner ? `berth ${owner.command} (pid ${owner.pid})` : 'another berth command'}; wait for it to finish`, { code: 'locked' });
       }
       if (!told && owner) {
         opts.onWait?.(`berth ${owner.command} (pid ${owner.pid})`);

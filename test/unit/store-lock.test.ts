@@ -30,7 +30,7 @@ describe('withLock', () => {
     const home = tmp();
     await withLock(home, 'prod', 'generate', () => {
       const owner = JSON.parse(fs.readFileSync(path.join(home, 'locks', 'prod.lock', 'owner.json'), 'utf8'));
-      expect(owner).toEqual({ pid: process.pid, command: 'generate', started: expect.stringMatching(/^\d+$/) });
+      expect(owner).toEqual({ format: 1, pid: process.pid, command: 'generate', started: expect.stringMatching(/^\d+$/) });
     });
   });
 
@@ -140,5 +140,17 @@ describe('isLocked', () => {
     expect(isLocked(home, 'prod')).toBe(false);
     fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: deadPid(), command: 'generate' }));
     expect(isLocked(home, 'prod')).toBe(false);
+  });
+});
+
+describe('a lock owner record berth cannot read', () => {
+  it('(damaged, or of another shape) counts as a half-made lock: taken over once it is old, never trusted', async () => {
+    const home = tmp();
+    const dir = path.join(home, 'locks', 'prod.lock');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'owner.json'), JSON.stringify({ pid: 'not a pid', command: 7 }));
+    const old = new Date(Date.now() - 60_000);
+    fs.utimesSync(dir, old, old);
+    expect(await withLock(home, 'prod', 'up', () => 'taken over')).toBe('taken over');
   });
 });
