@@ -8,6 +8,7 @@
 import type { Engine } from '../engine/docker-api.js';
 import type { Runner } from '../engine/runner.js';
 import { detectCompose, type ComposeCli } from '../engine/compose.js';
+import { fileStore, type Store } from '../store/store.js';
 
 /** Something an operation reports while it works; the front end decides how to show it. */
 export type OpsEvent =
@@ -23,6 +24,8 @@ export type OpsEvent =
 export interface OpsDeps {
   /** $BERTH_HOME. */
   home: string;
+  /** Stacks, locks and run-time state (files under home, unless a front end keeps them elsewhere). */
+  store: Store;
   /** The environment berth runs in: secretsFromEnv, DOCKER_HOST, BERTH_COMPOSE. */
   env: Readonly<Record<string, string | undefined>>;
   runner: Runner;
@@ -38,6 +41,7 @@ export interface OpsDeps {
 
 export interface DepsInput {
   home: string;
+  store?: Store;
   env: Readonly<Record<string, string | undefined>>;
   runner: Runner;
   engine: () => Engine;
@@ -52,6 +56,7 @@ export function makeDeps(i: DepsInput): OpsDeps {
   let cli: Promise<ComposeCli> | undefined;
   return {
     home: i.home,
+    store: i.store ?? fileStore(i.home),
     env: i.env,
     runner: i.runner,
     engine: () => (engine ??= i.engine()),

@@ -10,8 +10,6 @@ import { BerthError } from '../errors.js';
 import type { InitOnlySecret } from '../model/manifest.js';
 import { stackVolumeNames } from '../engine/volumes.js';
 import { fingerprint, matchesFingerprint } from '../store/fingerprint.js';
-import { readRuntime, updateRuntime } from '../store/runtime.js';
-import { readStackEnv } from '../store/stacks.js';
 import type { Session } from './session.js';
 
 /** The value a secret has for this start: from the environment (secretsFromEnv) or from .env. */
@@ -26,7 +24,7 @@ function existing(s: Session, secret: InitOnlySecret, onEngine: string[]): strin
 
 /** .env must hold every secret the stack stores: Compose would start services with blank ones. */
 export function mustHaveStoredSecrets(s: Session): void {
-  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
+  const dotEnv = s.deps.store.stacks.env(s.ref.name);
   const fromEnv = new Set(s.manifest.secretsFromEnv ?? []);
   const missing = s.manifest.secrets.filter((n) => !fromEnv.has(n) && !dotEnv[n]);
   if (missing.length) {
@@ -45,8 +43,8 @@ export function mustHaveStoredSecrets(s: Session): void {
  */
 export async function guardInitSecrets(s: Session, allowChange: boolean): Promise<string[]> {
   if (!s.manifest.initOnlySecrets.length) return [];
-  const prints = readRuntime(s.deps.home, s.ref.name).initSecrets;
-  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
+  const prints = s.deps.store.runtime.read(s.ref.name).initSecrets;
+  const dotEnv = s.deps.store.stacks.env(s.ref.name);
   const onEngine = await stackVolumeNames(s.engine(), s.ref.name);
   const toRecord: string[] = [];
   for (const secret of s.manifest.initOnlySecrets) {
@@ -73,12 +71,12 @@ export async function guardInitSecrets(s: Session, allowChange: boolean): Promis
 /** After a start: fingerprints of the values the stack's data now holds, for the secrets the guard named. */
 export async function recordInitSecrets(s: Session, names: string[]): Promise<void> {
   if (!names.length) return;
-  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
+  const dotEnv = s.deps.store.stacks.env(s.ref.name);
   const onEngine = await stackVolumeNames(s.engine(), s.ref.name).catch(() => []);
   const next: Record<string, string> = {};
   for (const secret of s.manifest.initOnlySecrets.filter((x) => names.includes(x.name))) {
     const value = valueOf(s, secret.name, dotEnv);
     if (value !== undefined && existing(s, secret, onEngine).length) next[secret.name] = fingerprint(value);
   }
-  if (Object.keys(next).length) updateRuntime(s.deps.home, s.ref.name, (r) => ({ ...r, initSecrets: { ...r.initSecrets, ...next } }));
+  if (Object.keys(next).length) s.deps.store.runtime.update(s.ref.name, (r) => ({ ...r, initSecrets: { ...r.initSecrets, ...next } }));
 }

@@ -4,7 +4,7 @@
  * end's choice); otherwise it is captured, and its last words become the error.
  */
 import { composeArgs } from '../engine/compose.js';
-import { forgetScaled } from '../store/runtime.js';
+import { forgetScaled } from './runtime-choices.js';
 import { allProfiles, runCompose, withStackLock, type Session } from './session.js';
 
 export interface DownResult {
@@ -19,7 +19,7 @@ export function downStack(s: Session, services: string[]): Promise<DownResult> {
   return withStackLock(s, 'down', async () => {
     const args = services.length ? composeArgs.rm(services) : composeArgs.down();
     await runCompose(s, args, { profiles: allProfiles(s.manifest), what: 'down' });
-    if (!s.dryRun) forgetScaled(s.deps.home, s.ref.name, services.length ? services : undefined);
+    if (!s.dryRun) forgetScaled(s.deps.store, s.ref.name, services.length ? services : undefined);
     return { stack: s.ref.name, services: services.length ? services : 'all', volumesKept: s.manifest.volumes };
   });
 }

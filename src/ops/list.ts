@@ -2,8 +2,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { isBerthError } from '../errors.js';
-import { listStackNames, readManifest } from '../store/stacks.js';
-import { stackDir } from '../store/home.js';
 import { MANIFEST_FILE } from '../render/files.js';
 import type { OpsDeps } from './deps.js';
 
@@ -20,10 +18,11 @@ export interface StackRow {
 }
 
 export function listStacks(deps: OpsDeps): StackRow[] {
-  return listStackNames(deps.home).flatMap((name): StackRow[] => {
-    const dir = stackDir(deps.home, name);
+  const { stacks } = deps.store;
+  return stacks.names().flatMap((name): StackRow[] => {
+    const dir = stacks.dir(name);
     try {
-      const m = readManifest(deps.home, name);
+      const m = stacks.manifest(name);
       if (!m) return [];
       return [{
         name,

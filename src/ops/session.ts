@@ -1,10 +1,7 @@
 /** What every operation on a stored stack needs: its manifest, a runner, Compose, the engine, and its run-time choices. */
 import { BerthError, UsageError } from '../errors.js';
-import { requireManifest } from '../store/stacks.js';
-import { withLock } from '../store/lock.js';
-import { stackDir, validateStackName } from '../store/home.js';
+import { validateStackName } from '../store/home.js';
 import { DryRunRunner, type Command, type Runner } from '../engine/runner.js';
-import { readRuntime } from '../store/runtime.js';
 import { compose, type ComposeCli, type StackRef } from '../engine/compose.js';
 import type { Engine } from '../engine/docker-api.js';
 import type { Manifest } from '../model/manifest.js';
@@ -30,7 +27,7 @@ export interface Session {
 
 /** The run-time choices of the last up, on top of the stored stack. */
 function applyRuntime(s: Session): void {
-  const r = readRuntime(s.deps.home, s.ref.name);
+  const r = s.deps.store.runtime.read(s.ref.name);
   s.profiles = r.profiles ?? s.manifest.profiles;
   s.vars = r.vars ?? {};
 }
@@ -38,8 +35,8 @@ function applyRuntime(s: Session): void {
 /** A stored stack to work on; with `dryRun`, commands are reported as events instead of run. */
 export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean } = {}): Session {
   validateStackName(name);
-  const manifest = requireManifest(deps.home, name);
-  const ref = { name, dir: stackDir(deps.home, name) };
+  const manifest = deps.store.stacks.requireManifest(name);
+  const ref = { name, dir: deps.store.stacks.dir(name) };
   const dryRun = !!opts.dryRun;
   const runner = dryRun ? new DryRunRunner((line) => deps.onEvent({ type: 'command', line }), deps.runner) : deps.runner;
   const session: Session = {
@@ -67,13 +64,13 @@ export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean 
  */
 export function withStackLock<T>(s: Session, command: string, fn: () => Promise<T>): Promise<T> {
   const locked = () => {
-    s.manifest = requireManifest(s.deps.home, s.ref.name);
+    s.manifest = s.deps.store.stacks.requireManifest(s.ref.name);
     applyRuntime(s);
     return fn();
   };
   // A dry run changes nothing, so it needs no lock (and writes no lock file).
   if (s.dryRun) return locked();
-  return withLock(s.deps.home, s.ref.name, command, locked, { onWait: (holder) => s.deps.onEvent({ type: 'waiting', stack: s.ref.name, holder }) });
+  return s.deps.store.locks.withLock(s.ref.name, command, locked, (holder) => s.deps.onEvent({ type: 'waiting', stack: s.ref.name, holder }));
 }
 
 /** Every profile of the stack: down, build and clean act on all services, whatever is active. */

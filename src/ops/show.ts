@@ -2,8 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Manifest } from '../model/manifest.js';
-import { readStackEnv, requireManifest } from '../store/stacks.js';
-import { stackDir, validateStackName } from '../store/home.js';
+import { validateStackName } from '../store/home.js';
 import { listFiles } from '../store/files.js';
 import { COMPOSE_FILE } from '../render/files.js';
 import type { OpsDeps } from './deps.js';
@@ -18,15 +17,16 @@ export interface StackDetails extends Manifest {
 
 export function showStack(deps: OpsDeps, name: string): StackDetails {
   validateStackName(name);
-  const m = requireManifest(deps.home, name);
-  const dir = stackDir(deps.home, name);
-  const envNames = Object.keys(readStackEnv(deps.home, name)).filter((k) => !k.startsWith('COMPOSE_')).sort();
+  const { stacks } = deps.store;
+  const m = stacks.requireManifest(name);
+  const dir = stacks.dir(name);
+  const envNames = Object.keys(stacks.env(name)).filter((k) => !k.startsWith('COMPOSE_')).sort();
   return { ...m, dir, files: listFiles(dir), envNames };
 }
 
 /** The Compose file as written: it holds ${NAME} references, never secret values. */
 export function composeFileOf(deps: OpsDeps, name: string): string {
   validateStackName(name);
-  requireManifest(deps.home, name);
-  return fs.readFileSync(path.join(stackDir(deps.home, name), COMPOSE_FILE), 'utf8');
+  deps.store.stacks.requireManifest(name);
+  return fs.readFileSync(path.join(deps.store.stacks.dir(name), COMPOSE_FILE), 'utf8');
 }

@@ -9,7 +9,6 @@ import { UsageError } from '../errors.js';
 import { parseSpecText, validateSpec } from '../spec/load.js';
 import { hasComponentFlags, specFromFlags, type ComponentFlags } from '../spec/flags.js';
 import type { ValidSpec } from '../spec/types.js';
-import { stackDir } from '../store/home.js';
 import { SPEC_FILE } from '../render/files.js';
 import { readLimited } from '../util/read-limited.js';
 import { toYaml } from '../util/yaml.js';
@@ -53,7 +52,7 @@ export function readSpecFile(file: string, given = file): string {
 
 /** The stored stack.yaml of a stack, if it has one. */
 export function storedSpecFile(deps: OpsDeps, name: string): string | undefined {
-  const file = path.join(stackDir(deps.home, name), SPEC_FILE);
+  const file = path.join(deps.store.stacks.dir(name), SPEC_FILE);
   return fs.existsSync(file) ? file : undefined;
 }
 

@@ -4,8 +4,6 @@ import { LABEL_PROJECT, LABEL_STACK } from '../engine/docker-api.js';
 import type { OpsDeps } from './deps.js';
 import { Prober } from '../engine/probe.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
-import { listStackNames, readManifest } from '../store/stacks.js';
-import { readRuntime } from '../store/runtime.js';
 import { openStack, type Session } from './session.js';
 
 export interface StackSummary {
@@ -55,14 +53,14 @@ async function serviceViews(s: Session): Promise<ServiceView[]> {
   const prober = new Prober(engine);
   const [inspected] = await Promise.all([Promise.all(containers.map((c) => engine.inspect(c.Id).catch(() => undefined))), prober.probeOnce(containers, PROBE_WAIT_MS)]);
   const infos = new Map(containers.flatMap((c, i) => (inspected[i] ? [[c.Id, inspected[i]!] as const] : [])));
-  const runtime = readRuntime(s.deps.home, s.ref.name);
+  const runtime = s.deps.store.runtime.read(s.ref.name);
   const o = { profiles: s.profiles, scaled: runtime.scale, infos, confirmed: prober.confirmed };
   return [...stackViews(s.manifest, containers, o), ...orphanViews(s.manifest, containers, o)];
 }
 
 export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
   const engine = deps.engine();
-  const names = listStackNames(deps.home);
+  const names = deps.store.stacks.names();
   const containers = await engine.listContainers([LABEL_STACK]);
   // Only containers Docker has not judged yet are probed: none, once stacks are up.
   const prober = new Prober(engine);
@@ -70,7 +68,7 @@ export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {
-      m = readManifest(deps.home, name);
+      m = deps.store.stacks.manifest(name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
@@ -78,7 +76,7 @@ export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
     if (!m) return [];
     let runtime;
     try {
-      runtime = readRuntime(deps.home, name);
+      runtime = deps.store.runtime.read(name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
       return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }];

@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 /**
  * remove and clean: take a stack's containers down, and, when asked, delete
  * its data and files. Only volumes berth made for the stack are deleted (its
@@ -6,15 +7,11 @@
  * (remove --delete-files) or damaged can still be cleaned: its containers and
  * volumes are found by berth's labels.
  */
-import fs from 'node:fs';
 import { LABEL_STACK, type Engine } from '../engine/docker-api.js';
 import { composeArgs } from '../engine/compose.js';
 import { ownedVolumes } from '../engine/volumes.js';
-import { stackDir } from '../store/home.js';
-import { forgetRuntime } from '../store/runtime.js';
 import { allProfiles, openStack, runCompose, withStackLock, type Session } from './session.js';
 import { BerthError, isBerthError } from '../errors.js';
-import { withLock } from '../store/lock.js';
 import type { OpsDeps } from './deps.js';
 
 export interface TeardownOptions {
@@ -85,8 +82,8 @@ export function teardownStack(s: Session, o: TeardownOptions): Promise<TeardownR
     await runCompose(s, composeArgs.down(), { profiles: allProfiles(s.manifest), what: 'down' });
     const owned = await volumesToDelete(s);
     const deleted = o.volumes ? await deleteVolumes(s.engine(), owned, s.dryRun) : [];
-    if (!s.dryRun && o.files) fs.rmSync(s.ref.dir, { recursive: true, force: true });
-    if (!s.dryRun && o.volumes) forgetRuntime(s.deps.home, s.ref.name);
+    if (!s.dryRun && o.files) s.deps.store.stacks.delete(s.ref.name);
+    if (!s.dryRun && o.volumes) s.deps.store.runtime.forget(s.ref.name);
     return { stack: s.ref.name, dir: s.ref.dir, volumesDeleted: deleted, volumesKept: owned.filter((v) => !deleted.includes(v)), filesRemoved: o.files, leftoverContainers: 0 };
   });
 }
@@ -107,19 +104,19 @@ export async function leftovers(engine: Engine, stack: string): Promise<{ contai
 
 /** clean of a stack whose files are gone or damaged: its labelled containers and volumes, then its folder. */
 export async function cleanLeftovers(deps: OpsDeps, stack: string, o: { dryRun: boolean }): Promise<TeardownResult> {
-  const { home } = deps;
+  const { stacks, runtime, locks } = deps.store;
   const engine = deps.engine();
   const work = async () => {
     const found = await leftovers(engine, stack);
-    const dir = stackDir(home, stack);
+    const dir = stacks.dir(stack);
     if (!o.dryRun) for (const id of found.containers) await engine.removeContainer(id);
     const deleted = await deleteVolumes(engine, found.volumes, o.dryRun);
     const hadFiles = fs.existsSync(dir);
     if (!o.dryRun) {
-      fs.rmSync(dir, { recursive: true, force: true });
-      forgetRuntime(home, stack);
+      stacks.delete(stack);
+      runtime.forget(stack);
     }
     return { stack, dir, volumesDeleted: deleted, volumesKept: [], filesRemoved: hadFiles, leftoverContainers: found.containers.length };
   };
-  return o.dryRun ? work() : withLock(home, stack, 'clean', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack, holder }) });
+  return o.dryRun ? work() : locks.withLock(stack, 'clean', work, (holder) => deps.onEvent({ type: 'waiting', stack, holder }));
 }

@@ -6,7 +6,6 @@
  */
 import { BerthError, UsageError } from '../errors.js';
 import { LABEL_STACK } from '../engine/docker-api.js';
-import { readStackEnv } from '../store/stacks.js';
 import type { Session } from './session.js';
 
 /** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
@@ -23,7 +22,7 @@ export function mustHaveSecretsFromEnv(s: Session): void {
 
 /** The stack's own variables (.env minus Compose's settings and secrets). */
 export function stackVars(s: Session): Record<string, string> {
-  const env = readStackEnv(s.deps.home, s.ref.name);
+  const env = s.deps.store.stacks.env(s.ref.name);
   const secrets = new Set(s.manifest.secrets);
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('COMPOSE_') && !secrets.has(k)));
 }
@@ -54,7 +53,7 @@ export function parseVars(s: Session, pairs: string[]): Record<string, string> {
  * go back: refused, with the way to make it last.
  */
 export function refuseEnvOverrides(s: Session): void {
-  const dotEnv = readStackEnv(s.deps.home, s.ref.name);
+  const dotEnv = s.deps.store.stacks.env(s.ref.name);
   const fromEnv = new Set(s.manifest.secretsFromEnv ?? []);
   for (const [name, value] of Object.entries(dotEnv)) {
     const shell = s.deps.env[name];

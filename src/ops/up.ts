@@ -13,7 +13,7 @@ import { waitReady } from '../engine/wait.js';
 import type { ServiceView } from '../engine/state.js';
 import type { Manifest } from '../model/manifest.js';
 import { composeFailed, runCompose, withStackLock, type Session } from './session.js';
-import { forgetScaled, readScaled, recordScaled, updateRuntime } from '../store/runtime.js';
+import { forgetScaled, recordScaled } from './runtime-choices.js';
 import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './init-secrets.js';
 import { mustHaveSecretsFromEnv, mustOwnNetwork, parseVars, refuseEnvOverrides } from './up-checks.js';
 import { UsageError } from '../errors.js';
@@ -126,7 +126,7 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
       starting: created,
       signal: failedCreate.signal,
       since: started,
-      scaled: readScaled(s.deps.home, s.ref.name),
+      scaled: s.deps.store.runtime.read(s.ref.name).scale,
       starter,
       untilStarted: !o.wait,
     });
@@ -181,11 +181,11 @@ export async function preflight(s: Session, profiles: string[], allowSecretChang
 
 /** Compose puts what it starts back to the file's replicas unless told a scale; run-time choices last until the next up. */
 function recordChoices(s: Session, o: UpOptions): void {
-  const home = s.deps.home;
-  if (o.scale) recordScaled(home, s.ref.name, o.scale);
-  else forgetScaled(home, s.ref.name, o.services);
+  const store = s.deps.store;
+  if (o.scale) recordScaled(store, s.ref.name, o.scale);
+  else forgetScaled(store, s.ref.name, o.services);
   if (o.choices) {
     const { vars, profiles } = o.choices;
-    updateRuntime(home, s.ref.name, (r) => ({ ...r, vars: Object.keys(vars).length ? vars : undefined, profiles }));
+    store.runtime.update(s.ref.name, (r) => ({ ...r, vars: Object.keys(vars).length ? vars : undefined, profiles }));
   }
 }

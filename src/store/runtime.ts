@@ -76,20 +76,6 @@ export function updateRuntime(home: string, name: string, change: (s: RuntimeSta
   fs.renameSync(tmp, f);
 }
 
-/** service -> replicas set at run time. */
-export function readScaled(home: string, name: string): Record<string, number> {
-  return readRuntime(home, name).scale;
-}
-
-export function recordScaled(home: string, name: string, scale: Record<string, number>): void {
-  updateRuntime(home, name, (s) => ({ ...s, scale: { ...s.scale, ...scale } }));
-}
-
-/** up and down put services back to their file's replicas: forget those (all when none are named). */
-export function forgetScaled(home: string, name: string, services?: string[]): void {
-  updateRuntime(home, name, (s) => ({ ...s, scale: services ? Object.fromEntries(Object.entries(s.scale).filter(([k]) => !services.includes(k))) : {} }));
-}
-
 /** Everything berth knows about a stack at run time goes with its data (clean). */
 export function forgetRuntime(home: string, name: string): void {
   fs.rmSync(file(home, name), { force: true });

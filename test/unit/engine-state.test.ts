@@ -3,7 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { containerView, serviceView } from '../../src/engine/state.js';
-import { forgetScaled, readScaled, recordScaled } from '../../src/store/runtime.js';
+import { forgetScaled, recordScaled } from '../../src/ops/runtime-choices.js';
+import { fileStore } from '../../src/store/store.js';
 import type { ManifestService } from '../../src/render/manifest.js';
 
 const worker: ManifestService = { name: 'worker', component: 'worker', role: 'service', image: 'x/y:1', profiles: [], replicas: 1, ports: [], healthcheck: true, build: false, dependsOn: {} };
@@ -18,15 +19,16 @@ describe('a service with no container', () => {
 
 describe('run-time replicas', () => {
   it('are recorded by scale and forgotten by up (all, or the services it started)', () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-runtime-'));
-    expect(readScaled(home, 'prod')).toEqual({});
-    recordScaled(home, 'prod', { worker: 0 });
-    recordScaled(home, 'prod', { api: 3 });
-    expect(readScaled(home, 'prod')).toEqual({ worker: 0, api: 3 });
-    forgetScaled(home, 'prod', ['worker']);
-    expect(readScaled(home, 'prod')).toEqual({ api: 3 });
-    forgetScaled(home, 'prod');
-    expect(readScaled(home, 'prod')).toEqual({});
+    const store = fileStore(fs.mkdtempSync(path.join(os.tmpdir(), 'berth-runtime-')));
+    const scaled = () => store.runtime.read('prod').scale;
+    expect(scaled()).toEqual({});
+    recordScaled(store, 'prod', { worker: 0 });
+    recordScaled(store, 'prod', { api: 3 });
+    expect(scaled()).toEqual({ worker: 0, api: 3 });
+    forgetScaled(store, 'prod', ['worker']);
+    expect(scaled()).toEqual({ api: 3 });
+    forgetScaled(store, 'prod');
+    expect(scaled()).toEqual({});
   });
 });
 
