@@ -19,7 +19,7 @@ export function opsDeps(ctx: Context, o: { json?: boolean; signal?: AbortSignal 
   return makeDeps({
     home: ctx.home,
     env: io.env,
-    runner: ctx.runner ?? new ProcessRunner(),
+    runner: ctx.runner ?? new ProcessRunner(io.env, io.signals),
     engine: () => ctx.engine ?? new DockerApi(io.env),
     signal: o.signal,
     onEvent,

@@ -1,3 +1,5 @@
+import type { SignalSource } from '../engine/runner.js';
+
 /** What commands may touch of the outside world; tests pass their own. */
 export interface IO {
   out(text: string): void;
@@ -10,6 +12,8 @@ export interface IO {
   stdinTTY: boolean;
   /** Ask a question on the terminal; resolves to the answer. */
   ask?(question: string): Promise<string>;
+  /** Signals sent to berth (only the real process has them). */
+  signals?: SignalSource;
 }
 
 export function processIO(): IO {
@@ -17,6 +21,7 @@ export function processIO(): IO {
     out: (t) => process.stdout.write(t),
     err: (t) => process.stderr.write(t),
     env: process.env,
+    signals: process,
     cwd: process.cwd(),
     isTTY: !!process.stdout.isTTY,
     stdinTTY: !!process.stdin.isTTY,

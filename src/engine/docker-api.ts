@@ -135,7 +135,7 @@ export function engineMessage(body: Buffer): string {
 export class DockerApi implements Engine {
   private readonly ep: Endpoint;
   private readonly agent: http.Agent;
-  constructor(env: NodeJS.ProcessEnv = process.env) {
+  constructor(env: Readonly<Record<string, string | undefined>>) {
     this.ep = endpointFromEnv(env);
     this.agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
   }

@@ -42,14 +42,26 @@ export function formatArgv(argv: string[]): string {
   return argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
 
+/** Where signals sent to berth arrive (the entry point's process); a runner passes them on to a child on the terminal. */
+export interface SignalSource {
+  on(signal: NodeJS.Signals, fn: (signal: NodeJS.Signals) => void): unknown;
+  off(signal: NodeJS.Signals, fn: (signal: NodeJS.Signals) => void): unknown;
+}
+
+/** Runs programs for real. `env`: the environment children start from; `signals`: what to pass on to a child on the terminal. */
 export class ProcessRunner implements Runner {
+  constructor(
+    private readonly env: Readonly<Record<string, string | undefined>>,
+    private readonly signals?: SignalSource,
+  ) {}
+
   run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
     return new Promise((resolve, reject) => {
       const [file, ...args] = cmd.argv;
       if (!file) return reject(new Error('internal: empty command'));
       const child = spawn(file, args, {
         cwd: cmd.cwd,
-        env: cmd.env ? { ...process.env, ...cmd.env } : process.env,
+        env: { ...this.env, ...(cmd.env ?? {}) },
         stdio: opts.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
         signal: opts.signal,
       });
@@ -79,10 +91,10 @@ export class ProcessRunner implements Runner {
       // A child on the terminal (logs -f, exec) stops with berth: a signal sent to berth alone
       // (kill, timeout, a CI runner) is passed on, and berth waits for the child to go.
       const forward = (sig: NodeJS.Signals) => child.kill(sig);
-      const signals: NodeJS.Signals[] = opts.stdio === 'inherit' ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : [];
-      for (const sig of signals) process.on(sig, forward);
+      const signals: NodeJS.Signals[] = opts.stdio === 'inherit' && this.signals ? ['SIGINT', 'SIGTERM', 'SIGHUP'] : [];
+      for (const sig of signals) this.signals!.on(sig, forward);
       child.on('close', (code, signal) => {
-        for (const sig of signals) process.off(sig, forward);
+        for (const sig of signals) this.signals!.off(sig, forward);
         // A child writing to berth's own output (logs, exec) dies of SIGPIPE when the reader stops early
         // (`berth logs prod | head -1`): that ends quietly, as berth's own writes do (see bin.ts).
         if (signal === 'SIGPIPE' && opts.stdio === 'inherit') return resolve({ code: 0, stdout, stderr });

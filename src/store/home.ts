@@ -4,7 +4,7 @@ import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { STACK_NAME_RE } from '../util/names.js';
 
-export function berthHome(env: NodeJS.ProcessEnv = process.env): string {
+export function berthHome(env: Readonly<Record<string, string | undefined>>): string {
   return path.resolve(env.BERTH_HOME || path.join(os.homedir(), '.berth'));
 }
 

@@ -20,7 +20,7 @@ export interface Run {
 export class Sandbox {
   readonly home: string;
   readonly stacks = new Set<string>();
-  readonly docker = new DockerApi();
+  readonly docker = new DockerApi(process.env);
   constructor() {
     this.home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-e2e-'));
     fs.mkdirSync(this.home, { recursive: true });

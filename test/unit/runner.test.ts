@@ -5,7 +5,7 @@ describe('ProcessRunner', () => {
   it('a child that exits before its input is written is not a crash: its exit code is the result', async () => {
     // 1 MiB does not fit in a pipe: the write is still going when `true` has gone, which is an EPIPE on the child's stdin.
     const input = 'x'.repeat(1 << 20);
-    const runner = new ProcessRunner();
+    const runner = new ProcessRunner(process.env);
     const crashes: unknown[] = [];
     const onUncaught = (e: unknown) => crashes.push(e);
     process.on('uncaughtException', onUncaught);
@@ -21,7 +21,7 @@ describe('ProcessRunner', () => {
   });
 
   it('a child on berth\'s output killed by SIGPIPE (its reader stopped early) ends with 0; a captured one does not', async () => {
-    const runner = new ProcessRunner();
+    const runner = new ProcessRunner(process.env);
     const argv = ['sh', '-c', 'kill -PIPE $$'];
     expect((await runner.run({ argv }, { stdio: 'inherit' })).code).toBe(0);
     expect((await runner.run({ argv }, { stdio: 'pipe' })).code).toBe(141);
