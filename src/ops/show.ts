@@ -1,5 +1,6 @@
 /** berth show and berth config: what a stored stack is made of, and its Compose file as written. */
 import fs from 'node:fs';
+import { parse } from 'yaml';
 import path from 'node:path';
 import type { Manifest } from '../model/manifest.js';
 import { validateStackName } from '../store/home.js';
@@ -22,6 +23,11 @@ export function showStack(deps: OpsDeps, name: string): StackDetails {
   const dir = stacks.dir(name);
   const envNames = Object.keys(stacks.env(name)).filter((k) => !k.startsWith('COMPOSE_')).sort();
   return { ...m, dir, files: listFiles(dir), envNames };
+}
+
+/** The Compose file as data (for --json). */
+export function composeFileData(deps: OpsDeps, name: string): unknown {
+  return parse(composeFileOf(deps, name));
 }
 
 /** The Compose file as written: it holds ${NAME} references, never secret values. */

@@ -34,11 +34,9 @@ export const config: CommandSpec = {
   doc: "print a stack's rendered Compose file",
   args: [['<name>', 'stack name']],
   async run(ctx, [name], opts) {
-    const { composeFileOf } = await import('../../ops/show.js');
-    const text = composeFileOf(opsDeps(ctx), String(name));
-    if (!opts.json) return ctx.io.out(text), 0;
-    const { parse } = await import('yaml');
-    printJson(ctx.io, parse(text));
+    const { composeFileOf, composeFileData } = await import('../../ops/show.js');
+    if (opts.json) printJson(ctx.io, composeFileData(opsDeps(ctx), String(name)));
+    else ctx.io.out(composeFileOf(opsDeps(ctx), String(name)));
     return 0;
   },
 };
