@@ -15,6 +15,8 @@ export function reportError(io: IO, e: unknown, opts: { json?: boolean } = {}): 
   if (opts.json) io.out(JSON.stringify(errorJson(err)) + '\n');
   else {
     io.err(`berth: ${known ? 'error' : 'internal error'}: ${err.message}\n`);
+    // Every further problem of the same input, one line each, so one run shows them all.
+    for (const i of (err.issues ?? []).slice(1)) io.err(`  ${i.path ? `${i.path}: ` : ''}${i.message}${i.fix ? `; ${i.fix}` : ''}\n`);
     if (err.details) io.err(`${err.details}\n`);
   }
   if (!known && io.env.BERTH_DEBUG) io.err(`${(e as Error)?.stack ?? e}\n`);
