@@ -3,7 +3,7 @@
  * across regenerations like secrets (the key file is mode 0600, never printed),
  * until the server names change, expiry nears, or --rotate-secrets.
  */
-import { X509Certificate } from 'node:crypto';
+import { X509Certificate, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FileOut } from '../catalog/types.js';
@@ -77,4 +77,47 @@ export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefi
     out.push({ path: `${dir}/tls.crt`, content: cert!}, { path: `${dir}/tls.key`, content: key!, mode: 0o600 });
   }
   return out;
+}
+
+export interface KeptCert {
+  cert: string;
+  key: string;
+  certFile: string;
+  keyFile: string;
+  /** Made now (none was kept, it was for other names, or it was about to expire). */
+  made: boolean;
+}
+
+/**
+ * A self-signed certificate kept in `dir` (tls.crt, tls.key at mode 0600) for
+ * a server berth runs itself: the kept one while it is for the same names and
+ * more than 30 days from expiry, else a new one, written before it is used.
+ */
+export async function keptServerCert(dir: string, hosts: string[], make: CertMaker = selfSignedCert): Promise<KeptCert> {
+  const certFile = path.join(dir, 'tls.crt');
+  const keyFile = path.join(dir, 'tls.key');
+  const read = (f: string) => {
+    try {
+      return fs.readFileSync(f, 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const cert = read(certFile);
+  const key = read(keyFile);
+  const kept = cert && key ? certHosts(cert) : undefined;
+  if (cert && key && kept && kept.length === hosts.length && hosts.every((h) => kept.includes(h))) return { cert, key, certFile, keyFile, made: false };
+  const made = await make(hosts);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  writeAtomic(keyFile, made.key, 0o600);
+  writeAtomic(certFile, made.cert, 0o644);
+  return { ...made, certFile, keyFile, made: true };
+}
+
+/** A reader never sees half a file: written aside, then renamed over. */
+function writeAtomic(file: string, content: string, mode: number): void {
+  const tmp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
+  fs.writeFileSync(tmp, content, { mode });
+  fs.chmodSync(tmp, mode);
+  fs.renameSync(tmp, file);
 }

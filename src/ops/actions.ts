@@ -1,0 +1,61 @@
+/**
+ * Lifecycle actions on a stored stack as data: what a server queues as a job
+ * and an agent runs for a server. `checkAction` refuses what cannot work
+ * (unknown stack or service, a bad scale) before anything is queued, so the
+ * caller answers at once; `runAction` does it, later, through the same
+ * operations the CLI calls.
+ */
+import type { ServiceView } from '../engine/state.js';
+import type { OpsDeps } from './deps.js';
+import { downStack } from './lifecycle.js';
+import { restartStack } from './restart.js';
+import { parseScale, scaleStack } from './scale.js';
+import { ensureEngine, expandServices, openStack, type Session } from './session.js';
+import { upStack } from './up.js';
+
+export type StackAction =
+  | { action: 'up'; services?: string[]; wait?: boolean; timeoutMs?: number }
+  | { action: 'down'; services?: string[] }
+  | { action: 'restart'; services?: string[]; wait?: boolean; timeoutMs?: number }
+  | { action: 'scale'; replicas: Record<string, number>; wait?: boolean; timeoutMs?: number };
+
+export const ACTIONS = ['up', 'down', 'restart', 'scale'] as const;
+
+/** How long an action waits for health unless told: as long as `berth up` does. */
+export const DEFAULT_TIMEOUT_MS = 300_000;
+
+/** The action with its services expanded and its scale checked; throws a usage or not_found error. */
+export function checkAction(deps: OpsDeps, stack: string, a: StackAction): StackAction {
+  const s = openStack(deps, stack);
+  if (a.action === 'scale') return { ...a, replicas: parseScale(s, Object.entries(a.replicas).map(([k, n]) => `${k}=${n}`)) };
+  return { ...a, services: expandServices(s, a.services ?? []) };
+}
+
+export interface ActionProgress {
+  /** The services as the engine shows them, while the action waits for health. */
+  onUpdate?(views: ServiceView[]): void;
+}
+
+/** Runs a checked action; resolves to what it did, as data. */
+export async function runAction(deps: OpsDeps, stack: string, a: StackAction, p: ActionProgress = {}): Promise<Record<string, unknown>> {
+  const s: Session = openStack(deps, stack);
+  const wait = a.action === 'down' ? false : a.wait !== false;
+  const timeoutMs = ('timeoutMs' in a && a.timeoutMs) || DEFAULT_TIMEOUT_MS;
+  await ensureEngine(s);
+  switch (a.action) {
+    case 'up': {
+      const r = await upStack(s, { wait, timeoutMs, services: a.services?.length ? a.services : undefined, onUpdate: p.onUpdate });
+      return { stack, ready: wait, elapsedMs: r.elapsedMs, services: r.views.map((v) => ({ name: v.name, state: v.state, containers: v.containers.length })) };
+    }
+    case 'down': {
+      const r = await downStack(s, a.services ?? []);
+      return { stack, down: r.services === 'all' ? true : r.services, volumesKept: r.volumesKept };
+    }
+    case 'restart':
+      await restartStack(s, { services: a.services ?? [], wait, timeoutMs, onUpdate: p.onUpdate });
+      return { stack, restarted: a.services?.length ? a.services : 'all' };
+    case 'scale':
+      await scaleStack(s, a.replicas, { wait, timeoutMs, onUpdate: p.onUpdate });
+      return { stack, scale: a.replicas };
+  }
+}
