@@ -1,0 +1,63 @@
+/**
+ * Every change to the records' schema, in order, written once with the query
+ * builder's schema API so the same migration runs on SQLite and PostgreSQL.
+ * A migration is never edited once released: a change is a new entry.
+ */
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { BerthError } from '../../errors.js';
+
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_jobs': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('jobs')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('stack', 'varchar(63)', (c) => c.notNull())
+        .addColumn('action', 'varchar(32)', (c) => c.notNull())
+        .addColumn('params', 'text', (c) => c.notNull())
+        .addColumn('who', 'varchar(255)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('started_at', 'varchar(32)')
+        .addColumn('finished_at', 'varchar(32)')
+        .addColumn('result', 'text')
+        .addColumn('error_code', 'varchar(32)')
+        .addColumn('error_message', 'text')
+        .execute();
+      await db.schema.createIndex('jobs_created').on('jobs').columns(['created_at', 'id']).execute();
+      await db.schema.createIndex('jobs_stack_created').on('jobs').columns(['stack', 'created_at']).execute();
+      await db.schema.createIndex('jobs_state').on('jobs').column('state').execute();
+      await db.schema
+        .createTable('job_logs')
+        .addColumn('job_id', 'varchar(64)', (c) => c.notNull().references('jobs.id').onDelete('cascade'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('time', 'varchar(32)', (c) => c.notNull())
+        .addColumn('line', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('job_logs_pk', ['job_id', 'seq'])
+        .execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('job_logs').execute();
+      await db.schema.dropTable('jobs').execute();
+    },
+  },
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+/** The names of every migration, oldest first. */
+export const MIGRATION_NAMES = Object.keys(MIGRATIONS);
+
+/**
+ * Brings the schema up to date. A database migrated by a newer berth (a
+ * migration this one does not know) is refused rather than used.
+ */
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  const migrator = new Migrator({ db, provider });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const message = (error as Error).message ?? String(error);
+    throw new BerthError(`the server's database could not be migrated: ${message}`, { code: /corrupted migrations/.test(message) ? 'damaged' : 'failed' });
+  }
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
