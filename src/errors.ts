@@ -25,6 +25,10 @@ export type ErrorCode =
   | 'not_ready'
   /** A file or folder could not be read or written. */
   | 'io'
+  /** No or wrong credentials (a server's bearer token). */
+  | 'unauthorized'
+  /** A change asked of a read-only server (berth serve reporting). */
+  | 'read_only'
   /** Any other runtime failure. */
   | 'failed';
 
@@ -44,7 +48,7 @@ export interface ErrorOptions {
   issues?: Issue[];
 }
 
-const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['usage', 'not_found']);
+const USAGE_CODES: ReadonlySet<ErrorCode> = new Set(['usage', 'not_found', 'read_only']);
 
 /** Exit code of an error code: 2 for what the user typed wrong, 1 for what went wrong. */
 export function exitCodeOf(code: ErrorCode): number {

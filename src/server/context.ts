@@ -1,0 +1,22 @@
+/** What every route of a berth server reaches: the operations' dependencies, its records, its jobs and its events. */
+import type { OpsDeps } from '../ops/deps.js';
+import type { RecordsDb } from '../store/records/db.js';
+import type { JobStore } from '../store/records/jobs.js';
+import type { EventBus, StackWatcher } from './events.js';
+import type { JobRunner } from './jobs.js';
+
+export type ServerMode = 'web' | 'reporting';
+
+export interface ServerContext {
+  mode: ServerMode;
+  readOnly: boolean;
+  /** The operations' dependencies; a job gets a copy with its own event callback. */
+  deps: OpsDeps;
+  records: RecordsDb;
+  jobStore: JobStore;
+  jobs: JobRunner;
+  bus: EventBus;
+  watcher: StackWatcher;
+  /** One line to the server's log (never a secret). */
+  log(line: string): void;
+}

@@ -1,0 +1,110 @@
+/**
+ * Lifecycle actions asked through the API run as jobs: checked at once (a bad
+ * stack or service is the caller's error, answered before anything is
+ * queued), recorded, then run in the background through the operations, with
+ * what they report kept as log lines and every change of state announced.
+ * Two jobs on one stack take turns on its lock, as two CLI commands do.
+ */
+import { randomUUID } from 'node:crypto';
+import { BerthError, isBerthError } from '../errors.js';
+import type { OpsDeps, OpsEvent } from '../ops/deps.js';
+import { checkAction, runAction, type StackAction } from '../ops/actions.js';
+import type { ServiceView } from '../engine/state.js';
+import type { Job, JobStore } from '../store/records/jobs.js';
+import type { EventBus } from './events.js';
+
+/** A job that logs more than this keeps its first lines and says how many more there were. */
+const MAX_LOG_LINES = 2000;
+
+function eventLine(e: OpsEvent): string {
+  if (e.type === 'command') return `$ ${e.line}`;
+  if (e.type === 'warning') return `warning: ${e.message}`;
+  if (e.type === 'waiting') return `waiting for ${e.holder} to finish with stack ${e.stack}`;
+  return e.message;
+}
+
+/** `postgres healthy, api starting (1/2)`: the services as an action waits for them. */
+function viewsLine(views: ServiceView[]): string {
+  return views
+    .filter((v) => v.active)
+    .map((v) => `${v.name} ${v.state}${v.containers.length > 1 ? ` (${v.containers.length} replicas)` : ''}`)
+    .join(', ');
+}
+
+export interface JobRunnerOptions {
+  store: JobStore;
+  deps: OpsDeps;
+  bus: EventBus;
+  now?: () => Date;
+  log?: (line: string) => void;
+}
+
+export class JobRunner {
+  private readonly running = new Map<string, Promise<void>>();
+  private readonly stop = new AbortController();
+  constructor(private readonly o: JobRunnerOptions) {}
+
+  private now(): string {
+    return (this.o.now?.() ?? new Date()).toISOString();
+  }
+
+  /** Checks the action, records the job, and starts it; resolves to the job as queued. */
+  async start(stack: string, action: StackAction, who: string): Promise<Job> {
+    const checked = checkAction(this.o.deps, stack, action);
+    const { action: name, ...params } = checked;
+    const job = await this.o.store.create({ id: randomUUID(), stack, action: name, params, who, createdAt: this.now() });
+    this.o.bus.emit({ type: 'job', job });
+    const run = this.run(job, checked).finally(() => this.running.delete(job.id));
+    this.running.set(job.id, run);
+    return job;
+  }
+
+  private async run(job: Job, action: StackAction): Promise<void> {
+    const { store, bus } = this.o;
+    let seq = 0;
+    let written = Promise.resolve();
+    const write = (line: string) => {
+      seq++;
+      if (seq > MAX_LOG_LINES + 1) return;
+      const entry = { seq, time: this.now(), line: seq > MAX_LOG_LINES ? `(more lines left out: a job keeps its first ${MAX_LOG_LINES})` : line };
+      written = written.then(() => store.log(job.id, entry)).catch((e: Error) => this.o.log?.(`job ${job.id}: cannot record a log line: ${e.message}`));
+      bus.emit({ type: 'job.log', id: job.id, ...entry });
+    };
+    const change = async (c: Parameters<JobStore['change']>[1]) => {
+      await store.change(job.id, c);
+      Object.assign(job, c);
+      bus.emit({ type: 'job', job: { ...job } });
+    };
+    let lastViews = '';
+    const onUpdate = (views: ServiceView[]) => {
+      const line = viewsLine(views);
+      if (line && line !== lastViews) write((lastViews = line));
+    };
+    try {
+      await change({ state: 'running', startedAt: this.now() });
+      write(`${job.action} of stack ${job.stack} started by ${job.who}`);
+      const deps: OpsDeps = { ...this.o.deps, onEvent: (e) => write(eventLine(e)), signal: this.stop.signal };
+      const result = await runAction(deps, job.stack, action, { onUpdate });
+      write(`${job.action} of stack ${job.stack} succeeded`);
+      await written;
+      await change({ state: 'succeeded', finishedAt: this.now(), result });
+    } catch (e) {
+      const err = isBerthError(e) ? e : new BerthError((e as Error)?.message ?? String(e), { code: 'failed' });
+      write(`error: ${err.message}`);
+      for (const l of (err.details ?? '').split('\n').filter(Boolean)) write(l);
+      await written;
+      await change({ state: 'failed', finishedAt: this.now(), error: { code: err.code, message: err.message } }).catch((x: Error) => this.o.log?.(`job ${job.id}: cannot record its end: ${x.message}`));
+    }
+  }
+
+  /** Resolves when every job started so far has ended. */
+  async idle(): Promise<void> {
+    while (this.running.size) await Promise.all(this.running.values());
+  }
+
+  /** Asks running jobs to stop waiting (health, locks) and waits for them to end. */
+  async close(): Promise<void> {
+    this.stop.abort();
+    await this.idle();
+  }
+}

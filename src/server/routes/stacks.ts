@@ -1,0 +1,142 @@
+/**
+ * /api/v1/stacks: every stack with its state, one stack in full, generate
+ * from a stack.yaml, lifecycle actions as jobs, and a log tail. Stack and
+ * service names are checked by the operations, as the CLI's are.
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { stackOverview, stacksOverview } from '../../ops/overview.js';
+import { loadSpec } from '../../ops/spec-source.js';
+import { generateStack, type GenerateResult } from '../../ops/generate.js';
+import { ensureEngine, expandServices, openStack } from '../../ops/session.js';
+import { streamStackLogs, type LogRecord } from '../../ops/logs.js';
+import type { StackAction } from '../../ops/actions.js';
+import type { ServerContext } from '../context.js';
+import { ERRORS, actionBodies, generateResult, logRecord, openObject, ref, stackParams } from '../schemas.js';
+
+type Named = { Params: { name: string } };
+
+/** What a generate made, as the API shows it: names of generated secrets, never their values. */
+function summary(r: GenerateResult) {
+  const { stack } = r;
+  return {
+    stack: stack.name,
+    dir: r.dir,
+    created: r.created,
+    profiles: stack.profiles,
+    services: stack.services.map((s) => ({ name: s.name, component: s.component, image: s.image, ports: s.ports, profiles: s.profiles, replicas: s.replicas })),
+    files: r.files,
+    generatedSecrets: stack.generatedSecrets,
+    warnings: stack.warnings,
+  };
+}
+
+/** The stack.yaml of a generate request: a text/yaml body, or JSON {"spec": "<yaml>"}. */
+function specText(body: unknown): string {
+  if (typeof body === 'string') return body;
+  return (body as { spec: string }).spec;
+}
+
+/** Who asked: the token is shared, so the caller's address says who it was. */
+export const whoOf = (req: FastifyRequest) => `token@${req.ip}`;
+
+function registerActions(app: FastifyInstance, ctx: ServerContext): void {
+  for (const action of ['up', 'down', 'restart', 'scale'] as const) {
+    app.post<Named & { Body?: Record<string, unknown> }>(
+      `/api/v1/stacks/:name/${action}`,
+      {
+        // No body at all (curl -X POST) means no options.
+        preValidation: async (req) => void (req.body ??= {}),
+        schema: {
+          summary: `${action} a stack, as a job`,
+          description: `Checks the stack and services at once (400, 404), then runs berth ${action} in the background; answers 202 with the job (Location: /api/v1/jobs/{id}).`,
+          tags: ['stacks'],
+          params: stackParams,
+          body: actionBodies[action],
+          response: { 202: { type: 'object', properties: { job: ref('Job') } }, ...ERRORS },
+        },
+      },
+      async (req, reply) => {
+        const body = (req.body ?? {}) as { services?: string[]; wait?: boolean; timeoutSeconds?: number; replicas?: Record<string, number> };
+        const timeoutMs = body.timeoutSeconds !== undefined ? body.timeoutSeconds * 1000 : undefined;
+        const a: StackAction =
+          action === 'scale'
+            ? { action, replicas: body.replicas!, wait: body.wait, timeoutMs }
+            : action === 'down'
+              ? { action, services: body.services }
+              : { action, services: body.services, wait: body.wait, timeoutMs };
+        const job = await ctx.jobs.start(req.params.name, a, whoOf(req));
+        return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send({ job });
+      },
+    );
+  }
+}
+
+export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  app.get('/api/v1/stacks', {
+    schema: {
+      summary: 'every stack on this host with its state',
+      description: 'When the Docker engine does not answer, the stacks are still listed, with the state `unknown`, and `engine` says why.',
+      tags: ['stacks'],
+      response: { 200: { type: 'object', properties: { engine: ref('Engine'), stacks: { type: 'array', items: ref('StackRow') } } }, ...ERRORS },
+    },
+  }, () => stacksOverview(ctx.deps));
+
+  app.get<Named>('/api/v1/stacks/:name', {
+    schema: {
+      summary: 'one stack: what it is made of, and its services as they run',
+      description: '`details` is what `berth show --json` prints (secret names, never values); `status` is what `berth status NAME --json` prints.',
+      tags: ['stacks'],
+      params: stackParams,
+      response: { 200: { type: 'object', properties: { details: openObject, status: openObject } }, ...ERRORS },
+    },
+  }, (req) => stackOverview(ctx.deps, req.params.name));
+
+  app.post<Named & { Body: string | { spec: string } }>('/api/v1/stacks/:name', {
+    schema: {
+      summary: 'generate (or regenerate) a stack from a stack.yaml',
+      description: 'The body is the stack.yaml (text/yaml), or JSON {"spec": "<stack.yaml text>"}. Relative paths in it resolve where the stack was first generated from; for a new stack they may not point into its folder. 201 when the stack is new, 200 when it was regenerated.',
+      tags: ['stacks'],
+      params: stackParams,
+      body: {
+        content: {
+          'application/json': { schema: { type: 'object', additionalProperties: false, required: ['spec'], properties: { spec: { type: 'string', description: 'the stack.yaml text' } } } },
+          'text/yaml': { schema: { type: 'string' } },
+        },
+      },
+      response: { 200: generateResult, 201: generateResult, ...ERRORS },
+    },
+  }, async (req, reply) => {
+    const { name } = req.params;
+    const dir = ctx.deps.store.stacks.dir(name);
+    const loaded = loadSpec(ctx.deps, name, { text: specText(req.body), dir, label: 'stack.yaml' });
+    const r = await generateStack(ctx.deps, { name, ...loaded });
+    return reply.code(r.created ? 201 : 200).send(summary(r));
+  });
+
+  registerActions(app, ctx);
+
+  app.get<Named & { Querystring: { tail?: number; service?: string[] } }>('/api/v1/stacks/:name/logs', {
+    schema: {
+      summary: "the last lines of a stack's logs",
+      description: 'Every line as a record (service, replica, container, stream, time, line), merged in time order, as `berth logs --json` prints them.',
+      tags: ['stacks'],
+      params: stackParams,
+      querystring: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          tail: { type: 'integer', minimum: 0, maximum: 10_000, default: 200, description: 'lines from the end of each container log' },
+          service: { type: 'array', items: { type: 'string' }, description: 'only these services (repeat the parameter)' },
+        },
+      },
+      response: { 200: { type: 'object', properties: { stack: { type: 'string' }, records: { type: 'array', items: logRecord } } }, ...ERRORS },
+    },
+  }, async (req) => {
+    const s = openStack(ctx.deps, req.params.name);
+    const services = expandServices(s, req.query.service ?? []);
+    await ensureEngine(s);
+    const records: LogRecord[] = [];
+    await streamStackLogs(s, { services, follow: false, tail: req.query.tail }, (r) => records.push(r));
+    return { stack: s.ref.name, records };
+  });
+}

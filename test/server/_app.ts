@@ -1,0 +1,56 @@
+/** A berth server in-process for API tests: a private home, an in-memory engine, a recording runner, SQLite records. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { onTestFinished } from 'vitest';
+import type { InjectOptions } from 'fastify';
+import { RecordingRunner, type Command } from '../../src/engine/runner.js';
+import { openRecords } from '../../src/store/records/db.js';
+import { buildApp, type AppOptions } from '../../src/server/app.js';
+import { MemoryEngine } from '../helpers/engine.js';
+import { testDeps } from '../helpers/deps.js';
+
+export const TOKEN = 'test-token-0123456789abcdef';
+
+const v2 = (c: Command) => (c.argv.join(' ') === 'docker compose version --short' ? { code: 0, stdout: '2.29.1\n' } : undefined);
+
+export type Call = Omit<InjectOptions, 'method' | 'url'> & { token?: string | null };
+
+export async function testServer(o: Partial<Pick<AppOptions, 'mode' | 'publicApi' | 'publicMetrics' | 'readOnly'>> & { home?: string } = {}) {
+  const home = o.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'berth-server-'));
+  const engine = new MemoryEngine();
+  const runner = new RecordingRunner(v2);
+  const deps = testDeps(home, { engine, runner });
+  const records = await openRecords({ kind: 'sqlite', file: path.join(home, 'server', 'berth.db') });
+  const logged: string[] = [];
+  const server = await buildApp({ mode: o.mode ?? 'web', token: TOKEN, publicApi: !!o.publicApi, publicMetrics: !!o.publicMetrics, readOnly: o.readOnly, deps, records, pollMs: 50, log: (l) => logged.push(l) });
+  onTestFinished(async () => {
+    await server.close();
+    if (!o.home) fs.rmSync(home, { recursive: true, force: true });
+  });
+  const call = (method: InjectOptions['method'], url: string, c: Call = {}) => {
+    const { token = TOKEN, headers, ...rest } = c;
+    return server.app.inject({ method, url, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers }, ...rest });
+  };
+  return { ...server, home, engine, runner, deps, records, logged, call };
+}
+
+/** Containers of these services that come up healthy when started, as an up through the in-memory engine needs. */
+export function startable(engine: MemoryEngine, stack: string, services: string[]): void {
+  for (const svc of services) engine.add(stack, svc, { state: 'created' });
+  const start = engine.startContainer.bind(engine);
+  engine.startContainer = async (id: string) => {
+    await start(id);
+    const c = engine.containers.find((x) => x.Id === id);
+    if (c) c.Status = 'Up 1 second (healthy)';
+  };
+}
+
+export const SPEC = `services:
+  postgres: {}
+  redis: {}
+  worker:
+    component: worker
+    image: x/worker:1
+    command: [work]
+`;
