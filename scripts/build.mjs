@@ -16,6 +16,10 @@ await build({
   sourcemap: 'linked',
   legalComments: 'linked',
   logLevel: 'warning',
+  // The server's libraries stay packages of their own (installed with berth as its
+  // dependencies): better-sqlite3 loads a native addon from its own folder, and pg
+  // looks for an optional native driver; they load only for berth serve.
+  external: ['better-sqlite3', 'pg', 'pg-native', 'kysely', 'fastify', '@fastify/swagger', 'prom-client'],
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
 });

@@ -9,5 +9,6 @@ import { down, restart, scale, build, pull } from './lifecycle.js';
 import { status } from './status.js';
 import { logs, exec } from './logs.js';
 import { remove, clean } from './remove.js';
+import { serve } from './serve.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean];
+export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, serve];

@@ -57,7 +57,8 @@ export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const message = (error as Error).message ?? String(error);
-    throw new BerthError(`the server's database could not be migrated: ${message}`, { code: /corrupted migrations/.test(message) ? 'damaged' : 'failed' });
+    if (/corrupted migrations/.test(message)) throw new BerthError(`the server's database was migrated by another berth (${message}); use that berth's version or a new database`, { code: 'damaged' });
+    throw error;
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
 }

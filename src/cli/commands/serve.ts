@@ -1,0 +1,33 @@
+/** berth serve web|reporting: the REST API (and, read-only, the reporting server) until SIGINT or SIGTERM. */
+import type { CommandSpec } from '../spec.js';
+import { opsDeps } from '../deps.js';
+
+export const serve: CommandSpec = {
+  name: 'serve',
+  doc: "run berth's server: web (REST API over this host's stacks) or reporting (read-only); needs BERTH_AUTH_TOKEN",
+  args: [['<mode>', 'web or reporting']],
+  flags: [
+    { flags: '--port <port>', doc: 'port to listen on', default: '8080' },
+    { flags: '--host <address>', doc: 'address to listen on', default: '0.0.0.0' },
+    { flags: '--tls-cert <file>', doc: 'TLS certificate (PEM); default: a self-signed one kept in the data folder' },
+    { flags: '--tls-key <file>', doc: 'TLS private key (PEM), with --tls-cert' },
+    { flags: '--no-tls', doc: 'plain HTTP: only behind a proxy that terminates TLS' },
+    { flags: '--data-dir <dir>', doc: 'where the server keeps its records and certificate (default: $BERTH_DATA_DIR, else $BERTH_HOME/server)' },
+    { flags: '--public', doc: 'reporting only: answer the read-only API without a token' },
+    { flags: '--public-metrics', doc: 'answer /metrics without a token (it holds no secret)' },
+  ],
+  async run(ctx, [mode], opts) {
+    // The server and its libraries load only for this command.
+    const { serveConfig, startServer } = await import('../../server/index.js');
+    const cfg = serveConfig(String(mode), opts, ctx.io.env, ctx.home, ctx.io.cwd);
+    const server = await startServer(cfg, opsDeps(ctx), (line) => ctx.io.out(`${new Date().toISOString()} ${line}\n`));
+    await new Promise<void>((resolve) => {
+      const stop = () => resolve();
+      ctx.io.signals?.on('SIGINT', stop);
+      ctx.io.signals?.on('SIGTERM', stop);
+    });
+    ctx.io.out(`${new Date().toISOString()} stopping: waiting for running jobs\n`);
+    await server.close();
+    return 0;
+  },
+};
