@@ -15,12 +15,26 @@ export function nodeProbe(port: number, path: string) {
   return cmd(['node', '-e', `fetch('http://127.0.0.1:${port}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`]);
 }
 
-export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, string>): Service {
+/**
+ * The same over HTTPS, for `berth serve`, which serves TLS with a certificate
+ * it made itself: the probe asks its own container, so it does not verify it.
+ */
+export function nodeTlsProbe(port: number, path: string) {
+  return cmd(['node', '-e', `require('https').get({host:'127.0.0.1',port:${port},path:'${path}',rejectUnauthorized:false,timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`]);
+}
+
+/**
+ * `berth serve` (web, reporting) serves HTTPS with a self-signed certificate
+ * by default; its /metrics is started open (--public-metrics) because
+ * Prometheus would need the API token in a file of its own to send it, and
+ * berth keeps secrets in .env alone; the metrics hold none.
+ */
+export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, string>, o: { serve?: boolean } = {}): Service {
   return baseService(ctx, def, {
-    command: ['berth', ...args, '--port', String(port)],
+    command: ['berth', ...args, '--port', String(port), ...(o.serve ? ['--public-metrics'] : [])],
     environment: { BERTH_DATA_DIR: '/data', ...env },
     mounts: [volume(`${ctx.service}-data`, '/data')],
-    healthcheck: nodeProbe(port, '/healthz'),
-    metrics: { port, path: '/metrics' },
+    healthcheck: o.serve ? nodeTlsProbe(port, '/healthz') : nodeProbe(port, '/healthz'),
+    metrics: o.serve ? { port, path: '/metrics', scheme: 'https', selfSigned: true } : { port, path: '/metrics' },
   });
 }

@@ -23,7 +23,7 @@ export const agent: ComponentDef<Options> = {
   secrets: [{ ...AUTH_TOKEN, sharedWith: (o) => (typeof o.serverUrl === 'string' ? `the berth server at ${o.serverUrl}` : undefined) }],
   build(ctx) {
     const webs = ctx.stack.byComponent('web');
-    const serverUrl = ctx.options.serverUrl ?? (webs[0] ? `http://${webs[0]}:8080` : undefined);
+    const serverUrl = ctx.options.serverUrl ?? (webs[0] ? `https://${webs[0]}:8080` : undefined);
     if (!serverUrl) {
       throw new UsageError(`services.${ctx.service}.serverUrl: the agent needs the berth server to register with; pass --server-url https://server:8080 or add web to the stack`);
     }

@@ -12,7 +12,7 @@ export const reporting: ComponentDef<Record<string, never>> = {
   options: {},
   secrets: [AUTH_TOKEN],
   build(ctx) {
-    const svc = berthService(ctx, reporting, ['serve', 'reporting'], 8080, { BERTH_AUTH_TOKEN: ctx.secret('authToken'), BERTH_READ_ONLY: 'true' });
+    const svc = berthService(ctx, reporting, ['serve', 'reporting'], 8080, { BERTH_AUTH_TOKEN: ctx.secret('authToken'), BERTH_READ_ONLY: 'true' }, { serve: true });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },
 };

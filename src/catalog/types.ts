@@ -45,6 +45,10 @@ export interface BuildSpec {
 export interface MetricsTarget {
   port: number;
   path: string;
+  /** Served over HTTPS (default http). */
+  scheme?: 'https';
+  /** The certificate is self-signed: the collector does not verify it. */
+  selfSigned?: boolean;
 }
 
 /** One container definition in the neutral model. */

@@ -12,13 +12,13 @@ export const web: ComponentDef<Record<string, never>> = {
   options: {},
   secrets: [AUTH_TOKEN, SECRET_KEY],
   optInUse: true,
-  offers: [{ name: 'BERTH_SERVER_URL', doc: 'http://host:8080, where agents register' }],
-  connection: ({ host, port }) => ({ BERTH_SERVER_URL: `http://${host}:${port}` }),
+  offers: [{ name: 'BERTH_SERVER_URL', doc: 'https://host:8080, where agents register' }],
+  connection: ({ host, port }) => ({ BERTH_SERVER_URL: `https://${host}:${port}` }),
   build(ctx) {
     const svc = berthService(ctx, web, ['serve', 'web'], 8080, {
       BERTH_AUTH_TOKEN: ctx.secret('authToken'),
       BERTH_SECRET_KEY: ctx.secret('secretKey'),
-    });
+    }, { serve: true });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },
 };

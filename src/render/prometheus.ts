@@ -14,16 +14,23 @@ interface ScrapeConfig {
   job_name: string;
   metrics_path: string;
   scheme?: 'http' | 'https';
+  tls_config?: { insecure_skip_verify: boolean };
   static_configs?: { targets: string[]; labels: Record<string, string> }[];
   dns_sd_configs?: { names: string[]; type: 'A'; port: number; refresh_interval: string }[];
   relabel_configs?: { target_label: string; replacement: string }[];
 }
 
 /** What is scraped: each measured service's endpoint, and what an OTel Collector re-exports for Prometheus. */
-function endpoints(stack: ResolvedStack): { s: Service; job: string; port: number; path: string }[] {
+function endpoints(stack: ResolvedStack): { s: Service; job: string; port: number; path: string; tls?: { selfSigned: boolean } }[] {
   const measured = stack.services
     .filter((s): s is Service & { metrics: NonNullable<Service['metrics']> } => s.metrics !== undefined && s.role === 'service')
-    .map((s) => ({ s, job: s.labels['dev.berth.exporter-of'] ?? s.name, port: s.metrics.port, path: s.metrics.path }));
+    .map((s) => ({
+      s,
+      job: s.labels['dev.berth.exporter-of'] ?? s.name,
+      port: s.metrics.port,
+      path: s.metrics.path,
+      ...(s.metrics.scheme === 'https' ? { tls: { selfSigned: !!s.metrics.selfSigned } } : {}),
+    }));
   // Without VictoriaMetrics the collector serves the OTLP metrics it receives on 8889 (see render/otel.ts).
   const reExported = stack.services.some((s) => s.component === 'victoria-metrics')
     ? []
@@ -33,9 +40,11 @@ function endpoints(stack: ResolvedStack): { s: Service; job: string; port: numbe
 
 export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
   return endpoints(stack)
-    .map(({ s, job, port, path }) => {
+    .map(({ s, job, port, path, tls }) => {
       const labels = { service: job, component: s.labels['dev.berth.component'] ?? s.component };
-      const base = { job_name: job, metrics_path: path };
+      // A self-signed certificate (berth's own server by default) has no CA to check it against.
+      const https = tls ? { scheme: 'https' as const, ...(tls.selfSigned ? { tls_config: { insecure_skip_verify: true } } : {}) } : {};
+      const base = { job_name: job, metrics_path: path, ...https };
       if (s.replicas > 1 || s.profiles.length > 0) {
         return {
           ...base,

@@ -57,7 +57,7 @@ describe('generate from flags', () => {
     expect(c.services.grafana!.ports).toEqual(['0.0.0.0:13000:3000']);
     expect(c.services.prometheus!.ports).toEqual(['0.0.0.0:19090:9090']);
     expect(c.services.influxdb!.ports).toEqual(['127.0.0.1:18086:8086']);
-    expect(c.services.agent!.environment!.BERTH_SERVER_URL).toBe('http://web:8080');
+    expect(c.services.agent!.environment!.BERTH_SERVER_URL).toBe('https://web:8080');
   });
 
   it('--reporting, and --agent with --server-url', async () => {

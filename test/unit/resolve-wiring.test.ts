@@ -235,7 +235,7 @@ describe('wiring: berth components', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  agent: {}', '  postgres: {}'));
     expect(svc(s, 'web').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
     expect(svc(s, 'web').environment.BERTH_AUTH_TOKEN).toBe('${BERTH_AUTH_TOKEN}');
-    expect(svc(s, 'agent').environment.BERTH_SERVER_URL).toBe('http://web:8080');
+    expect(svc(s, 'agent').environment.BERTH_SERVER_URL).toBe('https://web:8080');
     expect(svc(s, 'agent').dependsOn).toEqual({ web: 'service_healthy' });
     expect(Object.keys(s.secrets).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
   });
