@@ -48,9 +48,9 @@ export class Sandbox {
     });
   }
 
-  /** A berth command left running (logs -f): its output so far, and a way to stop it like Ctrl-C does. */
-  start(args: string[]): { output: () => string; stderr: () => string; interrupt: () => Promise<number> } {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BERTH_HOME: this.home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  /** A berth command left running (logs -f, serve): its output so far, and a way to stop it like Ctrl-C does. */
+  start(args: string[], env: Record<string, string> = {}): { output: () => string; stderr: () => string; interrupt: () => Promise<number> } {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, BERTH_HOME: this.home, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (c) => (stdout += c));
