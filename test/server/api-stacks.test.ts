@@ -119,6 +119,7 @@ describe('stacks API', () => {
       ['POST', '/api/v1/stacks/new', { spec: SPEC, extra: 1 }, 400, 'usage', 'body.extra'],
       ['POST', '/api/v1/stacks/new', { spc: SPEC }, 400, 'usage', 'body.spec'],
       ['POST', '/api/v1/stacks/new', '{not json', 400, 'usage'],
+      ['POST', '/api/v1/stacks/new', undefined, 400, 'usage', 'body'],
       ['POST', '/api/v1/stacks/new', 'services:\n  web:\n    component: app\n    image: x\n    volumes: ["./data:/data"]\n', 400, 'usage'],
       ['GET', '/api/v1/nothing', undefined, 404, 'not_found'],
     ];

@@ -4,6 +4,7 @@
  * service names are checked by the operations, as the CLI's are.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { UsageError } from '../../errors.js';
 import { stackOverview, stacksOverview } from '../../ops/overview.js';
 import { loadSpec } from '../../ops/spec-source.js';
 import { generateStack, type GenerateResult } from '../../ops/generate.js';
@@ -33,7 +34,8 @@ function summary(r: GenerateResult) {
 /** The stack.yaml of a generate request: a text/yaml body, or JSON {"spec": "<yaml>"}. */
 function specText(body: unknown): string {
   if (typeof body === 'string') return body;
-  return (body as { spec: string }).spec;
+  if (body && typeof body === 'object') return (body as { spec: string }).spec;
+  throw new UsageError('body: give the stack.yaml, as text/yaml or as JSON {"spec": "<stack.yaml text>"}', undefined, { path: 'body' });
 }
 
 /** Who asked: the token is shared, so the caller's address says who it was. */
@@ -91,6 +93,12 @@ export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): v
     },
   }, (req) => stackOverview(ctx.deps, req.params.name));
 
+  registerGenerate(app, ctx);
+  registerActions(app, ctx);
+  registerLogs(app, ctx);
+}
+
+function registerGenerate(app: FastifyInstance, ctx: ServerContext): void {
   app.post<Named & { Body: string | { spec: string } }>('/api/v1/stacks/:name', {
     schema: {
       summary: 'generate (or regenerate) a stack from a stack.yaml',
@@ -112,9 +120,9 @@ export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): v
     const r = await generateStack(ctx.deps, { name, ...loaded });
     return reply.code(r.created ? 201 : 200).send(summary(r));
   });
+}
 
-  registerActions(app, ctx);
-
+function registerLogs(app: FastifyInstance, ctx: ServerContext): void {
   app.get<Named & { Querystring: { tail?: number; service?: string[] } }>('/api/v1/stacks/:name/logs', {
     schema: {
       summary: "the last lines of a stack's logs",
