@@ -6,7 +6,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ValidSpec } from '../spec/types.js';
+import type { ValidSpec } from '../resolve/spec.js';
 import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../resolve/model.js';

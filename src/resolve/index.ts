@@ -7,7 +7,7 @@
 import { UsageError } from '../errors.js';
 import { COLLECTORS } from '../catalog/index.js';
 import type { ComponentContext, FileOut, SecretDecl, Service, StackIndex } from '../catalog/types.js';
-import type { ValidSpec, SpecService } from '../spec/types.js';
+import type { ValidSpec, SpecService } from './spec.js';
 import { envPrefix } from '../util/names.js';
 import { mustParseSize, toMiB } from '../util/size.js';
 import { catalogImage, imageKey, pickImage, type ImageSources } from './images.js';

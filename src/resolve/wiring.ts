@@ -4,7 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Service } from '../catalog/types.js';
-import type { SpecService } from '../spec/types.js';
+import type { SpecService } from './spec.js';
 import type { ExternalService } from './model.js';
 import { envPrefix } from '../util/names.js';
 import { coversProfiles, describeProfiles } from './profiles.js';

@@ -1,6 +1,4 @@
-import type { ComponentDef, CommonOptions } from '../catalog/types.js';
-
-/** stack.yaml as written (after schema validation). */
+/** stack.yaml as written (after schema validation of its top level). */
 export interface StackSpec {
   version?: 1;
   description?: string;
@@ -11,7 +9,7 @@ export interface StackSpec {
   /** Secrets never stored: berth up reads them from its environment (true: all of them). */
   secretsFromEnv?: true | string[];
   network?: StackNetwork;
-  services: Record<string, Record<string, unknown>>;
+  services: Record<string, Record<string, unknown> | null>;
 }
 
 /** The stack's one network: its name on the engine, its address range, or one that exists already. */
@@ -20,16 +18,4 @@ export interface StackNetwork {
   subnet?: string;
   gateway?: string;
   external?: boolean;
-}
-
-export interface SpecService {
-  name: string;
-  def: ComponentDef;
-  options: CommonOptions & Record<string, unknown>;
-}
-
-/** A validated spec: every service bound to its catalog component. */
-export interface ValidSpec {
-  raw: StackSpec;
-  services: SpecService[];
 }

@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStack, type GenerateResult } from '../../src/ops/generate.js';
-import { parseSpecText } from '../../src/spec/load.js';
+import { parseSpecText } from '../../src/resolve/spec.js';
 import { stackDir } from '../../src/store/home.js';
 import type { FileOut } from '../../src/catalog/types.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';

@@ -1,5 +1,5 @@
 /** Shared by the resolve tests: stack.yaml text -> ResolvedStack with deterministic secrets and no host probes. */
-import { parseSpecText } from '../../src/spec/load.js';
+import { parseSpecText } from '../../src/resolve/spec.js';
 import { resolveStack, type ResolveInput } from '../../src/resolve/index.js';
 import type { ResolvedStack } from '../../src/resolve/model.js';
 import type { Service } from '../../src/catalog/types.js';

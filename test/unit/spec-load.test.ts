@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpecText, validateSpec } from '../../src/spec/load.js';
+import { parseSpecText, validateSpec } from '../../src/resolve/spec.js';
 import { errorOf } from './_resolve.js';
 
 const fail = (text: string) => errorOf(() => parseSpecText(text));

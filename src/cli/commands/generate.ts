@@ -2,12 +2,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Context } from '../context.js';
 import { UsageError } from '../../errors.js';
-import { parseSpecText, validateSpec } from '../../spec/load.js';
+import { parseSpecText, validateSpec } from '../../resolve/spec.js';
 import { hasComponentFlags, parseImageFlags, secretsFromFlags, specFromFlags, type ComponentFlags, type SecretFlags } from '../../spec/flags.js';
 import { stackDir, validateStackName } from '../../store/home.js';
 import { SPEC_FILE } from '../../render/files.js';
 import { validateImageMap } from '../../store/images.js';
 import { mustParseSize } from '../../util/size.js';
+import { COMPONENTS } from '../../catalog/index.js';
 import { readLimited } from '../../util/read-limited.js';
 import { toYaml } from '../../util/yaml.js';
 import { generateStack } from '../../ops/generate.js';
@@ -72,7 +73,7 @@ function loadSpec(ctx: Context, name: string, opts: Opts) {
     const text = readSpecFile(file, opts.file);
     return { spec: parseSpecText(text, opts.file), specText: text, specDir: path.dirname(file) };
   }
-  const data = specFromFlags(opts);
+  const data = specFromFlags(opts, COMPONENTS.map((c) => c.name));
   const specText = `# Stack spec built from berth generate flags. Edit it here and run: berth generate <name>\n${toYaml(data, { sort: false })}`;
   return { spec: validateSpec(data), specText, specDir: ctx.io.cwd };
 }
