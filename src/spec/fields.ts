@@ -139,9 +139,9 @@ export const networkSchema = v.strictObject(
 );
 
 /** What the schema cannot say in one key: combinations of network: keys. */
-export function networkProblem(n: { name?: string; subnet?: string; gateway?: string; external?: boolean }): string | undefined {
-  if (n.external && !n.name) return 'network.name: external: true joins a network that exists; name it';
-  if (n.external && (n.subnet || n.gateway)) return `network.${n.subnet ? 'subnet' : 'gateway'}: an external network has its own; drop it`;
-  if (n.gateway && !n.subnet) return 'network.gateway: needs subnet too';
+export function networkProblem(n: { name?: string; subnet?: string; gateway?: string; external?: boolean }): { path: string; message: string } | undefined {
+  if (n.external && !n.name) return { path: 'network.name', message: 'external: true joins a network that exists; name it' };
+  if (n.external && (n.subnet || n.gateway)) return { path: `network.${n.subnet ? 'subnet' : 'gateway'}`, message: 'an external network has its own; drop it' };
+  if (n.gateway && !n.subnet) return { path: 'network.gateway', message: 'needs subnet too' };
   return undefined;
 }

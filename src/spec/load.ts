@@ -8,10 +8,10 @@
 import * as v from 'valibot';
 import { dict } from './dict.js';
 import { LineCounter, parseDocument } from 'yaml';
-import { UsageError } from '../errors.js';
+import { UsageError, type Issue } from '../errors.js';
 import { imageOverrideMap } from './common.js';
 import { envMap, networkProblem, networkSchema, profiles, size, type OptionDefs } from './fields.js';
-import { describeIssue, keysAt, primaryIssue } from './issues.js';
+import { keysAt, schemaIssues } from './issues.js';
 import type { StackSpec } from './types.js';
 
 const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'services'];
@@ -33,16 +33,22 @@ const TopLevel = v.strictObject({
   ),
 });
 
-/** Checks the top level of a parsed stack.yaml; each service's options are left as given. */
-export function validateTopLevel(data: unknown): StackSpec {
+/**
+ * Checks the top level of a parsed stack.yaml; each service's options are left
+ * as given. Every issue is returned; `raw` only when there are none, and
+ * `services` whenever that key itself is a valid map, so its services can be
+ * checked too.
+ */
+export function validateTopLevel(data: unknown): { raw?: StackSpec; services?: StackSpec['services']; issues: Issue[] } {
   const top = v.safeParse(TopLevel, data);
   if (!top.success) {
-    throw new UsageError(describeIssue('', primaryIssue(top.issues), (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.')))));
+    const issues = schemaIssues('', top.issues, (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.'))));
+    const services = v.safeParse(TopLevel.entries.services, (data as Record<string, unknown>).services);
+    return { issues, services: services.success ? services.output : undefined };
   }
   const raw = top.output as StackSpec;
   const netProblem = raw.network && networkProblem(raw.network);
-  if (netProblem) throw new UsageError(netProblem);
-  return raw;
+  return netProblem ? { issues: [netProblem], services: raw.services } : { raw, services: raw.services, issues: [] };
 }
 
 const schemaCache = new Map<string, v.GenericSchema>();
