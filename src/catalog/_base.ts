@@ -1,4 +1,6 @@
-import type { CommonOptions, ComponentContext, ComponentDef, Healthcheck, Mount, Service } from './types.js';
+import type { CommonOptions, ComponentContext, ComponentDef } from './types.js';
+import type { Healthcheck } from '../model/probe.js';
+import type { Mount, Service } from '../model/service.js';
 import { FAST } from './_health.js';
 
 type ServiceParts = Partial<Omit<Service, 'name' | 'component' | 'image' | 'memoryMiB'>>;

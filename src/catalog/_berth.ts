@@ -1,5 +1,6 @@
 /** berth's own image: the same CLI, run as `berth serve web|reporting` or `berth agent`. */
-import type { ComponentContext, SecretDecl, Service } from './types.js';
+import type { ComponentContext, SecretDecl } from './types.js';
+import type { Service } from '../model/service.js';
 import { baseService, volume } from './_base.js';
 import { cmd } from './_health.js';
 import type { ComponentDef } from './types.js';

@@ -5,7 +5,8 @@
  * and the command is their own. With an image of its own, the image's command
  * is the default.
  */
-import type { CommonOptions, ComponentContext, ComponentDef, Service } from './types.js';
+import type { CommonOptions, ComponentContext, ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
 import { UsageError } from '../errors.js';
 import { baseService, envStrings } from './_base.js';
 import { buildOf, hardeningOf, mountsOf, secretEnv, toArgv, type WorkloadOptions } from './_workload.js';

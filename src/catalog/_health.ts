@@ -1,4 +1,4 @@
-import type { Healthcheck } from './types.js';
+import type { Healthcheck } from '../model/probe.js';
 
 /**
  * Health timing. A probe costs CPU (a process started in the container) and,

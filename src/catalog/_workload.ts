@@ -9,7 +9,8 @@ import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
-import type { BuildSpec, Healthcheck, Mount, Service } from './types.js';
+import type { Healthcheck } from '../model/probe.js';
+import type { BuildSpec, Mount, Service } from '../model/service.js';
 import { shell, cmd } from './_health.js';
 
 export interface WorkloadOptions {

@@ -1,6 +1,7 @@
 import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
-import type { ComponentDef, Service } from './types.js';
+import type { ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
 import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
 import { baseService, envStrings } from './_base.js';
 import { UsageError } from '../errors.js';

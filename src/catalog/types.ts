@@ -4,99 +4,10 @@
  * Nothing here knows about Compose syntax; render/ does.
  */
 import type { OptionDefs } from '../spec/fields.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
 
-export type Condition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
 export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | 'application' | 'berth' | 'exporter';
-
-export interface Healthcheck {
-  /** Compose test form: ["CMD", ...] or ["CMD-SHELL", "..."]. */
-  test: string[];
-  interval: string;
-  timeout: string;
-  retries: number;
-  startPeriod: string;
-}
-
-export interface PortMapping {
-  host: number;
-  container: number;
-  bind: string;
-}
-
-export interface Mount {
-  type: 'volume' | 'bind';
-  /** Named volume, a path relative to the stack dir (`./prometheus/prometheus.yml`), or an absolute host path. */
-  source: string;
-  target: string;
-  readOnly?: boolean;
-  /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
-  givenAt?: string;
-}
-
-export interface BuildSpec {
-  context: string;
-  dockerfile?: string;
-  target?: string;
-  args?: Record<string, string>;
-  /** The stack.yaml key the build comes from (services.api.build), for errors about its context. */
-  givenAt?: string;
-}
-
-export interface MetricsTarget {
-  port: number;
-  path: string;
-}
-
-/** One container definition in the neutral model. */
-export interface Service {
-  name: string;
-  component: string;
-  /** `job`s run once and exit; everything else runs for good. */
-  role: 'service' | 'job';
-  image: string;
-  build?: BuildSpec;
-  command?: string[];
-  entrypoint?: string[];
-  environment: Record<string, string>;
-  ports: PortMapping[];
-  mounts: Mount[];
-  healthcheck?: Healthcheck;
-  dependsOn: Record<string, Condition>;
-  memoryMiB: number;
-  cpus?: number;
-  profiles: string[];
-  replicas: number;
-  gpu?: { count: number | 'all' };
-  labels: Record<string, string>;
-  /** Main port inside the stack network (what a proxy route or a consumer connects to). */
-  mainPort?: number;
-  /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
-  metrics?: MetricsTarget;
-  restart: 'unless-stopped' | 'no';
-  privileged?: boolean;
-  capAdd?: string[];
-  /** user[:group] to run as. */
-  user?: string;
-  /** Read-only root filesystem, with /tmp in memory. */
-  readOnly?: boolean;
-  /** security_opt no-new-privileges. */
-  noNewPrivileges?: boolean;
-  ulimits?: Record<string, { soft: number; hard: number }>;
-  /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
-  shmMiB?: number;
-  /** Time between SIGTERM and SIGKILL on stop (databases need to finish a checkpoint). */
-  stopGrace?: string;
-  /** Component data that stack-level renderers read (nginx routes, scrape interval, ...). */
-  config?: Record<string, unknown>;
-}
-
-export interface FileOut {
-  /** Path relative to the stack dir. */
-  path: string;
-  content: string;
-  /** 0o600 for secrets-bearing files; default 0o644. */
-  mode?: number;
-}
 
 export interface Fragment {
   services: Service[];

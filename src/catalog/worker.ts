@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { ComponentDef, Service } from './types.js';
+import type { ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
 import { name, opt, port, positive } from '../spec/fields.js';
 import { UsageError } from '../errors.js';
 import { WORKLOAD_OPTIONS, expandPlaceholders, gpuOf, healthOf, metricsOf, workloadSecrets, type WorkloadOptions } from './_workload.js';

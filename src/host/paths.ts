@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { BuildSpec, Mount } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { BuildSpec, Mount } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { interpolate } from '../resolve/interpolation.js';
 
 type Kind = 'directory' | 'file' | 'any';

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ValidSpec } from '../resolve/spec.js';
 import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import type { RandomSecret } from '../resolve/secrets.js';
 import { renderBundle, type Bundle } from '../render/bundle.js';
 import { ENV_FILE, envLineOf } from '../render/env.js';

@@ -8,7 +8,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { stacksDir } from '../store/home.js';
 import { readManifest } from '../store/stacks.js';
 

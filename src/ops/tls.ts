@@ -6,8 +6,8 @@
 import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileOut } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { ResolvedStack } from '../model/stack.js';
 
 type Generate = (attrs: { name: string; value: string }[], opts: unknown) => Promise<{ cert: string; private: string }>;
 

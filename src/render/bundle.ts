@@ -4,8 +4,8 @@
  * on the next up. Every relative bind mount must point at a file the bundle has.
  */
 import { createHash } from 'node:crypto';
-import type { FileOut } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { renderCompose } from './compose.js';
 import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from './files.js';
 import { ENV_FILE, renderEnv } from './env.js';

@@ -3,11 +3,11 @@
  * and by docker-compose 1.29). Keys inside a service keep the conventional order;
  * maps are sorted. Secrets appear only as ${NAME} references to .env.
  */
-import type { Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { sortedMap, toYaml } from '../util/yaml.js';
 import { hostAddress } from '../util/names.js';
-import type { StackNetwork } from '../spec/types.js';
+import type { StackNetwork } from '../model/stack.js';
 
 export { COMPOSE_FILE } from './files.js';
 

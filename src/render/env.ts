@@ -1,5 +1,5 @@
 /** ResolvedStack -> .env: what Compose reads for ${...} and the stack's secrets. Written at mode 0600. */
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { envValueProblem } from '../resolve/env-values.js';
 
 export const ENV_FILE = '.env';

@@ -1,6 +1,7 @@
 /** Grafana provisioning: datasources for what the stack has, a dashboard provider, and one overview dashboard. */
-import type { FileOut, Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
 
 interface Datasource {

@@ -1,5 +1,5 @@
 /** .berth.json: the resolved shape of a stack that lifecycle commands read (no YAML parse, no secrets). */
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { MANIFEST_FORMAT, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 

@@ -4,8 +4,9 @@
  * through Docker's DNS at request time (resolver + variable), so every replica
  * of a scaled service gets traffic and scaling needs no reload.
  */
-import type { FileOut, Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { UsageError } from '../errors.js';
 import { TLS_DIR, type NginxOptions } from '../catalog/nginx.js';
 

@@ -1,6 +1,7 @@
 /** OpenTelemetry Collector config: OTLP in; traces to Jaeger; metrics to VictoriaMetrics or a Prometheus endpoint; Kafka metrics when Kafka is present. */
-import type { FileOut, Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
 
 export function otelConfig(stack: ResolvedStack, c: Service): Record<string, unknown> {

@@ -4,8 +4,9 @@
  * are static targets, so a dead one shows as down; replicated or profile-gated
  * services are found by DNS, so an inactive profile is absent rather than down.
  */
-import type { Service, FileOut } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
 import { UsageError } from '../errors.js';
 import type { ExtraScrape } from '../catalog/_scrape.js';

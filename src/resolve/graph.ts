@@ -1,6 +1,6 @@
 /** The dependency graph: names expanded to produced services, conditions set from the target, cycles and profile gaps refused. */
 import { UsageError } from '../errors.js';
-import type { Condition, Service } from '../catalog/types.js';
+import type { Condition, Service } from '../model/service.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
 
 function conditionFor(target: Service): Condition {

@@ -6,12 +6,14 @@
  */
 import { UsageError } from '../errors.js';
 import { COLLECTORS } from '../catalog/index.js';
-import type { ComponentContext, FileOut, SecretDecl, Service, StackIndex } from '../catalog/types.js';
+import type { ComponentContext, SecretDecl, StackIndex } from '../catalog/types.js';
+import type { FileOut } from '../model/files.js';
+import type { Service } from '../model/service.js';
 import type { ValidSpec, SpecService } from './spec.js';
 import { envPrefix } from '../util/names.js';
 import { mustParseSize, toMiB } from '../util/size.js';
 import { catalogImage, imageKey, pickImage, type ImageSources } from './images.js';
-import type { ExternalService, ResolvedStack } from './model.js';
+import type { ExternalService, ResolvedStack } from '../model/stack.js';
 import { cryptoSecret, resolveSecrets, type RandomSecret } from './secrets.js';
 import { wireConsumers, wireGrafana, wireJobs } from './wiring.js';
 import { settleDependencies } from './graph.js';

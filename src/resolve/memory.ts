@@ -1,6 +1,6 @@
 /** The memory budget: what the stack's long-running services may use at once, against what the host (or the user) allows. */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
+import type { Service } from '../model/service.js';
 import { MiB, formatBytes, formatMiB } from '../util/size.js';
 import { runsUnder } from './profiles.js';
 

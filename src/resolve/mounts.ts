@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Mount, Service } from '../catalog/types.js';
+import type { Mount, Service } from '../model/service.js';
 
 /** `/data/` and `/data/./` are `/data` to Docker. */
 function normalTarget(target: string): string {

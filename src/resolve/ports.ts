@@ -1,6 +1,6 @@
 /** Host ports: a port published twice in one stack is an error; one another stack or a host process holds is a warning. */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
+import type { Service } from '../model/service.js';
 
 export interface PublishedPort {
   stack: string;

@@ -5,7 +5,7 @@
  * name a variable berth writes to .env.
  */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
+import type { Service } from '../model/service.js';
 import { interpolationProblem, scanInterpolation } from './interpolation.js';
 
 export function references(text: string): string[] {

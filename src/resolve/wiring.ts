@@ -3,9 +3,9 @@
  * of the datastores they use and wait for them; jobs gate the services they come before.
  */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
+import type { Service } from '../model/service.js';
 import type { SpecService } from './spec.js';
-import type { ExternalService } from './model.js';
+import type { ExternalService } from '../model/stack.js';
 import { envPrefix } from '../util/names.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
 

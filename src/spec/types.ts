@@ -1,3 +1,5 @@
+import type { StackNetwork } from '../model/stack.js';
+
 /** stack.yaml as written (after schema validation of its top level). */
 export interface StackSpec {
   version?: 1;
@@ -10,12 +12,4 @@ export interface StackSpec {
   secretsFromEnv?: true | string[];
   network?: StackNetwork;
   services: Record<string, Record<string, unknown> | null>;
-}
-
-/** The stack's one network: its name on the engine, its address range, or one that exists already. */
-export interface StackNetwork {
-  name?: string;
-  subnet?: string;
-  gateway?: string;
-  external?: boolean;
 }

@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateStack, type GenerateResult } from '../../src/ops/generate.js';
 import { parseSpecText } from '../../src/resolve/spec.js';
 import { stackDir } from '../../src/store/home.js';
-import type { FileOut } from '../../src/catalog/types.js';
+import type { FileOut } from '../../src/model/files.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';
 import { runCli } from '../helpers/cli.js';
 import { EXAMPLES_ROOT, UPDATE, compareGolden, listExamples, normalize, removeGolden, staleGoldens, writeGolden } from './_golden.js';

@@ -1,8 +1,8 @@
 /** Shared by the resolve tests: stack.yaml text -> ResolvedStack with deterministic secrets and no host probes. */
 import { parseSpecText } from '../../src/resolve/spec.js';
 import { resolveStack, type ResolveInput } from '../../src/resolve/index.js';
-import type { ResolvedStack } from '../../src/resolve/model.js';
-import type { Service } from '../../src/catalog/types.js';
+import type { ResolvedStack } from '../../src/model/stack.js';
+import type { Service } from '../../src/model/service.js';
 import { countingSecrets } from '../helpers/fakes.js';
 
 export function resolveYaml(text: string, opts: Partial<Omit<ResolveInput, 'spec'>> = {}): ResolvedStack {

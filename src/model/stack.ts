@@ -1,5 +1,14 @@
-import type { FileOut, Service } from '../catalog/types.js';
-import type { StackNetwork } from '../spec/types.js';
+/** The resolved stack every renderer reads. */
+import type { FileOut } from './files.js';
+import type { Service } from './service.js';
+
+/** The stack's one network: its name on the engine, its address range, or one that exists already. */
+export interface StackNetwork {
+  name?: string;
+  subnet?: string;
+  gateway?: string;
+  external?: boolean;
+}
 
 /** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */
 export interface ExternalService {
