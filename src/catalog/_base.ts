@@ -1,4 +1,4 @@
-import type { CommonOptions, ComponentContext, ComponentDef } from './types.js';
+import type { CommonOptions, ComponentContext, ComponentDef, ExporterDef } from './types.js';
 import type { Healthcheck } from '../model/probe.js';
 import type { Mount, Service } from '../model/service.js';
 import { FAST } from './_health.js';
@@ -21,6 +21,11 @@ export function withOverrides(h: Healthcheck | undefined, o: CommonOptions["heal
   return { ...h, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
+/** What every service is unless its component says otherwise: one container that runs for good. */
+function runsForGood(): Pick<Service, 'role' | 'restart' | 'replicas' | 'mounts'> {
+  return { role: 'service', restart: 'unless-stopped', replicas: 1, mounts: [] };
+}
+
 /**
  * The skeleton every component starts from: the common options (port, bind,
  * memory, cpus, profiles, env, labels, health overrides) applied the same way
@@ -32,10 +37,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
   const dependsOn: Service['dependsOn'] = { ...(parts.dependsOn ?? {}) };
   for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'service_healthy';
   return {
-    role: 'service',
-    restart: 'unless-stopped',
-    replicas: 1,
-    mounts: [],
+    ...runsForGood(),
     ...parts,
     name: ctx.service,
     component: def.name,
@@ -49,6 +51,23 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     environment: { ...(parts.environment ?? {}), ...envStrings(o.env) },
     labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
     healthcheck: withOverrides(parts.healthcheck, o.healthcheck),
+  };
+}
+
+/**
+ * The metrics exporter sidecar of `ctx`'s service: the exporter's own parts, on
+ * the defaults every service starts from; none of the service's own options
+ * (ports, env, labels) apply to it.
+ */
+export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, image: string, memoryMiB: number, profiles: string[]): Service {
+  return {
+    ...runsForGood(),
+    ...e.build(ctx, image),
+    name: `${ctx.service}-exporter`,
+    component: e.name,
+    memoryMiB,
+    profiles,
+    labels: { 'dev.berth.component': e.name, 'dev.berth.exporter-of': ctx.service },
   };
 }
 

@@ -7,6 +7,7 @@
 import { UsageError } from '../errors.js';
 import type { Service } from '../model/service.js';
 import { interpolationProblem, scanInterpolation } from './interpolation.js';
+import { envStrings } from '../catalog/_base.js';
 
 export function references(text: string): string[] {
   return scanInterpolation(text).refs;
@@ -46,4 +47,14 @@ export function checkReferences(services: Service[], defined: Set<string>, sourc
       }
     }
   }
+}
+
+/** `vars:` as .env values; a secret's name or a COMPOSE_ setting is not a var of the user's. */
+export function settleVars(given: Record<string, string | number | boolean> | undefined, secrets: ReadonlyMap<string, unknown>): Record<string, string> {
+  const vars = envStrings(given);
+  for (const k of Object.keys(vars)) {
+    if (secrets.has(k)) throw new UsageError(`vars.${k}: is a secret berth manages; pass it with --secret ${k}=... instead`);
+    if (k.startsWith('COMPOSE_')) throw new UsageError(`vars.${k}: COMPOSE_ variables are berth's; use profiles: for COMPOSE_PROFILES`);
+  }
+  return vars;
 }
