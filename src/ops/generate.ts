@@ -11,7 +11,7 @@ import { BerthError } from '../errors.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../model/stack.js';
 import type { RandomSecret } from '../resolve/secrets.js';
-import { renderBundle, type Bundle } from '../render/bundle.js';
+import { renderBundle, type Bundle } from '../render/compose/bundle.js';
 import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';

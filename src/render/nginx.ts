@@ -1,8 +1,8 @@
 /**
  * nginx.conf for each nginx service: TLS termination (HTTP redirects to HTTPS),
  * per-client rate limiting, and routes to services. Upstreams are resolved
- * through Docker's DNS at request time (resolver + variable), so every replica
- * of a scaled service gets traffic and scaling needs no reload.
+ * through the target's DNS at request time (resolver + variable), so every
+ * replica of a scaled service gets traffic and scaling needs no reload.
  */
 import type { FileOut } from '../model/files.js';
 import type { Service } from '../model/service.js';
@@ -11,6 +11,11 @@ import { UsageError } from '../errors.js';
 import { TLS_DIR, type NginxOptions } from '../catalog/nginx.js';
 
 type NginxConfig = NginxOptions & { dir: string };
+
+/** What nginx needs of the platform it runs on: the DNS server that knows the stack's service names. */
+export interface NginxTarget {
+  resolver: { address: string; what: string };
+}
 
 const ROUTE_DEFAULTS = ['web', 'reporting', 'app'];
 
@@ -49,7 +54,7 @@ function location(path: string, varName: string, url: string, rate: string | fal
   ];
 }
 
-export function nginxConf(stack: ResolvedStack, proxy: Service): string {
+export function nginxConf(stack: ResolvedStack, proxy: Service, target: NginxTarget): string {
   const o = proxy.config as unknown as NginxConfig;
   const routes = o.routes ?? defaultRoutes(stack, proxy);
   const rate = o.rateLimit === undefined ? '20r/s' : o.rateLimit;
@@ -83,8 +88,8 @@ export function nginxConf(stack: ResolvedStack, proxy: Service): string {
     '    keepalive_timeout 65;',
     '    server_tokens off;',
     `    client_max_body_size ${o.maxBodySize ?? '10m'};`,
-    '    # Docker\'s embedded DNS; names are re-resolved every 10s, so new replicas get traffic.',
-    '    resolver 127.0.0.11 valid=10s ipv6=off;',
+    `    # ${target.resolver.what}; names are re-resolved every 10s, so new replicas get traffic.`,
+    `    resolver ${target.resolver.address} valid=10s ipv6=off;`,
     ...(rate ? [`    limit_req_zone $binary_remote_addr zone=perclient:10m rate=${rate};`, '    limit_req_status 429;'] : []),
     '    map $http_upgrade $connection_upgrade {',
     '        default upgrade;',
@@ -134,6 +139,6 @@ export function nginxConf(stack: ResolvedStack, proxy: Service): string {
   return lines.join('\n');
 }
 
-export function renderNginx(stack: ResolvedStack): FileOut[] {
-  return stack.services.filter((s) => s.component === 'nginx').map((s) => ({ path: `${(s.config as unknown as NginxConfig).dir}/nginx.conf`, content: nginxConf(stack, s) }));
+export function renderNginx(stack: ResolvedStack, target: NginxTarget): FileOut[] {
+  return stack.services.filter((s) => s.component === 'nginx').map((s) => ({ path: `${(s.config as unknown as NginxConfig).dir}/nginx.conf`, content: nginxConf(stack, s, target) }));
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv, renderEnv } from '../../src/render/env.js';
+import { parseEnv } from '../../src/render/env.js';
+import { renderEnv } from '../../src/render/compose/env.js';
 import type { ResolvedStack } from '../../src/model/stack.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { coversProfiles, runsUnder } from '../../src/resolve/profiles.js';
-import { renderEnv, parseEnv } from '../../src/render/env.js';
+import { parseEnv } from '../../src/render/env.js';
+import { renderEnv } from '../../src/render/compose/env.js';
 import { errorOf, resolveYaml, svc } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';

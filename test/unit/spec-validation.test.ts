@@ -2,8 +2,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { errorOf, resolveYaml, svc } from './_resolve.js';
-import { renderBundle } from '../../src/render/bundle.js';
-import { renderCompose } from '../../src/render/compose.js';
+import { COMPOSE_NGINX, renderBundle } from '../../src/render/compose/bundle.js';
+import { renderCompose } from '../../src/render/compose/file.js';
 import { nginxConf } from '../../src/render/nginx.js';
 import { mustParseSize } from '../../src/util/size.js';
 
@@ -108,7 +108,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
   const stack = (value: string) => lines('services:', '  web: {}', '  nginx:', '    tls: false', `    maxBodySize: ${value}`);
   const rendered = (value: string) => {
     const s = resolveYaml(stack(value));
-    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
+    return nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
   };
 
   it.each([
@@ -124,7 +124,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
 
   it('defaults to 10m', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', '    tls: false'));
-    expect(nginxConf(s, svc(s, 'nginx'))).toContain('client_max_body_size 10m;');
+    expect(nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX)).toContain('client_max_body_size 10m;');
   });
 
   // [YAML value, how the error shows it]
@@ -325,7 +325,7 @@ describe('image: the Docker reference grammar', () => {
 describe('nginx: HTTP redirects to the published HTTPS port', () => {
   const redirect = (extra: string[]) => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', ...extra));
-    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('return 301'))!.trim();
+    return nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX).split('\n').find((l) => l.includes('return 301'))!.trim();
   };
 
   it('443 needs no port in the URL', () => {

@@ -13,7 +13,7 @@ import { readLimited } from '../../util/read-limited.js';
 import { toYaml } from '../../util/yaml.js';
 import { generateStack } from '../../ops/generate.js';
 import { printJson, table, warn } from '../output.js';
-import { COMPOSE_FILE } from '../../render/compose.js';
+import { COMPOSE_FILE } from '../../render/files.js';
 import { hostAddress } from '../../util/names.js';
 
 type Opts = ComponentFlags &

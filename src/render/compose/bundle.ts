@@ -1,20 +1,25 @@
 /**
- * ResolvedStack -> Bundle: every file of the stack dir. Services that mount
+ * ResolvedStack -> Bundle for the Compose target: every file of the stack dir
+ * (stack.yaml, the Compose file, .env, the manifest, and the config files the
+ * stack's services read). Services that mount
  * generated config get a label with its hash, so changed config recreates them
  * on the next up. Every relative bind mount must point at a file the bundle has.
  */
 import { createHash } from 'node:crypto';
-import type { FileOut } from '../model/files.js';
-import type { ResolvedStack } from '../model/stack.js';
-import { renderCompose } from './compose.js';
-import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from './files.js';
-import { ENV_FILE, renderEnv } from './env.js';
-import { renderPrometheus } from './prometheus.js';
-import { renderGrafana } from './grafana.js';
-import { renderNginx } from './nginx.js';
-import { renderOtel } from './otel.js';
-import { buildManifest } from './manifest.js';
+import type { FileOut } from '../../model/files.js';
+import type { ResolvedStack } from '../../model/stack.js';
+import { renderCompose } from './file.js';
+import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from '../files.js';
+import { ENV_FILE } from '../env.js';
+import { renderEnv } from './env.js';
+import { renderPrometheus } from '../prometheus.js';
+import { renderGrafana } from '../grafana.js';
+import { renderNginx, type NginxTarget } from '../nginx.js';
+import { renderOtel } from '../otel.js';
+import { buildManifest } from '../manifest.js';
 
+/** Containers of a Compose stack find each other through Docker's DNS server. */
+export const COMPOSE_NGINX: NginxTarget = { resolver: { address: '127.0.0.11', what: "Docker's embedded DNS" } };
 
 export interface Bundle {
   files: FileOut[];
@@ -26,7 +31,7 @@ function under(file: string, source: string): boolean {
 }
 
 export function renderBundle(stack: ResolvedStack, specText: string, extra: FileOut[] = [], history: { volumesEver?: string[] } = {}): Bundle {
-  const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack), ...renderOtel(stack), ...extra];
+  const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack, COMPOSE_NGINX), ...renderOtel(stack), ...extra];
   const hashes: Record<string, string> = {};
   for (const s of stack.services) {
     const relative = s.mounts.filter((m) => m.type === 'bind' && m.source.startsWith('./'));

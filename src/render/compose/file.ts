@@ -3,13 +3,10 @@
  * and by docker-compose 1.29). Keys inside a service keep the conventional order;
  * maps are sorted. Secrets appear only as ${NAME} references to .env.
  */
-import type { Service } from '../model/service.js';
-import type { ResolvedStack } from '../model/stack.js';
-import { sortedMap, toYaml } from '../util/yaml.js';
-import { hostAddress } from '../util/names.js';
-import type { StackNetwork } from '../model/stack.js';
-
-export { COMPOSE_FILE } from './files.js';
+import type { Service } from '../../model/service.js';
+import type { ResolvedStack, StackNetwork } from '../../model/stack.js';
+import { sortedMap, toYaml } from '../../util/yaml.js';
+import { hostAddress } from '../../util/names.js';
 
 export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
