@@ -23,7 +23,7 @@ export function withOverrides(h: Healthcheck | undefined, o: CommonOptions["heal
 
 /** What every service is unless its component says otherwise: one container that runs for good. */
 function runsForGood(): Pick<Service, 'role' | 'restart' | 'replicas' | 'mounts'> {
-  return { role: 'service', restart: 'unless-stopped', replicas: 1, mounts: [] };
+  return { role: 'service', restart: 'always', replicas: 1, mounts: [] };
 }
 
 /**
@@ -35,12 +35,13 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
   const o = ctx.options;
   const ports = parts.ports ?? (typeof o.port === 'number' && def.port ? [{ host: o.port, container: def.port, bind: o.bind ?? def.defaultBind ?? '0.0.0.0' }] : []);
   const dependsOn: Service['dependsOn'] = { ...(parts.dependsOn ?? {}) };
-  for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'service_healthy';
+  for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'ready';
   return {
     ...runsForGood(),
     ...parts,
     name: ctx.service,
     component: def.name,
+    origin: { spec: ctx.service },
     image: ctx.image,
     memoryMiB: ctx.memoryMiB,
     cpus: o.cpus ?? parts.cpus,
@@ -67,7 +68,8 @@ export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, 
     component: e.name,
     memoryMiB,
     profiles,
-    labels: { 'dev.berth.component': e.name, 'dev.berth.exporter-of': ctx.service },
+    labels: {},
+    origin: { spec: ctx.service, exporterOf: ctx.service },
   };
 }
 

@@ -89,7 +89,7 @@ export const app: ComponentDef<AppOptions> = {
         memoryMiB: inst.memory !== undefined ? toMiB(mustParseSize(inst.memory, `${where}.instances.${id}.memory`)) : base.memoryMiB,
         profiles: inst.profiles ?? base.profiles,
         environment: { ...base.environment, ...envStrings(inst.env) },
-        labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+        origin: { spec: ctx.service, instance: id },
       };
       return expandPlaceholders(svc, { name, instance: id, index: i + 1, port: inst.port || containerPort });
     });

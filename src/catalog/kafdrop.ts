@@ -28,7 +28,7 @@ export const kafdrop: ComponentDef<Options> = {
     }
     const svc = baseService(ctx, kafdrop, {
       environment: { KAFKA_BROKERCONNECT: `${broker}:9092`, SERVER_PORT: '9000', JVM_OPTS: jvmOpts(ctx.memoryMiB, 0.7) },
-      dependsOn: { [broker]: 'service_healthy' },
+      dependsOn: { [broker]: 'ready' },
       healthcheck: cmd(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:9000/actuator/health'], SLOW),
     });
     return { services: [svc] };

@@ -47,7 +47,7 @@ export const kafka: ComponentDef<Options> = {
       environment: { GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       healthcheck: httpGet(9308, '/', SLOW),
       metrics: { port: 9308, path: '/metrics' },
     }),

@@ -39,7 +39,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
       ports: [],
       mounts: [],
       // FROM scratch: no shell or wget for a probe.
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       metrics: { port: 9216, path: '/metrics' },
     }),
   },

@@ -83,7 +83,7 @@ export const nginx: ComponentDef<NginxOptions> = {
       environment: { GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       metrics: { port: 9113, path: '/metrics' },
     }),
   },

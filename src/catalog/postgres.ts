@@ -68,7 +68,7 @@ export const postgres: ComponentDef<Options> = {
         },
         ports: [],
         mounts: [],
-        dependsOn: { [ctx.service]: 'service_healthy' },
+        dependsOn: { [ctx.service]: 'ready' },
         // The landing page: /metrics would query the database on every probe.
         healthcheck: httpGet(9187, '/', SLOW),
         metrics: { port: 9187, path: '/metrics' },

@@ -47,7 +47,7 @@ export const redis: ComponentDef<Options> = {
       environment: { REDIS_ADDR: `redis://${ctx.service}:6379`, REDIS_PASSWORD: ctx.secret('password'), GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       healthcheck: httpGet(9121, '/', SLOW),
       metrics: { port: 9121, path: '/metrics' },
     }),

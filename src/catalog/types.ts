@@ -132,5 +132,5 @@ export interface ExporterDef<O = any> {
   name: string;
   image: string;
   port: number;
-  build(ctx: ComponentContext<O>, image: string): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas'>;
+  build(ctx: ComponentContext<O>, image: string): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas' | 'origin'>;
 }

@@ -72,7 +72,7 @@ export const worker: ComponentDef<WorkerOptions> = {
             profiles: i === 1 ? base.profiles : scaleProfiles,
             healthcheck: base.healthcheck ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
             metrics: metricsOf(o.metrics, containerPort),
-            labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+            origin: { spec: ctx.service, instance: String(i) },
           },
           { name, instance: String(i), index: i, port: hostPort ?? containerPort },
         ),

@@ -1,7 +1,19 @@
 /** One container definition in the format-neutral model, and the parts it is made of. */
 import type { Healthcheck } from './probe.js';
 
-export type Condition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
+/** What a dependant waits for: its dependency ready (its probe passes), started, or completed (a job that exited 0). */
+export type Condition = 'ready' | 'started' | 'completed';
+
+/**
+ * Where a service comes from in stack.yaml: its spec service, the instance of
+ * it (an app's named instance, a scaled worker's number), or the spec service
+ * whose metrics it exports.
+ */
+export interface Origin {
+  spec: string;
+  instance?: string;
+  exporterOf?: string;
+}
 export interface PortMapping {
   host: number;
   container: number;
@@ -52,12 +64,15 @@ export interface Service {
   profiles: string[];
   replicas: number;
   gpu?: { count: number | 'all' };
+  /** The user's container labels (`labels:`). */
   labels: Record<string, string>;
   /** Main port inside the stack network (what a proxy route or a consumer connects to). */
   mainPort?: number;
   /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
   metrics?: MetricsTarget;
-  restart: 'unless-stopped' | 'no';
+  /** Whether the container is started again when it stops: long-running services always, jobs never. */
+  restart: 'always' | 'never';
+  origin: Origin;
   privileged?: boolean;
   capAdd?: string[];
   /** user[:group] to run as. */

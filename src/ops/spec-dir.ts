@@ -34,7 +34,7 @@ export function effectiveSpecDir(home: string, specDir: string): string {
 
 /** The stack.yaml key a produced service's settings come from (instances and scaled workers share their spec's). */
 function specKey(s: ResolvedStack['services'][number]): string {
-  return s.labels['dev.berth.instance-of'] ?? s.name;
+  return s.origin.spec;
 }
 
 /** Refuses host paths inside berth's stack folders: berth replaces them, and what is in them is lost. */

@@ -59,7 +59,7 @@ function dashboard(stack: ResolvedStack, promUid: string | undefined): Record<st
   const ds = promUid ? { type: 'prometheus', uid: promUid } : undefined;
   const byName = new Map(stack.services.map((s) => [s.name, s]));
   const measured = new Set(
-    stack.services.filter((s) => s.metrics).map((s) => byName.get(s.labels['dev.berth.exporter-of'] ?? '')?.component ?? s.component),
+    stack.services.filter((s) => s.metrics).map((s) => byName.get(s.origin.exporterOf ?? '')?.component ?? s.component),
   );
   const specs = [
     { title: 'Targets up', expr: 'up', unit: 'short', legend: '{{job}}' },

@@ -1,10 +1,17 @@
 /** .berth.json: the resolved shape of a stack that lifecycle commands read (no YAML parse, no secrets). */
 import type { ResolvedStack } from '../model/stack.js';
-import { MANIFEST_FORMAT, type Manifest } from '../model/manifest.js';
+import type { Service } from '../model/service.js';
+import { COMPOSE_CONDITION } from './compose/words.js';
+import { MANIFEST_FORMAT, type DependencyCondition, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
 export { MANIFEST_FILE } from './files.js';
 export type { Manifest, ManifestService } from '../model/manifest.js';
+
+/** The manifest keeps the words it has always stored (Compose's depends_on conditions), whatever the model calls them. */
+function storedDependencies(s: Service): Record<string, DependencyCondition> {
+  return Object.fromEntries(Object.entries(s.dependsOn).map(([d, c]) => [d, COMPOSE_CONDITION[c]]));
+}
 
 /** `volumesEver`: the volumes earlier generations of the stack declared. */
 export function buildManifest(stack: ResolvedStack, history: { volumesEver?: string[] } = {}): Manifest {
@@ -25,10 +32,10 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
       ports: s.ports,
       healthcheck: !!s.healthcheck,
       build: !!s.build,
-      dependsOn: s.dependsOn,
+      dependsOn: storedDependencies(s),
       volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),
-      ...(s.labels['dev.berth.instance-of'] ? { of: s.labels['dev.berth.instance-of'] } : {}),
-      ...(s.labels['dev.berth.exporter-of'] ? { exporterOf: s.labels['dev.berth.exporter-of'] } : {}),
+      ...(s.origin.instance !== undefined ? { of: s.origin.spec } : {}),
+      ...(s.origin.exporterOf ? { exporterOf: s.origin.exporterOf } : {}),
     })),
     volumes: stack.volumes,
     volumesEver: [...new Set([...(history.volumesEver ?? []), ...stack.volumes])].sort(),

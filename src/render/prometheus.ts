@@ -24,7 +24,7 @@ interface ScrapeConfig {
 function endpoints(stack: ResolvedStack): { s: Service; job: string; port: number; path: string }[] {
   const measured = stack.services
     .filter((s): s is Service & { metrics: NonNullable<Service['metrics']> } => s.metrics !== undefined && s.role === 'service')
-    .map((s) => ({ s, job: s.labels['dev.berth.exporter-of'] ?? s.name, port: s.metrics.port, path: s.metrics.path }));
+    .map((s) => ({ s, job: s.origin.exporterOf ?? s.name, port: s.metrics.port, path: s.metrics.path }));
   // Without VictoriaMetrics the collector serves the OTLP metrics it receives on 8889 (see render/otel.ts).
   const reExported = stack.services.some((s) => s.component === 'victoria-metrics')
     ? []
@@ -35,7 +35,7 @@ function endpoints(stack: ResolvedStack): { s: Service; job: string; port: numbe
 export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
   return endpoints(stack)
     .map(({ s, job, port, path }) => {
-      const labels = { service: job, component: s.labels['dev.berth.component'] ?? s.component };
+      const labels = { service: job, component: s.component };
       const base = { job_name: job, metrics_path: path };
       if (s.replicas > 1 || s.profiles.length > 0) {
         return {

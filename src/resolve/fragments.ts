@@ -102,7 +102,6 @@ export function buildFragments(spec: SpecService[], env: BuildEnv): Fragments {
     if (s.options.healthcheck && fragment.services.every((x) => !x.healthcheck)) {
       throw new UsageError(`services.${s.name}.healthcheck: ${s.name} has no health probe to time; ${s.def.consumer ? 'add health: /path (or {command: [...]})' : 'drop healthcheck'}`);
     }
-    for (const svc of fragment.services) svc.labels = { ...svc.labels, 'dev.berth.component': s.def.name };
     checkMountTargets(s.name, fragment.services);
     out.produced.set(s.name, fragment.services);
     out.volumesOf.set(s.name, fragment.volumes ?? []);

@@ -4,8 +4,8 @@ import type { Condition, Service } from '../model/service.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
 
 function conditionFor(target: Service): Condition {
-  if (target.role === 'job') return 'service_completed_successfully';
-  return target.healthcheck ? 'service_healthy' : 'service_started';
+  if (target.role === 'job') return 'completed';
+  return target.healthcheck ? 'ready' : 'started';
 }
 
 /**

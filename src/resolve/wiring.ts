@@ -78,7 +78,7 @@ export function wireConsumers(input: WiringInput): void {
     for (const svc of input.produced.get(consumer.name) ?? []) {
       Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`));
       svc.environment = { ...env, ...svc.environment };
-      for (const n of needs) svc.dependsOn[n] ??= 'service_healthy';
+      for (const n of needs) svc.dependsOn[n] ??= 'ready';
     }
   }
 }
@@ -119,7 +119,7 @@ export function wireJobs(input: WiringInput): void {
     for (const t of targets) {
       if (!byName.has(t)) throw new UsageError(`services.${jobSpec.name}.before: ${t} is not a service in this stack`);
       if (t === jobSpec.name) throw new UsageError(`services.${jobSpec.name}.before: a job cannot come before itself`);
-      for (const svc of input.produced.get(t) ?? []) svc.dependsOn[jobSpec.name] = 'service_completed_successfully';
+      for (const svc of input.produced.get(t) ?? []) svc.dependsOn[jobSpec.name] = 'completed';
     }
   }
 }

@@ -33,7 +33,7 @@ describe('dependency graph', () => {
 
   it('sets the condition from the target: healthy when it has a healthcheck, started when not', () => {
     const s = resolveYaml(lines('services:', ...app('plain'), ...app('probed', '    health: /health'), ...app('a', '    dependsOn: [plain, probed]')));
-    expect(svc(s, 'a').dependsOn).toEqual({ plain: 'service_started', probed: 'service_healthy' });
+    expect(svc(s, 'a').dependsOn).toEqual({ plain: 'started', probed: 'ready' });
   });
 
   it('a diamond is not a cycle', () => {

@@ -125,7 +125,7 @@ describe('dependencies on profile-gated services', () => {
 
   it('a consumer with the same profiles gets it', () => {
     const s = resolveYaml(lines('services:', '  redis:', '    profiles: [cache]', '  api:', '    component: app', '    image: x:1', '    profiles: [cache]'));
-    expect(svc(s, 'api').dependsOn).toEqual({ redis: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ redis: 'ready' });
   });
 
   it('a dependency on a later scale instance from an always-running service is refused', () => {
@@ -176,7 +176,7 @@ describe('app instances', () => {
     expect(eu.memoryMiB).toBe(512);
     expect(us.memoryMiB).toBe(1024);
     expect(us.profiles).toEqual(['us']);
-    expect(eu.dependsOn).toEqual({ postgres: 'service_healthy' });
+    expect(eu.dependsOn).toEqual({ postgres: 'ready' });
     expect(s.services.some((x) => x.name === 'api')).toBe(false);
   });
 

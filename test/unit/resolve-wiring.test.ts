@@ -40,11 +40,11 @@ describe('wiring: consumers get the connection env of the datastores in the stac
 
   it('waits for each datastore to be healthy', () => {
     expect(api.dependsOn).toEqual({
-      postgres: 'service_healthy',
-      redis: 'service_healthy',
-      mongodb: 'service_healthy',
-      kafka: 'service_healthy',
-      clickhouse: 'service_healthy',
+      postgres: 'ready',
+      redis: 'ready',
+      mongodb: 'ready',
+      kafka: 'ready',
+      clickhouse: 'ready',
     });
   });
 
@@ -65,7 +65,7 @@ describe('wiring: uses', () => {
     const api = svc(s, 'api');
     expect(api.environment.REDIS_URL).toBe('redis://:${REDIS_PASSWORD}@redis:6379/0');
     expect(api.environment.DATABASE_URL).toBeUndefined();
-    expect(api.dependsOn).toEqual({ redis: 'service_healthy' });
+    expect(api.dependsOn).toEqual({ redis: 'ready' });
   });
 
   it('uses: [] gives nothing', () => {
@@ -77,7 +77,7 @@ describe('wiring: uses', () => {
   it('opt-in providers are wired when named', () => {
     const s = resolveYaml(lines('services:', '  prometheus: {}', '  api:', '    component: app', '    image: x:1', '    uses: [prometheus]'));
     expect(svc(s, 'api').environment.PROMETHEUS_URL).toBe('http://prometheus:9090');
-    expect(svc(s, 'api').dependsOn).toEqual({ prometheus: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ prometheus: 'ready' });
   });
 
   it('names an unknown service or a non-datastore with the key path', () => {
@@ -129,7 +129,7 @@ describe('wiring: two datastores of one component', () => {
     expect(env.MAIN_DB_POSTGRES_HOST).toBe('main-db');
     expect(env.DATABASE_URL).toBeUndefined();
     expect(Object.keys(s.secrets).sort()).toEqual(['ANALYTICS_PASSWORD', 'MAIN_DB_PASSWORD']);
-    expect(svc(s, 'api').dependsOn).toEqual({ 'main-db': 'service_healthy', analytics: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ 'main-db': 'ready', analytics: 'ready' });
   });
 
   it('two services whose secret names would collide are refused', () => {
@@ -163,7 +163,7 @@ describe('wiring: external datastores', () => {
 });
 
 describe('wiring: jobs', () => {
-  it('gate every app, worker, web and reporting by default with service_completed_successfully', () => {
+  it('gate every app, worker, web and reporting by default until it completes', () => {
     const s = resolveYaml(
       lines(
         'services:',
@@ -181,12 +181,12 @@ describe('wiring: jobs', () => {
         '    command: [migrate]',
       ),
     );
-    for (const n of ['web', 'api', 'worker']) expect(svc(s, n).dependsOn.migrate).toBe('service_completed_successfully');
+    for (const n of ['web', 'api', 'worker']) expect(svc(s, n).dependsOn.migrate).toBe('completed');
     expect(svc(s, 'postgres').dependsOn).toEqual({});
     const migrate = svc(s, 'migrate');
     expect(migrate.role).toBe('job');
-    expect(migrate.restart).toBe('no');
-    expect(migrate.dependsOn).toEqual({ postgres: 'service_healthy' });
+    expect(migrate.restart).toBe('never');
+    expect(migrate.dependsOn).toEqual({ postgres: 'ready' });
   });
 
   it('before: names the services it gates, expanding instances', () => {
@@ -209,8 +209,8 @@ describe('wiring: jobs', () => {
         '    before: [api]',
       ),
     );
-    expect(svc(s, 'api-a').dependsOn).toEqual({ seed: 'service_completed_successfully' });
-    expect(svc(s, 'api-b').dependsOn).toEqual({ seed: 'service_completed_successfully' });
+    expect(svc(s, 'api-a').dependsOn).toEqual({ seed: 'completed' });
+    expect(svc(s, 'api-b').dependsOn).toEqual({ seed: 'completed' });
     expect(svc(s, 'other').dependsOn).toEqual({});
     expect(svc(s, 'seed').command).toEqual(['/bin/sh', '-c', 'seed']);
   });
@@ -226,7 +226,7 @@ describe('wiring: jobs', () => {
 
   it('a service that depends on a job waits for it to complete', () => {
     const s = resolveYaml(lines('services:', '  seed:', '    component: job', '    image: s:1', '    command: x', '    before: []', '  nginx:', '    dependsOn: [seed]'));
-    expect(svc(s, 'nginx').dependsOn.seed).toBe('service_completed_successfully');
+    expect(svc(s, 'nginx').dependsOn.seed).toBe('completed');
   });
 });
 
@@ -236,7 +236,7 @@ describe('wiring: berth components', () => {
     expect(svc(s, 'web').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
     expect(svc(s, 'web').environment.BERTH_AUTH_TOKEN).toBe('${BERTH_AUTH_TOKEN}');
     expect(svc(s, 'agent').environment.BERTH_SERVER_URL).toBe('http://web:8080');
-    expect(svc(s, 'agent').dependsOn).toEqual({ web: 'service_healthy' });
+    expect(svc(s, 'agent').dependsOn).toEqual({ web: 'ready' });
     expect(Object.keys(s.secrets).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
   });
 
@@ -259,10 +259,10 @@ describe('wiring: exporters', () => {
     const withProm = resolveYaml(lines('services:', '  postgres: {}', '  redis: {}', '  prometheus: {}'));
     expect(withProm.services.map((x) => x.name)).toEqual(['postgres', 'postgres-exporter', 'prometheus', 'redis', 'redis-exporter']);
     const pe = svc(withProm, 'postgres-exporter');
-    expect(pe.dependsOn).toEqual({ postgres: 'service_healthy' });
+    expect(pe.dependsOn).toEqual({ postgres: 'ready' });
     expect(pe.environment.DATA_SOURCE_PASS).toBe('${POSTGRES_PASSWORD}');
     expect(pe.memoryMiB).toBe(64);
-    expect(pe.labels['dev.berth.exporter-of']).toBe('postgres');
+    expect(pe.origin).toEqual({ spec: 'postgres', exporterOf: 'postgres' });
   });
 });
 
@@ -331,7 +331,7 @@ describe('workers and jobs from an app', () => {
     expect(errorOf(() => resolveYaml(lines('services:', ...api, '  w:', '    component: worker', '    app: api'))).message).toMatch(/^services\.w\.command: a worker from app api/);
     const own = resolveYaml(lines('services:', ...api, '  certs:', '    component: job', '    image: acme/certs:1'));
     expect(svc(own, 'certs').command).toBeUndefined();
-    expect(svc(own, 'api').dependsOn).toEqual({ certs: 'service_completed_successfully' });
+    expect(svc(own, 'api').dependsOn).toEqual({ certs: 'completed' });
   });
 });
 
@@ -356,7 +356,7 @@ describe('wiring: telemetry under a profile', () => {
     expect(svc(gated, 'api').environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4317');
     expect(svc(gated, 'api').dependsOn).toEqual({});
     const always = resolveYaml(lines('services:', '  otel-collector: {}', '  api:', '    component: app', '    image: x/y:1'));
-    expect(svc(always, 'api').dependsOn).toEqual({ 'otel-collector': 'service_started' }); // no probe in its image
+    expect(svc(always, 'api').dependsOn).toEqual({ 'otel-collector': 'started' }); // no probe in its image
   });
 
   it('a datastore under a profile the consumer does not need is still an error', () => {

@@ -4,6 +4,7 @@
  * maps are sorted. Secrets appear only as ${NAME} references to .env.
  */
 import type { Service } from '../../model/service.js';
+import { COMPOSE_CONDITION, COMPOSE_RESTART } from './words.js';
 import type { ResolvedStack, StackNetwork } from '../../model/stack.js';
 import { sortedMap, toYaml } from '../../util/yaml.js';
 import { hostAddress } from '../../util/names.js';
@@ -18,6 +19,19 @@ function mountString(m: Service['mounts'][number]): string {
   return `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`;
 }
 
+/** The user's labels, then berth's: the component, where the service comes from, the stack, its role and its config's hash. */
+function labels(s: Service, stack: string, configHash?: string): Record<string, string> {
+  return sortedMap({
+    ...s.labels,
+    'dev.berth.component': s.component,
+    ...(s.origin.instance !== undefined ? { 'dev.berth.instance-of': s.origin.spec } : {}),
+    ...(s.origin.exporterOf ? { 'dev.berth.exporter-of': s.origin.exporterOf } : {}),
+    'dev.berth.stack': stack,
+    'dev.berth.role': s.role,
+    ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
+  });
+}
+
 function composeService(s: Service, stack: string, configHash?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (s.image) out.image = s.image;
@@ -29,9 +43,9 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
   if (s.entrypoint) out.entrypoint = s.entrypoint;
   if (s.command) out.command = s.command;
   if (s.profiles.length) out.profiles = [...s.profiles].sort();
-  out.restart = s.restart;
+  out.restart = COMPOSE_RESTART[s.restart];
   const deps = Object.keys(s.dependsOn).sort();
-  if (deps.length) out.depends_on = Object.fromEntries(deps.map((d) => [d, { condition: s.dependsOn[d] }]));
+  if (deps.length) out.depends_on = Object.fromEntries(deps.map((d) => [d, { condition: COMPOSE_CONDITION[s.dependsOn[d]!] }]));
   if (Object.keys(s.environment).length) out.environment = sortedMap(s.environment);
   if (s.ports.length) out.ports = s.ports.map(portString);
   if (s.mounts.length) out.volumes = s.mounts.map(mountString);
@@ -56,12 +70,7 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
   }
   if (s.noNewPrivileges) out.security_opt = ['no-new-privileges:true'];
   if (s.stopGrace) out.stop_grace_period = s.stopGrace;
-  out.labels = sortedMap({
-    ...s.labels,
-    'dev.berth.stack': stack,
-    'dev.berth.role': s.role,
-    ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
-  });
+  out.labels = labels(s, stack, configHash);
   out.logging = LOGGING;
   return out;
 }
