@@ -1,5 +1,5 @@
 import type { CommonOptions, ComponentContext, ComponentDef, ExporterDef } from './types.js';
-import type { Healthcheck } from '../model/probe.js';
+import type { Probe } from '../model/probe.js';
 import type { Mount, Service } from '../model/service.js';
 import { FAST } from './_health.js';
 
@@ -16,9 +16,9 @@ export function envStrings(env: Record<string, string | number | boolean> | unde
 }
 
 /** A component's health probe with the timing the user set in `healthcheck:`. */
-export function withOverrides(h: Healthcheck | undefined, o: CommonOptions["healthcheck"]): Healthcheck | undefined {
-  if (!h) return undefined;
-  return { ...h, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+export function withOverrides(p: Probe | undefined, o: CommonOptions['healthcheck']): Probe | undefined {
+  if (!p) return undefined;
+  return { ...p, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
 /** What every service is unless its component says otherwise: one container that runs for good. */
@@ -51,7 +51,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     profiles: [...(o.profiles ?? parts.profiles ?? [])],
     environment: { ...(parts.environment ?? {}), ...envStrings(o.env) },
     labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
-    healthcheck: withOverrides(parts.healthcheck, o.healthcheck),
+    probe: withOverrides(parts.probe, o.healthcheck),
   };
 }
 

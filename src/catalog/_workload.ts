@@ -9,9 +9,9 @@ import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
-import type { Healthcheck } from '../model/probe.js';
+import { mapProbeText, type Probe } from '../model/probe.js';
 import type { BuildSpec, Mount, Service } from '../model/service.js';
-import { shell, cmd } from './_health.js';
+import { shell, cmd, httpGet, FAST } from './_health.js';
 
 export interface WorkloadOptions {
   image?: string;
@@ -134,12 +134,9 @@ export function buildOf(b: WorkloadOptions['build'], specDir: string, givenAt: s
 }
 
 /** `curl` or `wget`, whichever the image has, against the app's own port. */
-export function healthOf(h: WorkloadOptions['health'], containerPort: number): Healthcheck | undefined {
+export function healthOf(h: WorkloadOptions['health'], containerPort: number): Probe | undefined {
   if (h === undefined || h === false) return undefined;
-  if (typeof h === 'string') {
-    const url = `http://127.0.0.1:${containerPort}${h}`;
-    return shell(`curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`);
-  }
+  if (typeof h === 'string') return httpGet(containerPort, h, FAST, 'curl-or-wget');
   const c = toArgv(h.command)!;
   return c[0] === '/bin/sh' && c[1] === '-c' ? shell(c[2]!) : cmd(c);
 }
@@ -195,14 +192,14 @@ function expand(text: string, vars: Vars): string {
  * values, command, entrypoint, health probe, metrics path and labels. Other
  * {{NAME}}s are left for wiring (the connection env a service receives).
  */
-export function expandPlaceholders<T extends Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck' | 'metrics' | 'labels'>>(svc: T, vars: Vars): T {
+export function expandPlaceholders<T extends Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe' | 'metrics' | 'labels'>>(svc: T, vars: Vars): T {
   const all = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, val]) => [k, expand(val, vars)]));
   return {
     ...svc,
     environment: all(svc.environment),
     command: svc.command?.map((a) => expand(a, vars)),
     entrypoint: svc.entrypoint?.map((a) => expand(a, vars)),
-    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, vars)) },
+    probe: svc.probe && mapProbeText(svc.probe, (a) => expand(a, vars)),
     metrics: svc.metrics && { ...svc.metrics, path: expand(svc.metrics.path, vars) },
     labels: all(svc.labels),
   };

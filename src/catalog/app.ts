@@ -55,7 +55,7 @@ export const app: ComponentDef<AppOptions> = {
       command: toArgv(o.command),
       entrypoint: toArgv(o.entrypoint),
       mounts,
-      healthcheck: healthOf(o.health, containerPort),
+      probe: healthOf(o.health, containerPort),
       metrics: metricsOf(o.metrics, containerPort),
       mainPort: containerPort,
       privileged: o.privileged,

@@ -75,9 +75,9 @@ export const clickhouse: ComponentDef<Options> = {
         CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: '1',
       },
       mounts: [volume(`${ctx.service}-data`, '/var/lib/clickhouse'), configFile(`./${file}`, '/etc/clickhouse-server/config.d/berth.xml')],
-      healthcheck: httpGet(8123, '/ping'),
+      probe: httpGet(8123, '/ping'),
       metrics: { port: 9363, path: '/metrics' },
-      stopGrace: '30s',
+      stopGraceMs: 30_000,
       ulimits: { nofile: { soft: 262144, hard: 262144 } },
     });
     return { services: [svc], volumes: [`${ctx.service}-data`], files: [{ path: file, content: serverConfig(ctx.memoryMiB) }] };

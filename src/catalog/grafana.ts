@@ -1,6 +1,6 @@
 import type { ComponentDef } from './types.js';
 import { baseService, configFile, volume } from './_base.js';
-import { cmd } from './_health.js';
+import { FAST, httpGet } from './_health.js';
 import { goMemLimit } from './_memory.js';
 
 export const grafana: ComponentDef<Record<string, never>> = {
@@ -30,7 +30,7 @@ export const grafana: ComponentDef<Record<string, never>> = {
         configFile(`./${dir}/dashboards`, '/etc/grafana/dashboards'),
       ],
       // curl, not wget --spider: the image's working dir is not writable (grafana#60915).
-      healthcheck: cmd(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:3000/api/health']),
+      probe: httpGet(3000, '/api/health', FAST, 'curl'),
       metrics: { port: 3000, path: '/metrics' },
       config: { dir },
     });

@@ -51,8 +51,8 @@ export const mongodb: ComponentDef<Record<string, never>> = {
       environment: { MONGO_INITDB_ROOT_USERNAME: 'root', MONGO_INITDB_ROOT_PASSWORD: ctx.secret('password') },
       mounts: [volume(`${ctx.service}-data`, '/data/db'), volume(`${ctx.service}-config`, '/data/configdb')],
       // mongosh is a Node program: probe less often than the cheap checks.
-      stopGrace: '30s',
-      healthcheck: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),
+      stopGraceMs: 30_000,
+      probe: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),
     });
     return { services: [svc], volumes: [`${ctx.service}-data`, `${ctx.service}-config`] };
   },

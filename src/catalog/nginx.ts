@@ -104,7 +104,7 @@ export const nginx: ComponentDef<NginxOptions> = {
       command: ['nginx', '-g', 'daemon off;'],
       ports,
       mounts,
-      healthcheck: httpGet(8081, '/healthz'),
+      probe: httpGet(8081, '/healthz'),
       config: { ...o, tls, dir: ctx.service },
     });
     return { services: [svc] };

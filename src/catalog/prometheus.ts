@@ -36,7 +36,7 @@ export const prometheus: ComponentDef<Options> = {
       ],
       environment: { GOMEMLIMIT: goMemLimit(ctx.memoryMiB) },
       mounts: [volume(`${ctx.service}-data`, '/prometheus'), configFile(`./${ctx.service}/prometheus.yml`, '/etc/prometheus/prometheus.yml')],
-      healthcheck: httpGet(9090, '/-/ready'),
+      probe: httpGet(9090, '/-/ready'),
       metrics: { port: 9090, path: '/metrics' },
       config: { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file: `${ctx.service}/prometheus.yml`, targets: extraScrapes(ctx.options.targets) },
     });

@@ -48,7 +48,7 @@ export const redis: ComponentDef<Options> = {
       ports: [],
       mounts: [],
       dependsOn: { [ctx.service]: 'ready' },
-      healthcheck: httpGet(9121, '/', SLOW),
+      probe: httpGet(9121, '/', SLOW),
       metrics: { port: 9121, path: '/metrics' },
     }),
   },
@@ -63,7 +63,7 @@ export const redis: ComponentDef<Options> = {
       command: ['redis-server', '--requirepass', ctx.secret('password'), '--maxmemory', `${maxmemory}mb`, '--maxmemory-policy', policy, ...durability, '--dir', '/data'],
       environment: { REDISCLI_AUTH: ctx.secret('password') },
       mounts: [volume(`${ctx.service}-data`, '/data')],
-      healthcheck: shell('redis-cli ping | grep -q PONG'),
+      probe: shell('redis-cli ping | grep -q PONG'),
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

@@ -6,6 +6,7 @@
 import type { OptionDefs } from '../spec/fields.js';
 import type { FileOut } from '../model/files.js';
 import type { Service } from '../model/service.js';
+import type { ProbeTiming } from '../model/probe.js';
 
 export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | 'application' | 'berth' | 'exporter';
 
@@ -78,7 +79,8 @@ export interface CommonOptions {
   profiles?: string[];
   env?: Record<string, string | number | boolean>;
   dependsOn?: string[];
-  healthcheck?: { interval?: string; timeout?: string; retries?: number; startPeriod?: string };
+  /** Probe timing overrides, in ms (stack.yaml's durations are parsed by its schema). */
+  healthcheck?: Partial<ProbeTiming>;
   labels?: Record<string, string>;
   external?: string;
 }

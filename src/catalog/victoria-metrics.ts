@@ -41,7 +41,7 @@ export const victoriaMetrics: ComponentDef<Options> = {
         ...(scrapes ? ['-promscrape.config=/etc/victoria-metrics/prometheus.yml'] : []),
       ],
       mounts: [volume(`${ctx.service}-data`, '/storage'), ...(scrapes ? [configFile(`./${file}`, '/etc/victoria-metrics/prometheus.yml')] : [])],
-      healthcheck: httpGet(8428, '/health'),
+      probe: httpGet(8428, '/health'),
       metrics: { port: 8428, path: '/metrics' },
       config: scrapes ? { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file, targets: extraScrapes(ctx.options.targets) } : {},
     });

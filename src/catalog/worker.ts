@@ -45,7 +45,7 @@ export const worker: ComponentDef<WorkerOptions> = {
       base.ports = typeof o.port === 'number' ? [{ host: o.port, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [];
       base.mainPort = containerPort;
       base.replicas = replicas;
-      base.healthcheck ??= withOverrides(healthOf(o.health, containerPort), o.healthcheck);
+      base.probe ??= withOverrides(healthOf(o.health, containerPort), o.healthcheck);
       base.metrics = metricsOf(o.metrics, containerPort);
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort })], volumes: named };
     }
@@ -70,7 +70,7 @@ export const worker: ComponentDef<WorkerOptions> = {
             ports: hostPort !== undefined ? [{ host: hostPort, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [],
             mainPort: containerPort,
             profiles: i === 1 ? base.profiles : scaleProfiles,
-            healthcheck: base.healthcheck ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
+            probe: base.probe ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
             metrics: metricsOf(o.metrics, containerPort),
             origin: { spec: ctx.service, instance: String(i) },
           },

@@ -1,5 +1,5 @@
 /** One container definition in the format-neutral model, and the parts it is made of. */
-import type { Healthcheck } from './probe.js';
+import type { Probe } from './probe.js';
 
 /** What a dependant waits for: its dependency ready (its probe passes), started, or completed (a job that exited 0). */
 export type Condition = 'ready' | 'started' | 'completed';
@@ -57,7 +57,8 @@ export interface Service {
   environment: Record<string, string>;
   ports: PortMapping[];
   mounts: Mount[];
-  healthcheck?: Healthcheck;
+  /** How it shows it is ready; none: it counts as ready once started. */
+  probe?: Probe;
   dependsOn: Record<string, Condition>;
   memoryMiB: number;
   cpus?: number;
@@ -85,7 +86,7 @@ export interface Service {
   /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
   shmMiB?: number;
   /** Time between SIGTERM and SIGKILL on stop (databases need to finish a checkpoint). */
-  stopGrace?: string;
+  stopGraceMs?: number;
   /** Component data that stack-level renderers read (nginx routes, scrape interval, ...). */
   config?: Record<string, unknown>;
 }

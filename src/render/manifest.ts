@@ -30,7 +30,7 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
       profiles: s.profiles,
       replicas: s.replicas,
       ports: s.ports,
-      healthcheck: !!s.healthcheck,
+      healthcheck: !!s.probe,
       build: !!s.build,
       dependsOn: storedDependencies(s),
       volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),

@@ -99,7 +99,7 @@ export function buildFragments(spec: SpecService[], env: BuildEnv): Fragments {
     }
     refuseTooLittleMemory(s);
     const fragment = s.def.build(contextFor(s, env));
-    if (s.options.healthcheck && fragment.services.every((x) => !x.healthcheck)) {
+    if (s.options.healthcheck && fragment.services.every((x) => !x.probe)) {
       throw new UsageError(`services.${s.name}.healthcheck: ${s.name} has no health probe to time; ${s.def.consumer ? 'add health: /path (or {command: [...]})' : 'drop healthcheck'}`);
     }
     checkMountTargets(s.name, fragment.services);

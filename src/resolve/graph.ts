@@ -5,7 +5,7 @@ import { coversProfiles, describeProfiles } from './profiles.js';
 
 function conditionFor(target: Service): Condition {
   if (target.role === 'job') return 'completed';
-  return target.healthcheck ? 'ready' : 'started';
+  return target.probe ? 'ready' : 'started';
 }
 
 /**

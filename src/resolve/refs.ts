@@ -6,6 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Service } from '../model/service.js';
+import { probeTexts } from '../model/probe.js';
 import { interpolationProblem, scanInterpolation } from './interpolation.js';
 import { envStrings } from '../catalog/_base.js';
 
@@ -19,7 +20,7 @@ function interpolated(s: Service): [string, string | undefined][] {
   for (const [k, val] of Object.entries(s.environment)) out.push([`env.${k}`, val]);
   for (const a of s.command ?? []) out.push(['command', a]);
   for (const a of s.entrypoint ?? []) out.push(['entrypoint', a]);
-  for (const a of s.healthcheck?.test ?? []) out.push(['health', a]);
+  for (const a of s.probe ? probeTexts(s.probe) : []) out.push(['health', a]);
   for (const [k, val] of Object.entries(s.labels)) out.push([`labels.${k}`, val]);
   for (const m of s.mounts) out.push(['volumes', `${m.source}:${m.target}`]);
   if (s.build) {

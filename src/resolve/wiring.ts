@@ -4,6 +4,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { Service } from '../model/service.js';
+import { mapProbeText } from '../model/probe.js';
 import type { SpecService } from './spec.js';
 import type { ExternalService } from '../model/stack.js';
 import { envPrefix } from '../util/names.js';
@@ -91,7 +92,7 @@ const PLACEHOLDER = /\{\{(\w+)\}\}/g;
  * (DB_HOST: "{{POSTGRES_HOST}}") needs no copy of a host or a secret. A
  * secret stays a ${REFERENCE} to .env. Any other {{NAME}} is an error.
  */
-function withConnectionVars(svc: Service, env: Record<string, string>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck'> {
+function withConnectionVars(svc: Service, env: Record<string, string>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe'> {
   const expand = (text: string, at: string) =>
     text.replace(PLACEHOLDER, (_, key: string) => {
       if (Object.hasOwn(env, key)) return env[key]!;
@@ -102,7 +103,7 @@ function withConnectionVars(svc: Service, env: Record<string, string>, where: st
     environment: Object.fromEntries(Object.entries(svc.environment).map(([k, val]) => [k, expand(val, `${where}.env.${k}`)])),
     command: svc.command?.map((a) => expand(a, `${where}.command`)),
     entrypoint: svc.entrypoint?.map((a) => expand(a, `${where}.entrypoint`)),
-    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, `${where}.health`)) },
+    probe: svc.probe && mapProbeText(svc.probe, (a) => expand(a, `${where}.health`)),
   };
 }
 

@@ -3,12 +3,16 @@ import * as v from 'valibot';
 import { dict } from './dict.js';
 import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
 
-export const healthOverride = v.strictObject({
-  interval: v.optional(healthDuration),
-  timeout: v.optional(healthDuration),
-  retries: v.optional(positive),
-  startPeriod: v.optional(healthDuration),
-});
+/** Health timing as written (interval: 5s), read as the probe timing it overrides (intervalMs: 5000). */
+export const healthOverride = v.pipe(
+  v.strictObject({
+    interval: v.optional(healthDuration),
+    timeout: v.optional(healthDuration),
+    retries: v.optional(positive),
+    startPeriod: v.optional(healthDuration),
+  }),
+  v.transform((o) => ({ intervalMs: o.interval, timeoutMs: o.timeout, retries: o.retries, startPeriodMs: o.startPeriod })),
+);
 
 export const COMMON_OPTIONS: OptionDefs = {
   component: opt(v.string(), 'string', 'catalog component this service is built from', 'the service name'),

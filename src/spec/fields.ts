@@ -39,6 +39,9 @@ export const duration = v.pipe(
   v.regex(/^\d+(ms|s|m|h|d|w|y)$/, 'is not a duration; use a number with a unit, like 15s, 5m or 30d'),
 );
 
+/** Milliseconds per unit of a health-check duration. */
+const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 /**
  * Health probe timing (interval, timeout, startPeriod): Compose reads Go
  * durations, which have no d, w or y, so only ms, s, m and h.
@@ -46,7 +49,9 @@ export const duration = v.pipe(
 export const healthDuration = v.pipe(
   v.string('must be a duration like 500ms, 5s or 1m'),
   v.regex(/^\d+(ms|s|m|h)$/, 'is not a health-check duration; use a whole number with ms, s, m or h, like 500ms, 5s or 1m'),
+  v.transform((text) => Number(/^\d+/.exec(text)![0]) * MS_PER[/[a-z]+$/.exec(text)![0]]!),
 );
+
 
 export const name = v.pipe(
   v.string('must be a service name'),

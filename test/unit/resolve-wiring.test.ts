@@ -307,7 +307,7 @@ describe('wiring: placeholders', () => {
     );
     const b = svc(s, 'kato-b');
     expect(b.environment).toMatchObject({ PROCESSOR_ID: 'b', CACHE: 'redis:6379' });
-    expect(b.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8000/b/ping');
+    expect(b.probe).toMatchObject({ http: { port: 8000, path: '/b/ping' }, via: 'curl-or-wget' });
     expect(b.metrics).toEqual({ port: 8000, path: '/b/metrics' });
   });
 
@@ -339,7 +339,7 @@ describe('healthcheck: timing overrides', () => {
   it('reach workers, scaled or not', () => {
     for (const extra of [[], ['    scale: 2']]) {
       const s = resolveYaml(lines('services:', '  w:', '    component: worker', '    image: x/y:1', '    health: /h', '    healthcheck: {interval: 7s, retries: 3}', ...extra));
-      for (const x of s.services) expect(x.healthcheck).toMatchObject({ interval: '7s', retries: 3 });
+      for (const x of s.services) expect(x.probe).toMatchObject({ intervalMs: 7000, retries: 3 });
     }
   });
 

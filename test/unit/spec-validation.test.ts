@@ -188,8 +188,10 @@ describe('healthcheck: timing in ms, s, m or h', () => {
   const redis = (h: string) => lines('services:', '  redis:', `    healthcheck: ${h}`);
 
   it('ms, s, m and h reach the probe', () => {
-    expect(svc(resolveYaml(redis('{interval: 500ms, timeout: 5s, startPeriod: 1m}')), 'redis').healthcheck).toMatchObject({ interval: '500ms', timeout: '5s', startPeriod: '1m' });
-    expect(svc(resolveYaml(redis('{interval: 1h}')), 'redis').healthcheck).toMatchObject({ interval: '1h' });
+    const s = resolveYaml(redis('{interval: 500ms, timeout: 5s, startPeriod: 1m}'));
+    expect(svc(s, 'redis').probe).toMatchObject({ intervalMs: 500, timeoutMs: 5000, startPeriodMs: 60_000, retries: 3 });
+    expect(renderCompose(s)).toContain('interval: 500ms\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n');
+    expect(svc(resolveYaml(redis('{interval: 1h}')), 'redis').probe).toMatchObject({ intervalMs: 3_600_000 });
   });
 
   it.each([

@@ -5,6 +5,7 @@
  */
 import type { Service } from '../../model/service.js';
 import { COMPOSE_CONDITION, COMPOSE_RESTART } from './words.js';
+import { composeHealthcheck, goDuration } from './probe.js';
 import type { ResolvedStack, StackNetwork } from '../../model/stack.js';
 import { sortedMap, toYaml } from '../../util/yaml.js';
 import { hostAddress } from '../../util/names.js';
@@ -49,10 +50,7 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
   if (Object.keys(s.environment).length) out.environment = sortedMap(s.environment);
   if (s.ports.length) out.ports = s.ports.map(portString);
   if (s.mounts.length) out.volumes = s.mounts.map(mountString);
-  if (s.healthcheck) {
-    const h = s.healthcheck;
-    out.healthcheck = { test: h.test, interval: h.interval, timeout: h.timeout, retries: h.retries, start_period: h.startPeriod };
-  }
+  if (s.probe) out.healthcheck = composeHealthcheck(s.probe);
   const deploy: Record<string, unknown> = {};
   if (s.replicas !== 1) deploy.replicas = s.replicas;
   if (s.gpu) deploy.resources = { reservations: { devices: [{ driver: 'nvidia', count: s.gpu.count, capabilities: ['gpu'] }] } };
@@ -69,7 +67,7 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
     out.tmpfs = ['/tmp'];
   }
   if (s.noNewPrivileges) out.security_opt = ['no-new-privileges:true'];
-  if (s.stopGrace) out.stop_grace_period = s.stopGrace;
+  if (s.stopGraceMs) out.stop_grace_period = goDuration(s.stopGraceMs);
   out.labels = labels(s, stack, configHash);
   out.logging = LOGGING;
   return out;
