@@ -1,19 +1,10 @@
 import type { CommonOptions, ComponentContext, ComponentDef, ExporterDef } from './types.js';
 import type { Probe } from '../model/probe.js';
 import type { Mount, Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
 import { FAST } from './_health.js';
 
 type ServiceParts = Partial<Omit<Service, 'name' | 'component' | 'image' | 'memoryMiB'>>;
-
-/**
- * Stringifies env values the user gave (numbers, booleans) the way Compose
- * would read them. No prototype: __proto__ or constructor is a name like any other.
- */
-export function envStrings(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
-  return out;
-}
 
 /** A component's health probe with the timing the user set in `healthcheck:`. */
 export function withOverrides(p: Probe | undefined, o: CommonOptions['healthcheck']): Probe | undefined {
@@ -49,7 +40,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     mainPort: parts.mainPort ?? def.port,
     dependsOn,
     profiles: [...(o.profiles ?? parts.profiles ?? [])],
-    environment: { ...(parts.environment ?? {}), ...envStrings(o.env) },
+    environment: { ...(parts.environment ?? {}), ...o.env },
     labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
     probe: withOverrides(parts.probe, o.healthcheck),
   };
@@ -60,7 +51,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
  * the defaults every service starts from; none of the service's own options
  * (ports, env, labels) apply to it.
  */
-export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, image: string, memoryMiB: number, profiles: string[]): Service {
+export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, image: Text, memoryMiB: number, profiles: string[]): Service {
   return {
     ...runsForGood(),
     ...e.build(ctx, image),
@@ -77,7 +68,7 @@ export function volume(name: string, target: string): Mount {
   return { type: 'volume', source: name, target };
 }
 
-export function configFile(source: string, target: string): Mount {
+export function configFile(source: Text, target: string): Mount {
   return { type: 'bind', source, target, readOnly: true };
 }
 

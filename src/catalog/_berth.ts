@@ -1,6 +1,7 @@
 /** berth's own image: the same CLI, run as `berth serve web|reporting` or `berth agent`. */
 import type { ComponentContext, SecretDecl } from './types.js';
 import type { Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
 import { FAST, httpGet } from './_health.js';
 import type { ComponentDef } from './types.js';
@@ -16,7 +17,7 @@ export function nodeProbe(port: number, path: string) {
   return httpGet(port, path, FAST, 'node');
 }
 
-export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, string>): Service {
+export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, Text>): Service {
   return baseService(ctx, def, {
     command: ['berth', ...args, '--port', String(port)],
     environment: { BERTH_DATA_DIR: '/data', ...env },

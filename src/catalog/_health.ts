@@ -1,4 +1,5 @@
 import type { HttpClient, Probe, ProbeTiming } from '../model/probe.js';
+import type { Text } from '../model/text.js';
 
 /**
  * Health timing. A probe costs CPU (a process started in the container) and,
@@ -16,15 +17,15 @@ export const FAST: ProbeTiming = { intervalMs: 15_000, timeoutMs: 5_000, retries
 export const SLOW: ProbeTiming = { intervalMs: 30_000, timeoutMs: 10_000, retries: 3, startPeriodMs: 60_000 };
 
 /** A command run directly in the container. */
-export function cmd(args: string[], timing: ProbeTiming = FAST): Probe {
+export function cmd(args: Text[], timing: ProbeTiming = FAST): Probe {
   return { exec: args, ...timing };
 }
 
-export function shell(script: string, timing: ProbeTiming = FAST): Probe {
+export function shell(script: Text, timing: ProbeTiming = FAST): Probe {
   return { shell: script, ...timing };
 }
 
 /** An HTTP GET of a local port, made with the client the image has (wget --spider unless said otherwise). */
-export function httpGet(port: number, path: string, timing: ProbeTiming = FAST, via: HttpClient = 'wget'): Probe {
+export function httpGet(port: number, path: Text, timing: ProbeTiming = FAST, via: HttpClient = 'wget'): Probe {
   return { http: { port, path }, via, ...timing };
 }

@@ -2,20 +2,21 @@ import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
 import type { ComponentDef } from './types.js';
 import type { Service } from '../model/service.js';
-import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
-import { baseService, envStrings } from './_base.js';
+import type { Text } from '../model/text.js';
+import { envTextMap, opt, port, positive, profiles, size } from '../spec/fields.js';
+import { baseService } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
-import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 
 export interface AppOptions extends WorkloadOptions {
   replicas?: number;
-  instances?: Record<string, { port?: number | false; env?: Record<string, string | number | boolean>; memory?: string | number; profiles?: string[] }>;
+  instances?: Record<string, { port?: number | false; env?: Record<string, Text>; memory?: string | number; profiles?: string[] }>;
 }
 
 const instance = v.strictObject({
   port: v.optional(v.union([port, v.literal(false)], 'is not a port (1-65535) or false')),
-  env: v.optional(envMap),
+  env: v.optional(envTextMap),
   memory: v.optional(size),
   profiles: v.optional(profiles),
 });
@@ -52,8 +53,8 @@ export const app: ComponentDef<AppOptions> = {
     const common = {
       image: o.image ?? localImage(ctx.stack.name, ctx.service),
       build,
-      command: toArgv(o.command),
-      entrypoint: toArgv(o.entrypoint),
+      command: o.command,
+      entrypoint: o.entrypoint,
       mounts,
       probe: healthOf(o.health, containerPort),
       metrics: metricsOf(o.metrics, containerPort),
@@ -88,7 +89,7 @@ export const app: ComponentDef<AppOptions> = {
         ports: published(inst.port),
         memoryMiB: inst.memory !== undefined ? toMiB(mustParseSize(inst.memory, `${where}.instances.${id}.memory`)) : base.memoryMiB,
         profiles: inst.profiles ?? base.profiles,
-        environment: { ...base.environment, ...envStrings(inst.env) },
+        environment: { ...base.environment, ...inst.env },
         origin: { spec: ctx.service, instance: id },
       };
       return expandPlaceholders(svc, { name, instance: id, index: i + 1, port: inst.port || containerPort });

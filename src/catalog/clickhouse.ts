@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt } from '../spec/fields.js';
 import { baseService, configFile, volume } from './_base.js';
 import { httpGet } from './_health.js';
@@ -55,7 +56,7 @@ export const clickhouse: ComponentDef<Options> = {
   connection({ host, port, options, secret }) {
     const { user, database } = settings(options);
     return {
-      CLICKHOUSE_URL: `http://${user}:${secret('password')}@${host}:${port}/?database=${database}`,
+      CLICKHOUSE_URL: text`http://${user}:${secret('password')}@${host}:${port}/?database=${database}`,
       CLICKHOUSE_HOST: host,
       CLICKHOUSE_PORT: String(port),
       CLICKHOUSE_NATIVE_PORT: '9000',

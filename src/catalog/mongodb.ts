@@ -1,4 +1,5 @@
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
 import { cmd, SLOW } from './_health.js';
 import { goMemLimit } from './_memory.js';
@@ -22,7 +23,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
     { name: 'MONGODB_PASSWORD', doc: 'password' },
   ],
   connection: ({ host, port, secret }) => ({
-    MONGODB_URL: `mongodb://root:${secret('password')}@${host}:${port}/?authSource=admin`,
+    MONGODB_URL: text`mongodb://root:${secret('password')}@${host}:${port}/?authSource=admin`,
     MONGODB_HOST: host,
     MONGODB_PORT: String(port),
     MONGODB_USER: 'root',
@@ -35,7 +36,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
     build: (ctx, image) => ({
       image,
       command: ['--collect-all', '--compatible-mode'],
-      environment: { MONGODB_URI: `mongodb://root:${ctx.secret('password')}@${ctx.service}:27017/?authSource=admin`, GOMEMLIMIT: goMemLimit(64) },
+      environment: { MONGODB_URI: text`mongodb://root:${ctx.secret('password')}@${ctx.service}:27017/?authSource=admin`, GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
       // FROM scratch: no shell or wget for a probe.

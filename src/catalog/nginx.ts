@@ -1,7 +1,9 @@
 import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
 import type { ComponentDef } from './types.js';
+import type { Text } from '../model/text.js';
 import { opt, port } from '../spec/fields.js';
+import { readText } from '../spec/text.js';
 import { baseService, configFile } from './_base.js';
 import { httpGet } from './_health.js';
 import { hostPath } from './_workload.js';
@@ -9,7 +11,7 @@ import { goMemLimit } from './_memory.js';
 
 export interface NginxOptions {
   routes?: Record<string, string>;
-  tls?: false | 'self-signed' | { cert: string; key: string };
+  tls?: false | 'self-signed' | { cert: Text; key: Text };
   httpsPort?: number | false;
   rateLimit?: string | false;
   burst?: number;
@@ -39,6 +41,7 @@ const tlsFile = v.pipe(
   v.minLength(1, 'must be a path to a PEM file, like ./certs/fullchain.pem'),
   v.regex(/^[^:]+$/, 'is not a usable path (Compose splits mounts at :); move the file to a path without :'),
   v.check((p) => !/^~[^/]/.test(p), "is not expanded (another user's home); write the full path, or ~/ for your own home"),
+  readText(),
 );
 
 /** Where the TLS files live inside the container, and in the stack dir when berth makes them. */
@@ -97,7 +100,7 @@ export const nginx: ComponentDef<NginxOptions> = {
     const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
     if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      const given = (file: string, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
+      const given = (file: Text, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
       mounts.push(given(tls.cert, 'cert', `${TLS_DIR}/tls.crt`), given(tls.key, 'key', `${TLS_DIR}/tls.key`));
     }
     const svc = baseService(ctx, nginx, {

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt, positive } from '../spec/fields.js';
 import { baseService, volume } from './_base.js';
 import { cmd, httpGet, SLOW } from './_health.js';
@@ -44,7 +45,7 @@ export const postgres: ComponentDef<Options> = {
   connection({ host, port, options, secret }) {
     const { user, database } = settings(options);
     return {
-      DATABASE_URL: `postgresql://${user}:${secret('password')}@${host}:${port}/${database}`,
+      DATABASE_URL: text`postgresql://${user}:${secret('password')}@${host}:${port}/${database}`,
       POSTGRES_HOST: host,
       POSTGRES_PORT: String(port),
       POSTGRES_DB: database,

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt } from '../spec/fields.js';
 import { baseService, volume } from './_base.js';
 import { httpGet, shell, SLOW } from './_health.js';
@@ -33,7 +34,7 @@ export const redis: ComponentDef<Options> = {
     { name: 'REDIS_PASSWORD', doc: 'password' },
   ],
   connection: ({ host, port, secret }) => ({
-    REDIS_URL: `redis://:${secret('password')}@${host}:${port}/0`,
+    REDIS_URL: text`redis://:${secret('password')}@${host}:${port}/0`,
     REDIS_HOST: host,
     REDIS_PORT: String(port),
     REDIS_PASSWORD: secret('password'),

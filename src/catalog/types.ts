@@ -7,6 +7,7 @@ import type { OptionDefs } from '../spec/fields.js';
 import type { FileOut } from '../model/files.js';
 import type { Service } from '../model/service.js';
 import type { ProbeTiming } from '../model/probe.js';
+import type { Text } from '../model/text.js';
 
 export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | 'application' | 'berth' | 'exporter';
 
@@ -52,10 +53,10 @@ export interface StackIndex {
 export interface ComponentContext<O = object> {
   service: string;
   options: O & CommonOptions;
-  image: string;
+  image: Text;
   memoryMiB: number;
-  /** `${POSTGRES_PASSWORD}`: a Compose reference to a secret in .env, never its value. */
-  secret(key: string): string;
+  /** A reference to one of the service's secrets, never its value. */
+  secret(key: string): Text;
   stack: StackIndex;
   /** Directory of the stack.yaml, to resolve relative paths the user gave. */
   specDir: string;
@@ -66,22 +67,22 @@ export interface ConnectionContext<O = object> {
   options: O & CommonOptions;
   host: string;
   port: number;
-  secret(key: string): string;
+  secret(key: string): Text;
 }
 
 export interface CommonOptions {
   component?: string;
-  image?: string;
+  image?: Text;
   port?: number | false;
   bind?: string;
   memory?: string | number;
   cpus?: number;
   profiles?: string[];
-  env?: Record<string, string | number | boolean>;
+  env?: Record<string, Text>;
   dependsOn?: string[];
   /** Probe timing overrides, in ms (stack.yaml's durations are parsed by its schema). */
   healthcheck?: Partial<ProbeTiming>;
-  labels?: Record<string, string>;
+  labels?: Record<string, Text>;
   external?: string;
 }
 
@@ -107,7 +108,7 @@ export interface ComponentDef<O = any> {
   supersededBy?: string[];
   /** Connection env this component offers to apps, workers and jobs. */
   offers?: OfferDecl[];
-  connection?(ctx: ConnectionContext<O>): Record<string, string>;
+  connection?(ctx: ConnectionContext<O>): Record<string, Text>;
   /** Wired into consumers only when they name it in `uses:` (Prometheus, berth's web). */
   optInUse?: boolean;
   /**
@@ -134,5 +135,5 @@ export interface ExporterDef<O = any> {
   name: string;
   image: string;
   port: number;
-  build(ctx: ComponentContext<O>, image: string): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas' | 'origin'>;
+  build(ctx: ComponentContext<O>, image: Text): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas' | 'origin'>;
 }

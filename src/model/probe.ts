@@ -4,6 +4,7 @@
  * it), a command run directly, or a shell script. Each target writes it in its
  * own form (Compose's CMD/CMD-SHELL tests, a Kubernetes probe).
  */
+import type { Text } from './text.js';
 
 /**
  * What the image can make an HTTP request with: busybox or GNU wget, curl,
@@ -11,7 +12,7 @@
  */
 export type HttpClient = 'wget' | 'curl' | 'curl-or-wget' | 'node';
 
-export type ProbeCheck = { http: { port: number; path: string }; via: HttpClient } | { exec: string[] } | { shell: string };
+export type ProbeCheck = { http: { port: number; path: Text }; via: HttpClient } | { exec: Text[] } | { shell: Text };
 
 export interface ProbeTiming {
   intervalMs: number;
@@ -25,14 +26,14 @@ export interface ProbeTiming {
 export type Probe = ProbeCheck & ProbeTiming;
 
 /** The probe with `f` applied to each text of its check (a command's arguments, a script, an HTTP path). */
-export function mapProbeText(p: Probe, f: (text: string) => string): Probe {
+export function mapProbeText(p: Probe, f: (text: Text) => Text): Probe {
   if ('http' in p) return { ...p, http: { ...p.http, path: f(p.http.path) } };
   if ('exec' in p) return { ...p, exec: p.exec.map(f) };
   return { ...p, shell: f(p.shell) };
 }
 
 /** Every text of the probe's check, in order. */
-export function probeTexts(p: Probe): string[] {
+export function probeTexts(p: Probe): Text[] {
   if ('http' in p) return [p.http.path];
   if ('exec' in p) return p.exec;
   return [p.shell];

@@ -1,5 +1,6 @@
 /** One container definition in the format-neutral model, and the parts it is made of. */
 import type { Probe } from './probe.js';
+import type { Text } from './text.js';
 
 /** What a dependant waits for: its dependency ready (its probe passes), started, or completed (a job that exited 0). */
 export type Condition = 'ready' | 'started' | 'completed';
@@ -14,6 +15,7 @@ export interface Origin {
   instance?: string;
   exporterOf?: string;
 }
+
 export interface PortMapping {
   host: number;
   container: number;
@@ -23,18 +25,18 @@ export interface PortMapping {
 export interface Mount {
   type: 'volume' | 'bind';
   /** Named volume, a path relative to the stack dir (`./prometheus/prometheus.yml`), or an absolute host path. */
-  source: string;
-  target: string;
+  source: Text;
+  target: Text;
   readOnly?: boolean;
   /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
   givenAt?: string;
 }
 
 export interface BuildSpec {
-  context: string;
-  dockerfile?: string;
-  target?: string;
-  args?: Record<string, string>;
+  context: Text;
+  dockerfile?: Text;
+  target?: Text;
+  args?: Record<string, Text>;
   /** The stack.yaml key the build comes from (services.api.build), for errors about its context. */
   givenAt?: string;
 }
@@ -50,11 +52,12 @@ export interface Service {
   component: string;
   /** `job`s run once and exit; everything else runs for good. */
   role: 'service' | 'job';
-  image: string;
+  /** Empty when only built (the build tags it). */
+  image: Text;
   build?: BuildSpec;
-  command?: string[];
-  entrypoint?: string[];
-  environment: Record<string, string>;
+  command?: Text[];
+  entrypoint?: Text[];
+  environment: Record<string, Text>;
   ports: PortMapping[];
   mounts: Mount[];
   /** How it shows it is ready; none: it counts as ready once started. */
@@ -66,7 +69,7 @@ export interface Service {
   replicas: number;
   gpu?: { count: number | 'all' };
   /** The user's container labels (`labels:`). */
-  labels: Record<string, string>;
+  labels: Record<string, Text>;
   /** Main port inside the stack network (what a proxy route or a consumer connects to). */
   mainPort?: number;
   /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */

@@ -2,6 +2,7 @@
 import type { ResolvedStack } from '../model/stack.js';
 import type { Service } from '../model/service.js';
 import { COMPOSE_CONDITION } from './compose/words.js';
+import { composeText } from './compose/text.js';
 import { MANIFEST_FORMAT, type DependencyCondition, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
@@ -26,14 +27,14 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
       name: s.name,
       component: s.component,
       role: s.role,
-      image: s.image,
+      image: composeText(s.image),
       profiles: s.profiles,
       replicas: s.replicas,
       ports: s.ports,
       healthcheck: !!s.probe,
       build: !!s.build,
       dependsOn: storedDependencies(s),
-      volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),
+      volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => composeText(m.source)))].sort(),
       ...(s.origin.instance !== undefined ? { of: s.origin.spec } : {}),
       ...(s.origin.exporterOf ? { exporterOf: s.origin.exporterOf } : {}),
     })),

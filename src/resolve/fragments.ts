@@ -54,7 +54,7 @@ export function contextFor(s: SpecService, env: BuildEnv): ComponentContext {
   return {
     service: s.name,
     options: s.options,
-    image: pickImage(imageKey(s.def, s.options), catalogImage(s.def, s.options), env.images, s.options.image),
+    image: pickImage(imageKey(s.def, s.options), catalogImage(s.def, s.options), env.images, s.options.image, `services.${s.name}.image`),
     memoryMiB: toMiB(mustParseSize(memory, `services.${s.name}.memory`)),
     secret: (key) => secretRef(env.secrets, s.name, key),
     stack: env.stack,

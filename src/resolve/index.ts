@@ -17,7 +17,7 @@ import { settleDependencies } from './graph.js';
 import { settleProfiles } from './profiles.js';
 import { checkPorts } from './ports.js';
 import { budgetOf, checkBudget } from './memory.js';
-import { checkReferences, settleVars } from './refs.js';
+import { settleReferences, settleVars } from './refs.js';
 import { settleSecretValues } from './secret-values.js';
 
 export interface ResolveInput {
@@ -75,7 +75,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
 
   const vars = settleVars(spec.raw.vars, secrets.declared);
   const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
-  checkReferences(services, new Set([...secrets.declared.keys(), ...Object.keys(vars)]), (n) => sourceOf.get(n) ?? n);
+  settleReferences(services, vars, new Set(secrets.declared.keys()), (n) => sourceOf.get(n) ?? n);
 
   const values = settleSecretValues({
     stack: name,

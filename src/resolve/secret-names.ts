@@ -5,6 +5,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { SecretDecl } from '../catalog/types.js';
+import { secretText, type Text } from '../model/text.js';
 import { envPrefix } from '../util/names.js';
 import type { SpecService } from './spec.js';
 
@@ -33,8 +34,8 @@ export function nameSecrets(spec: SpecService[]): SecretNames {
 }
 
 /** What a component writes where it needs one of its secrets: a reference, never the value. */
-export function secretRef(names: SecretNames, service: string, key: string): string {
+export function secretRef(names: SecretNames, service: string, key: string): Text {
   const n = names.byService[service]?.[key];
   if (!n) throw new Error(`internal: ${service} has no secret ${key}`);
-  return `\${${n}}`;
+  return secretText(n);
 }

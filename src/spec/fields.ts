@@ -7,6 +7,7 @@ import { dict } from './dict.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { MAX_SIZE, MAX_SIZE_TEXT, parseSize } from '../util/size.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
+import { readText, textSchema } from './text.js';
 
 export interface OptionDef {
   schema: v.GenericSchema;
@@ -67,14 +68,18 @@ export const names = v.array(name, 'must be a list of service names');
 export const profiles = v.array(profileName, 'must be a list of profile names');
 
 export const scalar = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
-export const envMap = dict(
-  v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name')),
-  scalar,
-  'must be a map of NAME: value',
-);
+const envName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name'));
+/** `vars:`: values as given, for .env. */
+export const envMap = dict(envName, scalar, 'must be a map of NAME: value');
+/** A service's `env:`: values read as Text (they may refer to vars and secrets). */
+export const envTextMap = dict(envName, v.pipe(scalar, readText<string | number | boolean>()), 'must be a map of NAME: value');
 
+/** A command as argv, each argument Text; a string is a script run by /bin/sh -c. */
 export const argv = v.union(
-  [v.pipe(v.array(v.string()), v.minLength(1, 'must not be empty')), v.pipe(v.string(), v.minLength(1, 'must not be empty'))],
+  [
+    v.pipe(v.array(textSchema), v.minLength(1, 'must not be empty')),
+    v.pipe(v.string(), v.minLength(1, 'must not be empty'), readText((t) => ['/bin/sh', '-c', t])),
+  ],
   'must be a command: a list of arguments, or a string run by /bin/sh -c',
 );
 

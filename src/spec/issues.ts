@@ -11,8 +11,15 @@ export function formatInput(input: unknown): string {
   return String(input);
 }
 
+/**
+ * The key path of an issue. A `$` problem in a list (command: [run, "a$"],
+ * volumes:) is reported under the list's key: the text is what the message
+ * quotes, and a list is written as one value.
+ */
 export function keyPath(prefix: string, issue: v.BaseIssue<unknown>): string {
-  const parts = [prefix, ...(issue.path ?? []).map((p) => String(p.key))].filter(Boolean);
+  const path = issue.path ?? [];
+  const listAt = issue.type === 'spec_text' ? path.findIndex((p) => p.type === 'array') : -1;
+  const parts = [prefix, ...(listAt < 0 ? path : path.slice(0, listAt)).map((p) => String(p.key))].filter(Boolean);
   return parts.join('.');
 }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { coversProfiles, runsUnder } from '../../src/resolve/profiles.js';
 import { parseEnv } from '../../src/render/env.js';
 import { renderEnv } from '../../src/render/compose/env.js';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
+import { errorOf, resolveYaml, svc, writtenEnv } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -170,7 +170,7 @@ describe('app instances', () => {
     const us = svc(s, 'api-us');
     expect(eu.ports).toEqual([{ host: 8001, container: 8000, bind: '0.0.0.0' }]);
     expect(us.ports).toEqual([{ host: 8002, container: 8000, bind: '0.0.0.0' }]);
-    expect(eu.environment).toMatchObject({ PUBLIC_URL: 'http://host:8001/eu', NAME: 'api-eu', REGION: 'eu-west', DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app' });
+    expect(writtenEnv(eu)).toMatchObject({ PUBLIC_URL: 'http://host:8001/eu', NAME: 'api-eu', REGION: 'eu-west', DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app' });
     expect(us.environment.PUBLIC_URL).toBe('http://host:8002/us');
     expect(us.environment.REGION).toBeUndefined();
     expect(eu.memoryMiB).toBe(512);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
+import { errorOf, resolveYaml, svc, written, writtenEnv } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -20,8 +20,9 @@ describe('wiring: consumers get the connection env of the datastores in the stac
   );
   const api = svc(stack, 'api');
 
-  it('DATABASE_URL, REDIS_URL, MONGODB_URL, KAFKA_BOOTSTRAP_SERVERS, CLICKHOUSE_URL with ${SECRET} references, never values', () => {
-    expect(api.environment).toMatchObject({
+  it('DATABASE_URL, REDIS_URL, MONGODB_URL, KAFKA_BOOTSTRAP_SERVERS, CLICKHOUSE_URL with references to secrets, never values', () => {
+    expect(api.environment.DATABASE_URL).toEqual(['postgresql://app:', { secret: 'POSTGRES_PASSWORD' }, '@postgres:5432/app']);
+    expect(writtenEnv(api)).toMatchObject({
       DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app',
       POSTGRES_HOST: 'postgres',
       POSTGRES_PORT: '5432',
@@ -35,7 +36,7 @@ describe('wiring: consumers get the connection env of the datastores in the stac
     });
     // In-network clients use the PLAINTEXT listener (9092); 9094 is the listener for host clients.
     expect(api.environment.KAFKA_BOOTSTRAP_SERVERS).toBe('kafka:9092');
-    for (const value of Object.values(api.environment)) expect(value).not.toMatch(/test-(password|token|id)-/);
+    for (const value of Object.values(writtenEnv(api))) expect(value).not.toMatch(/test-(password|token|id)-/);
   });
 
   it('waits for each datastore to be healthy', () => {
@@ -63,7 +64,7 @@ describe('wiring: uses', () => {
   it('restricts the datastores a consumer receives and waits for', () => {
     const s = resolveYaml(lines('services:', '  postgres: {}', '  redis: {}', '  api:', '    component: app', '    image: x:1', '    uses: [redis]'));
     const api = svc(s, 'api');
-    expect(api.environment.REDIS_URL).toBe('redis://:${REDIS_PASSWORD}@redis:6379/0');
+    expect(written(api.environment.REDIS_URL)).toBe('redis://:${REDIS_PASSWORD}@redis:6379/0');
     expect(api.environment.DATABASE_URL).toBeUndefined();
     expect(api.dependsOn).toEqual({ redis: 'ready' });
   });
@@ -123,7 +124,7 @@ describe('wiring: two datastores of one component', () => {
   );
 
   it('get service-name-prefixed env and secrets of their own', () => {
-    const env = svc(s, 'api').environment;
+    const env = writtenEnv(svc(s, 'api'));
     expect(env.MAIN_DB_DATABASE_URL).toBe('postgresql://app:${MAIN_DB_PASSWORD}@main-db:5432/app');
     expect(env.ANALYTICS_DATABASE_URL).toBe('postgresql://app:${ANALYTICS_PASSWORD}@analytics:5432/stats');
     expect(env.MAIN_DB_POSTGRES_HOST).toBe('main-db');
@@ -144,7 +145,7 @@ describe('wiring: external datastores', () => {
   it('run no container; consumers get the outside address and do not wait for it', () => {
     expect(s.services.map((x) => x.name)).toEqual(['api']);
     expect(s.externals).toEqual([{ name: 'postgres', component: 'postgres', host: 'db.internal', port: 6543 }]);
-    expect(svc(s, 'api').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@db.internal:6543/app');
+    expect(written(svc(s, 'api').environment.DATABASE_URL)).toBe('postgresql://app:${POSTGRES_PASSWORD}@db.internal:6543/app');
     expect(svc(s, 'api').dependsOn).toEqual({});
   });
 
@@ -233,8 +234,8 @@ describe('wiring: jobs', () => {
 describe('wiring: berth components', () => {
   it('web uses PostgreSQL when the stack has it; the agent registers with the web service', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  agent: {}', '  postgres: {}'));
-    expect(svc(s, 'web').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
-    expect(svc(s, 'web').environment.BERTH_AUTH_TOKEN).toBe('${BERTH_AUTH_TOKEN}');
+    expect(written(svc(s, 'web').environment.DATABASE_URL)).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
+    expect(written(svc(s, 'web').environment.BERTH_AUTH_TOKEN)).toBe('${BERTH_AUTH_TOKEN}');
     expect(svc(s, 'agent').environment.BERTH_SERVER_URL).toBe('http://web:8080');
     expect(svc(s, 'agent').dependsOn).toEqual({ web: 'ready' });
     expect(Object.keys(s.secrets).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
@@ -248,7 +249,7 @@ describe('wiring: berth components', () => {
 
   it('grafana receives the InfluxDB token reference for its datasource', () => {
     const s = resolveYaml(lines('services:', '  grafana: {}', '  influxdb: {}'));
-    expect(svc(s, 'grafana').environment.INFLUXDB_TOKEN).toBe('${INFLUXDB_TOKEN}');
+    expect(written(svc(s, 'grafana').environment.INFLUXDB_TOKEN)).toBe('${INFLUXDB_TOKEN}');
   });
 });
 
@@ -260,7 +261,7 @@ describe('wiring: exporters', () => {
     expect(withProm.services.map((x) => x.name)).toEqual(['postgres', 'postgres-exporter', 'prometheus', 'redis', 'redis-exporter']);
     const pe = svc(withProm, 'postgres-exporter');
     expect(pe.dependsOn).toEqual({ postgres: 'ready' });
-    expect(pe.environment.DATA_SOURCE_PASS).toBe('${POSTGRES_PASSWORD}');
+    expect(written(pe.environment.DATA_SOURCE_PASS)).toBe('${POSTGRES_PASSWORD}');
     expect(pe.memoryMiB).toBe(64);
     expect(pe.origin).toEqual({ spec: 'postgres', exporterOf: 'postgres' });
   });
@@ -280,13 +281,13 @@ describe('wiring: placeholders', () => {
       ),
     );
     const b = svc(s, 'backend');
-    expect(b.environment).toMatchObject({
+    expect(writtenEnv(b)).toMatchObject({
       DB_HOST: 'postgres',
       DB_PORT: '5432',
       DB_PASSWORD: '${POSTGRES_PASSWORD}',
       URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app?sslmode=disable',
     });
-    expect(b.command).toEqual(['serve', '--db', 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app']);
+    expect(b.command).toEqual(['serve', '--db', ['postgresql://app:', { secret: 'POSTGRES_PASSWORD' }, '@postgres:5432/app']]);
   });
 
   it('workers of an app and each instance get the same expansion, after {{instance}}', () => {

@@ -1,7 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
+import { errorOf, resolveYaml, svc, written } from './_resolve.js';
 import { COMPOSE_NGINX, renderBundle } from '../../src/render/compose/bundle.js';
 import { renderCompose } from '../../src/render/compose/file.js';
 import { nginxConf } from '../../src/render/nginx.js';
@@ -151,7 +151,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
 
 describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted', () => {
   const stack = (tls: string) => lines('services:', '  web: {}', '  nginx:', `    tls: ${tls}`);
-  const certMounts = (tls: string) => svc(resolveYaml(stack(tls)), 'nginx').mounts.filter((m) => m.target.startsWith('/etc/nginx/certs'));
+  const certMounts = (tls: string) => svc(resolveYaml(stack(tls)), 'nginx').mounts.filter((m) => String(m.target).startsWith('/etc/nginx/certs'));
 
   it.each(['./certs/fullchain.pem', 'certs/fullchain.pem'])('%s resolves against the stack.yaml directory', (cert) => {
     expect(certMounts(`{cert: ${cert}, key: ./certs/privkey.pem}`)).toEqual([
@@ -313,7 +313,7 @@ describe('image: the Docker reference grammar', () => {
     '${REGISTRY}/api:1',
     '${IMAGE}',
   ])('%s is accepted', (ref) => {
-    expect(svc(resolveYaml(image(ref)), 'api').image).toBe(ref);
+    expect(written(svc(resolveYaml(image(ref)), 'api').image)).toBe(ref);
   });
 
   it.each(['x/a::::', '-x', 'x:', 'x/', '/x', 'a//b', 'a/B', 'x..y', 'x_-y', 'x:1:2', `x:${'a'.repeat(129)}`, 'x@sha256:abc', `x@md5:${'a'.repeat(64)}`, 'a b', 'a$'])(

@@ -15,6 +15,7 @@ import { generateStack } from '../../ops/generate.js';
 import { printJson, table, warn } from '../output.js';
 import { COMPOSE_FILE } from '../../render/files.js';
 import { hostAddress } from '../../util/names.js';
+import { composeText } from '../../render/compose/text.js';
 
 type Opts = ComponentFlags &
   SecretFlags & { file?: string; json?: boolean; profile?: string[]; memoryBudget?: string; image?: string[]; rotateSecrets?: boolean; allowSecretChange?: boolean; dryRun?: boolean };
@@ -107,7 +108,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
       created: result.created,
       written: !opts.dryRun,
       profiles: stack.profiles,
-      services: stack.services.map((s) => ({ name: s.name, component: s.component, image: s.image, ports: s.ports, profiles: s.profiles, replicas: s.replicas })),
+      services: stack.services.map((s) => ({ name: s.name, component: s.component, image: composeText(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas })),
       files: result.files,
       generatedSecrets: stack.generatedSecrets,
       warnings: stack.warnings,
@@ -125,7 +126,7 @@ export async function run(ctx: Context, [name]: unknown[], opts: Opts): Promise<
         stack.services.map((s) => [
           s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''),
           s.component,
-          s.image || '(build)',
+          composeText(s.image) || '(build)',
           s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-',
           s.profiles.join(',') || '-',
         ]),

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import type { FileOut } from '../../model/files.js';
 import type { ResolvedStack } from '../../model/stack.js';
+import { plainOf } from '../../model/text.js';
 import { renderCompose } from './file.js';
 import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from '../files.js';
 import { ENV_FILE } from '../env.js';
@@ -34,11 +35,11 @@ export function renderBundle(stack: ResolvedStack, specText: string, extra: File
   const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack, COMPOSE_NGINX), ...renderOtel(stack), ...extra];
   const hashes: Record<string, string> = {};
   for (const s of stack.services) {
-    const relative = s.mounts.filter((m) => m.type === 'bind' && m.source.startsWith('./'));
+    const relative = s.mounts.filter((m) => m.type === 'bind' && plainOf(m.source)?.startsWith('./'));
     if (!relative.length) continue;
     const h = createHash('sha256');
     for (const m of relative) {
-      const files = configs.filter((f) => under(f.path, m.source)).sort((a, b) => a.path.localeCompare(b.path));
+      const files = configs.filter((f) => under(f.path, plainOf(m.source)!)).sort((a, b) => a.path.localeCompare(b.path));
       if (!files.length) throw new Error(`internal: ${s.name} mounts ${m.source}, which berth does not write`);
       for (const f of files) h.update(f.path).update('\0').update(f.content).update('\0');
     }

@@ -4,8 +4,10 @@
  * maps are sorted. Secrets appear only as ${NAME} references to .env.
  */
 import type { Service } from '../../model/service.js';
+import type { Text } from '../../model/text.js';
 import { COMPOSE_CONDITION, COMPOSE_RESTART } from './words.js';
 import { composeHealthcheck, goDuration } from './probe.js';
+import { composeText, composeTexts } from './text.js';
 import type { ResolvedStack, StackNetwork } from '../../model/stack.js';
 import { sortedMap, toYaml } from '../../util/yaml.js';
 import { hostAddress } from '../../util/names.js';
@@ -17,13 +19,13 @@ function portString(p: Service['ports'][number]): string {
 }
 
 function mountString(m: Service['mounts'][number]): string {
-  return `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`;
+  return `${composeText(m.source)}:${composeText(m.target)}${m.readOnly ? ':ro' : ''}`;
 }
 
 /** The user's labels, then berth's: the component, where the service comes from, the stack, its role and its config's hash. */
 function labels(s: Service, stack: string, configHash?: string): Record<string, string> {
   return sortedMap({
-    ...s.labels,
+    ...composeTexts(s.labels),
     'dev.berth.component': s.component,
     ...(s.origin.instance !== undefined ? { 'dev.berth.instance-of': s.origin.spec } : {}),
     ...(s.origin.exporterOf ? { 'dev.berth.exporter-of': s.origin.exporterOf } : {}),
@@ -33,21 +35,25 @@ function labels(s: Service, stack: string, configHash?: string): Record<string, 
   });
 }
 
+/** The context alone, or the map when there is more to say. */
+function build(b: NonNullable<Service['build']>): unknown {
+  const text = (t: Text | undefined) => (t === undefined ? undefined : composeText(t));
+  if (!b.dockerfile && !b.target && !b.args) return composeText(b.context);
+  return { context: composeText(b.context), dockerfile: text(b.dockerfile), target: text(b.target), args: b.args && sortedMap(composeTexts(b.args)) };
+}
+
 function composeService(s: Service, stack: string, configHash?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (s.image) out.image = s.image;
-  if (s.build) {
-    out.build = s.build.dockerfile || s.build.target || s.build.args
-      ? { context: s.build.context, dockerfile: s.build.dockerfile, target: s.build.target, args: s.build.args && sortedMap(s.build.args) }
-      : s.build.context;
-  }
-  if (s.entrypoint) out.entrypoint = s.entrypoint;
-  if (s.command) out.command = s.command;
+  const image = composeText(s.image);
+  if (image) out.image = image;
+  if (s.build) out.build = build(s.build);
+  if (s.entrypoint) out.entrypoint = s.entrypoint.map(composeText);
+  if (s.command) out.command = s.command.map(composeText);
   if (s.profiles.length) out.profiles = [...s.profiles].sort();
   out.restart = COMPOSE_RESTART[s.restart];
   const deps = Object.keys(s.dependsOn).sort();
   if (deps.length) out.depends_on = Object.fromEntries(deps.map((d) => [d, { condition: COMPOSE_CONDITION[s.dependsOn[d]!] }]));
-  if (Object.keys(s.environment).length) out.environment = sortedMap(s.environment);
+  if (Object.keys(s.environment).length) out.environment = sortedMap(composeTexts(s.environment));
   if (s.ports.length) out.ports = s.ports.map(portString);
   if (s.mounts.length) out.volumes = s.mounts.map(mountString);
   if (s.probe) out.healthcheck = composeHealthcheck(s.probe);
