@@ -68,8 +68,9 @@ export function volume(name: string, target: string): Mount {
   return { type: 'volume', source: name, target };
 }
 
-export function configFile(source: Text, target: string): Mount {
-  return { type: 'bind', source, target, readOnly: true };
+/** Config berth writes into the stack dir (`path`: a file, or a folder of them), mounted read-only. */
+export function configMount(path: string, target: string): Mount {
+  return { type: 'config', path, target, readOnly: true };
 }
 
 export { FAST };

@@ -4,7 +4,8 @@ import type { ComponentDef } from './types.js';
 import type { Text } from '../model/text.js';
 import { opt, port } from '../spec/fields.js';
 import { readText } from '../spec/text.js';
-import { baseService, configFile } from './_base.js';
+import { baseService, configMount } from './_base.js';
+import type { Mount } from '../model/service.js';
 import { httpGet } from './_health.js';
 import { hostPath } from './_workload.js';
 import { goMemLimit } from './_memory.js';
@@ -97,18 +98,19 @@ export const nginx: ComponentDef<NginxOptions> = {
     const ports = [];
     if (o.port !== false) ports.push({ host: typeof o.port === 'number' ? o.port : 80, container: 80, bind });
     if (tls !== false && o.httpsPort !== false) ports.push({ host: o.httpsPort ?? 443, container: 443, bind });
-    const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
-    if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
+    const mounts: Mount[] = [configMount(`${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
+    if (tls === 'self-signed') mounts.push(configMount(`${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      const given = (file: Text, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
+      const given = (file: Text, key: 'cert' | 'key', target: string): Mount => ({ type: 'bind', source: hostPath(file, ctx.specDir), target, readOnly: true, givenAt: `services.${ctx.service}.tls.${key}` });
       mounts.push(given(tls.cert, 'cert', `${TLS_DIR}/tls.crt`), given(tls.key, 'key', `${TLS_DIR}/tls.key`));
     }
+    const { routes, httpsPort, rateLimit, burst, serverName, maxBodySize } = o;
     const svc = baseService(ctx, nginx, {
       command: ['nginx', '-g', 'daemon off;'],
       ports,
       mounts,
       probe: httpGet(8081, '/healthz'),
-      config: { ...o, tls, dir: ctx.service },
+      config: { kind: 'nginx', dir: ctx.service, tls: typeof tls === 'object' ? 'given' : tls, routes, httpsPort, rateLimit, burst, serverName, maxBodySize },
     });
     return { services: [svc] };
   },

@@ -4,7 +4,7 @@
  * Nothing here knows about Compose syntax; render/ does.
  */
 import type { OptionDefs } from '../spec/fields.js';
-import type { FileOut } from '../model/files.js';
+import type { ConfigFile } from '../model/files.js';
 import type { Service } from '../model/service.js';
 import type { ProbeTiming } from '../model/probe.js';
 import type { Text } from '../model/text.js';
@@ -14,7 +14,7 @@ export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | '
 export interface Fragment {
   services: Service[];
   volumes?: string[];
-  files?: FileOut[];
+  files?: ConfigFile[];
 }
 
 export interface SecretDecl {

@@ -44,7 +44,7 @@ function checkBuild(b: BuildSpec, key: string, specDir: string, vars: Record<str
   }
 }
 
-function checkBind(m: Mount, key: string, specDir: string, vars: Record<string, string>): void {
+function checkBind(m: Extract<Mount, { type: 'bind' }>, key: string, specDir: string, vars: Record<string, string>): void {
   const source = textValue(m.source, vars);
   if (source === undefined || exists(source, 'any')) return;
   const fix = key.endsWith('.volumes') ? `create it (mkdir -p ${source}), or use a named volume like data:${writeInterpolated(m.target)}` : 'create it, or fix the path';

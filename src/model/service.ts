@@ -1,6 +1,7 @@
 /** One container definition in the format-neutral model, and the parts it is made of. */
 import type { Probe } from './probe.js';
 import type { Text } from './text.js';
+import type { ServiceConfig } from './config.js';
 
 /** What a dependant waits for: its dependency ready (its probe passes), started, or completed (a job that exited 0). */
 export type Condition = 'ready' | 'started' | 'completed';
@@ -22,15 +23,20 @@ export interface PortMapping {
   bind: string;
 }
 
-export interface Mount {
-  type: 'volume' | 'bind';
-  /** Named volume, a path relative to the stack dir (`./prometheus/prometheus.yml`), or an absolute host path. */
-  source: Text;
-  target: Text;
+/**
+ * A named volume, a path of the host (a bind mount), or config files berth
+ * writes into the stack dir: `path` is a ConfigFile's, or a folder of them
+ * (Grafana's provisioning, nginx's certificates).
+ */
+export type Mount = (
+  | { type: 'volume'; source: string; target: Text }
+  | { type: 'bind'; source: Text; target: Text }
+  | { type: 'config'; path: string; target: string }
+) & {
   readOnly?: boolean;
   /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
   givenAt?: string;
-}
+};
 
 export interface BuildSpec {
   context: Text;
@@ -90,6 +96,6 @@ export interface Service {
   shmMiB?: number;
   /** Time between SIGTERM and SIGKILL on stop (databases need to finish a checkpoint). */
   stopGraceMs?: number;
-  /** Component data that stack-level renderers read (nginx routes, scrape interval, ...). */
-  config?: Record<string, unknown>;
+  /** What the component hands the stack-level renderers (nginx routes, scrape settings, ...). */
+  config?: ServiceConfig;
 }

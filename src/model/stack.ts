@@ -1,5 +1,5 @@
 /** The resolved stack every renderer reads. */
-import type { FileOut } from './files.js';
+import type { ConfigFile } from './files.js';
 import type { Service } from './service.js';
 
 /** The stack's one network: its name on the engine, its address range, or one that exists already. */
@@ -30,8 +30,8 @@ export interface ResolvedStack {
   /** The stack's network, when stack.yaml sets one (else Compose's <stack>_default). */
   network?: StackNetwork;
   /** Files components asked for (config.d snippets); stack-level configs are added by render/. */
-  files: FileOut[];
-  /** Active Compose profiles (COMPOSE_PROFILES). */
+  files: ConfigFile[];
+  /** Active profiles: services with profiles run only when one of theirs is active. */
   profiles: string[];
   /** Every profile some service belongs to. */
   knownProfiles: string[];

@@ -44,8 +44,9 @@ export function refuseStackFolderPaths(home: string, stack: ResolvedStack): void
   const fix = `use a named volume (data:/data), or a folder outside ${stacks}; if this stack.yaml is a stored copy, generate from the original file`;
   for (const s of stack.services) {
     for (const m of s.mounts) {
+      if (m.type !== 'bind') continue;
       const source = writeInterpolated(m.source);
-      if (m.type === 'bind' && path.isAbsolute(source) && inside(stacks, source)) {
+      if (path.isAbsolute(source) && inside(stacks, source)) {
         throw new UsageError(`services.${specKey(s)}.volumes: ${source} is inside berth's stack folders, which berth replaces at every generate (data there is lost); ${fix}`);
       }
     }

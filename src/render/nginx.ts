@@ -4,36 +4,16 @@
  * through the target's DNS at request time (resolver + variable), so every
  * replica of a scaled service gets traffic and scaling needs no reload.
  */
-import type { FileOut } from '../model/files.js';
+import type { ConfigFile } from '../model/files.js';
+import type { NginxConfig } from '../model/config.js';
 import type { Service } from '../model/service.js';
 import type { ResolvedStack } from '../model/stack.js';
-import { UsageError } from '../errors.js';
-import { TLS_DIR, type NginxOptions } from '../catalog/nginx.js';
-
-type NginxConfig = NginxOptions & { dir: string };
+import { TLS_DIR } from '../catalog/nginx.js';
+import { proxyRoutes } from '../resolve/routes.js';
 
 /** What nginx needs of the platform it runs on: the DNS server that knows the stack's service names. */
 export interface NginxTarget {
   resolver: { address: string; what: string };
-}
-
-const ROUTE_DEFAULTS = ['web', 'reporting', 'app'];
-
-function defaultRoutes(stack: ResolvedStack, proxy: Service): Record<string, string> {
-  for (const component of ROUTE_DEFAULTS) {
-    const target = stack.services.find((s) => s.component === component && s.role === 'service' && s.name !== proxy.name);
-    if (target) return { '/': target.name };
-  }
-  throw new UsageError(`services.${proxy.name}.routes: nothing to proxy to; add routes: {"/": <service>} or a web, reporting or app service`);
-}
-
-function upstream(stack: ResolvedStack, proxy: Service, target: string): { host: string; port: number } {
-  const [name, port] = target.split(':') as [string, string | undefined];
-  const svc = stack.services.find((s) => s.name === name);
-  if (!svc) throw new UsageError(`services.${proxy.name}.routes: ${name} is not a service in this stack`);
-  const p = port ? Number(port) : svc.mainPort;
-  if (!p) throw new UsageError(`services.${proxy.name}.routes: ${name} has no HTTP port; write it as ${name}:<port>`);
-  return { host: name, port: p };
 }
 
 function location(path: string, varName: string, url: string, rate: string | false, burst: number): string[] {
@@ -54,19 +34,13 @@ function location(path: string, varName: string, url: string, rate: string | fal
   ];
 }
 
-export function nginxConf(stack: ResolvedStack, proxy: Service, target: NginxTarget): string {
-  const o = proxy.config as unknown as NginxConfig;
-  const routes = o.routes ?? defaultRoutes(stack, proxy);
+/** `o` is the proxy's config; resolve checked its routes. */
+export function nginxConf(stack: ResolvedStack, proxy: Service, o: NginxConfig, target: NginxTarget): string {
   const rate = o.rateLimit === undefined ? '20r/s' : o.rateLimit;
   const burst = o.burst ?? 40;
   const tls = o.tls !== false;
   const https = tls && o.httpsPort !== false;
-  // Longest prefix first reads best; nginx picks the longest match anyway.
-  const paths = Object.keys(routes).sort((a, b) => b.length - a.length || a.localeCompare(b));
-  const locations = paths.flatMap((p, i) => {
-    const up = upstream(stack, proxy, routes[p]!);
-    return location(p, `upstream_${i}`, `http://${up.host}:${up.port}`, rate, burst);
-  });
+  const locations = proxyRoutes(stack.services, proxy, o).upstreams.flatMap((up, i) => location(up.path, `upstream_${i}`, `http://${up.host}:${up.port}`, rate, burst));
   const serverName = o.serverName ?? '_';
   // $host has no port: a redirect to another published HTTPS port must name it.
   const httpsPort = typeof o.httpsPort === 'number' ? o.httpsPort : 443;
@@ -139,6 +113,8 @@ export function nginxConf(stack: ResolvedStack, proxy: Service, target: NginxTar
   return lines.join('\n');
 }
 
-export function renderNginx(stack: ResolvedStack, target: NginxTarget): FileOut[] {
-  return stack.services.filter((s) => s.component === 'nginx').map((s) => ({ path: `${(s.config as unknown as NginxConfig).dir}/nginx.conf`, content: nginxConf(stack, s, target) }));
+export function renderNginx(stack: ResolvedStack, target: NginxTarget): ConfigFile[] {
+  return stack.services.flatMap((s) =>
+    s.config?.kind === 'nginx' ? [{ path: `${s.config.dir}/nginx.conf`, content: nginxConf(stack, s, s.config, target), consumers: [s.name] }] : [],
+  );
 }

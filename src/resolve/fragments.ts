@@ -6,7 +6,7 @@
  */
 import { UsageError } from '../errors.js';
 import type { ComponentContext, StackIndex } from '../catalog/types.js';
-import type { FileOut } from '../model/files.js';
+import type { ConfigFile } from '../model/files.js';
 import type { Service } from '../model/service.js';
 import type { ExternalService } from '../model/stack.js';
 import { mustParseSize, toMiB } from '../util/size.js';
@@ -32,7 +32,7 @@ export interface Fragments {
   volumes: Set<string>;
   /** spec service name -> the named volumes its fragment declares. */
   volumesOf: Map<string, string[]>;
-  files: FileOut[];
+  files: ConfigFile[];
 }
 
 /** What the stack looks like from inside one component: names and options, no other fragments. */

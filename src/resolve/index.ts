@@ -14,6 +14,7 @@ import { buildFragments, serviceList, stackIndex, type BuildEnv } from './fragme
 import { addExporters } from './exporters.js';
 import { wireConsumers, wireGrafana, wireJobs } from './wiring.js';
 import { settleDependencies } from './graph.js';
+import { checkConfigs } from './config-checks.js';
 import { settleProfiles } from './profiles.js';
 import { checkPorts } from './ports.js';
 import { budgetOf, checkBudget } from './memory.js';
@@ -67,6 +68,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   wireJobs(wiring);
   wireGrafana(services, secrets.byService);
   settleDependencies(services, produced);
+  checkConfigs(services);
 
   const profiles = settleProfiles(services, input.profiles ?? spec.raw.profiles ?? []);
   const portWarnings = checkPorts(name, services, input.otherPorts ?? [], input.listener);

@@ -21,7 +21,7 @@ function normalTarget(m: Mount): string {
 
 /** How a mount is named in a message: as the user wrote it, or what the component adds. */
 function describe(m: Mount, component: string): string {
-  const source = writeInterpolated(m.source);
+  const source = m.type === 'config' ? `./${m.path}` : writeInterpolated(m.source);
   if (m.givenAt) return `${source}:${writeInterpolated(m.target)}`;
   return `${component}'s own ${m.type === 'volume' ? `volume ${source}` : `file ${source}`}`;
 }

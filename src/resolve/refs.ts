@@ -24,7 +24,7 @@ export function mapServiceTexts(s: Service, f: MapText): Service {
     entrypoint: s.entrypoint?.map((a) => f(a, 'entrypoint')),
     probe: s.probe && mapProbeText(s.probe, (t) => f(t, 'health')),
     labels: mapValues(s.labels, 'labels', f),
-    mounts: s.mounts.map((m) => ({ ...m, source: f(m.source, 'volumes'), target: f(m.target, 'volumes') })),
+    mounts: s.mounts.map((m) => (m.type === 'bind' ? { ...m, source: f(m.source, 'volumes'), target: f(m.target, 'volumes') } : m.type === 'volume' ? { ...m, target: f(m.target, 'volumes') } : m)),
     build: b && {
       ...b,
       context: f(b.context, 'build'),

@@ -226,7 +226,7 @@ describe('wiring: jobs', () => {
   });
 
   it('a service that depends on a job waits for it to complete', () => {
-    const s = resolveYaml(lines('services:', '  seed:', '    component: job', '    image: s:1', '    command: x', '    before: []', '  nginx:', '    dependsOn: [seed]'));
+    const s = resolveYaml(lines('services:', '  seed:', '    component: job', '    image: s:1', '    command: x', '    before: []', '  web: {}', '  nginx:', '    dependsOn: [seed]'));
     expect(svc(s, 'nginx').dependsOn.seed).toBe('completed');
   });
 });

@@ -6,8 +6,16 @@ import { COMPOSE_NGINX, renderBundle } from '../../src/render/compose/bundle.js'
 import { renderCompose } from '../../src/render/compose/file.js';
 import { nginxConf } from '../../src/render/nginx.js';
 import { mustParseSize } from '../../src/util/size.js';
+import type { ResolvedStack } from '../../src/model/stack.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
+
+/** The nginx.conf of the stack's nginx service. */
+function conf(s: ResolvedStack): string {
+  const proxy = svc(s, 'nginx');
+  if (proxy.config?.kind !== 'nginx') throw new Error('nginx has no nginx config');
+  return nginxConf(s, proxy, proxy.config, COMPOSE_NGINX);
+}
 
 /** The error a stack.yaml gives: one line, a usage error (exit code 2). */
 function usageError(text: string): string {
@@ -108,7 +116,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
   const stack = (value: string) => lines('services:', '  web: {}', '  nginx:', '    tls: false', `    maxBodySize: ${value}`);
   const rendered = (value: string) => {
     const s = resolveYaml(stack(value));
-    return nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
+    return conf(s).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
   };
 
   it.each([
@@ -124,7 +132,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
 
   it('defaults to 10m', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', '    tls: false'));
-    expect(nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX)).toContain('client_max_body_size 10m;');
+    expect(conf(s)).toContain('client_max_body_size 10m;');
   });
 
   // [YAML value, how the error shows it]
@@ -161,7 +169,7 @@ describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted
   });
 
   it('absolute paths stay, ~/ is the home directory', () => {
-    expect(certMounts('{cert: /etc/letsencrypt/live/x/fullchain.pem, key: "~/tls/privkey.pem"}').map((m) => m.source)).toEqual([
+    expect(certMounts('{cert: /etc/letsencrypt/live/x/fullchain.pem, key: "~/tls/privkey.pem"}').map((m) => (m.type === 'bind' ? m.source : undefined))).toEqual([
       '/etc/letsencrypt/live/x/fullchain.pem',
       path.join(os.homedir(), 'tls/privkey.pem'),
     ]);
@@ -327,7 +335,7 @@ describe('image: the Docker reference grammar', () => {
 describe('nginx: HTTP redirects to the published HTTPS port', () => {
   const redirect = (extra: string[]) => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', ...extra));
-    return nginxConf(s, svc(s, 'nginx'), COMPOSE_NGINX).split('\n').find((l) => l.includes('return 301'))!.trim();
+    return conf(s).split('\n').find((l) => l.includes('return 301'))!.trim();
   };
 
   it('443 needs no port in the URL', () => {

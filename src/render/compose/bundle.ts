@@ -1,14 +1,13 @@
 /**
  * ResolvedStack -> Bundle for the Compose target: every file of the stack dir
  * (stack.yaml, the Compose file, .env, the manifest, and the config files the
- * stack's services read). Services that mount
- * generated config get a label with its hash, so changed config recreates them
- * on the next up. Every relative bind mount must point at a file the bundle has.
+ * stack's services read). A service that mounts config files gets a label with
+ * their hash, so changed config recreates it on the next up.
  */
 import { createHash } from 'node:crypto';
-import type { FileOut } from '../../model/files.js';
+import type { ConfigFile, FileOut } from '../../model/files.js';
+import type { Service } from '../../model/service.js';
 import type { ResolvedStack } from '../../model/stack.js';
-import { plainOf } from '../../model/text.js';
 import { renderCompose } from './file.js';
 import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from '../files.js';
 import { ENV_FILE } from '../env.js';
@@ -26,24 +25,29 @@ export interface Bundle {
   files: FileOut[];
 }
 
-function under(file: string, source: string): boolean {
-  const rel = source.replace(/^\.\//, '');
-  return file === rel || file.startsWith(`${rel}/`);
+/** A config file at a mount's path, or in the folder it mounts. */
+const mountedBy = (file: ConfigFile, path: string) => file.path === path || file.path.startsWith(`${path}/`);
+const byPath = (a: FileOut, b: FileOut) => a.path.localeCompare(b.path);
+
+/** The hash of the config files a service mounts, mount by mount (each one's files by path). */
+function configHash(s: Service, configs: ConfigFile[]): string | undefined {
+  const mounts = s.mounts.filter((m) => m.type === 'config');
+  if (!mounts.length) return undefined;
+  const mine = configs.filter((f) => f.consumers.includes(s.name));
+  const h = createHash('sha256');
+  for (const m of mounts) {
+    for (const f of mine.filter((x) => mountedBy(x, m.path)).sort(byPath)) h.update(f.path).update('\0').update(f.content).update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
 }
 
-export function renderBundle(stack: ResolvedStack, specText: string, extra: FileOut[] = [], history: { volumesEver?: string[] } = {}): Bundle {
+/** `extra`: config files made outside rendering (nginx's kept certificates). */
+export function renderBundle(stack: ResolvedStack, specText: string, extra: ConfigFile[] = [], history: { volumesEver?: string[] } = {}): Bundle {
   const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack, COMPOSE_NGINX), ...renderOtel(stack), ...extra];
   const hashes: Record<string, string> = {};
   for (const s of stack.services) {
-    const relative = s.mounts.filter((m) => m.type === 'bind' && plainOf(m.source)?.startsWith('./'));
-    if (!relative.length) continue;
-    const h = createHash('sha256');
-    for (const m of relative) {
-      const files = configs.filter((f) => under(f.path, plainOf(m.source)!)).sort((a, b) => a.path.localeCompare(b.path));
-      if (!files.length) throw new Error(`internal: ${s.name} mounts ${m.source}, which berth does not write`);
-      for (const f of files) h.update(f.path).update('\0').update(f.content).update('\0');
-    }
-    hashes[s.name] = h.digest('hex').slice(0, 16);
+    const hash = configHash(s, configs);
+    if (hash) hashes[s.name] = hash;
   }
   return {
     files: [
@@ -51,7 +55,7 @@ export function renderBundle(stack: ResolvedStack, specText: string, extra: File
       { path: COMPOSE_FILE, content: renderCompose(stack, hashes) },
       { path: ENV_FILE, content: renderEnv(stack), mode: 0o600 },
       { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack, history), null, 2) + '\n' },
-      ...configs.sort((a, b) => a.path.localeCompare(b.path)),
+      ...configs.sort(byPath).map(({ consumers: _, ...file }) => file),
     ],
   };
 }

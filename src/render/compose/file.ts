@@ -18,8 +18,10 @@ function portString(p: Service['ports'][number]): string {
   return `${hostAddress(p.bind)}:${p.host}:${p.container}`;
 }
 
+/** A mount in Compose's short syntax; config files berth writes are bind mounts of their path in the stack dir. */
 function mountString(m: Service['mounts'][number]): string {
-  return `${composeText(m.source)}:${composeText(m.target)}${m.readOnly ? ':ro' : ''}`;
+  const [source, target] = m.type === 'config' ? [`./${m.path}`, m.target] : [composeText(m.source), composeText(m.target)];
+  return `${source}:${target}${m.readOnly ? ':ro' : ''}`;
 }
 
 /** The user's labels, then berth's: the component, where the service comes from, the stack, its role and its config's hash. */
