@@ -27,7 +27,7 @@ export interface ResolvedStack {
   externals: ExternalService[];
   /** Named volumes. */
   volumes: string[];
-  /** The stack's network, when stack.yaml sets one (else Compose's <stack>_default). */
+  /** The stack's network, when stack.yaml sets one (else the target's default network of the stack). */
   network?: StackNetwork;
   /** Files components asked for (config.d snippets); stack-level configs are added by render/. */
   files: ConfigFile[];
