@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { coversProfiles, runsUnder } from '../../src/resolve/profiles.js';
+import { coversProfiles, runsUnder, settleProfiles } from '../../src/resolve/profiles.js';
 import { parseEnv } from '../../src/render/env.js';
 import { renderEnv } from '../../src/render/compose/env.js';
 import { errorOf, resolveYaml, svc, writtenEnv } from './_resolve.js';
@@ -18,6 +18,22 @@ describe('profile semantics', () => {
     expect(coversProfiles(['x'], [])).toBe(false);
     expect(coversProfiles(['x', 'y'], ['x'])).toBe(true);
     expect(coversProfiles(['x'], ['x', 'y'])).toBe(false);
+  });
+});
+
+describe('the profiles pass', () => {
+  const services = [{ profiles: [] }, { profiles: ['obs'] }, { profiles: ['scale-2', 'obs'] }];
+
+  it('keeps the requested profiles once each and knows every profile a service has', () => {
+    expect(settleProfiles(services, ['obs', 'obs'])).toEqual({ active: ['obs'], known: ['obs', 'scale-2'], warnings: [] });
+  });
+
+  it('refuses a profile no service has, naming the known ones', () => {
+    expect(errorOf(() => settleProfiles(services, ['ob'])).message).toBe('profiles: ob is not a profile of any service; known profiles: obs, scale-2');
+  });
+
+  it('warns when nothing runs under the active profiles', () => {
+    expect(settleProfiles([{ profiles: ['obs'] }], []).warnings).toEqual(['no service runs under the active profiles (none); pass --profile to pick some']);
   });
 });
 
