@@ -32,15 +32,13 @@ function piecesParts(p: TextPiece): TextPart[] {
 }
 
 /** The pieces joined into one Text: adjacent literals merged, empty ones dropped; a plain string when nothing refers. */
-export function joinText(pieces: readonly TextPiece[], separator = ''): Text {
+export function joinText(pieces: readonly TextPiece[]): Text {
   const out: TextPart[] = [];
-  pieces.forEach((piece, i) => {
-    for (const part of [...(i && separator ? [separator] : []), ...piecesParts(piece)]) {
-      const last = out[out.length - 1];
-      if (typeof part === 'string' && typeof last === 'string') out[out.length - 1] = last + part;
-      else if (part !== '') out.push(part);
-    }
-  });
+  for (const part of pieces.flatMap(piecesParts)) {
+    const last = out[out.length - 1];
+    if (typeof part === 'string' && typeof last === 'string') out[out.length - 1] = last + part;
+    else if (part !== '') out.push(part);
+  }
   return out.some(isRef) ? out : ((out[0] as string | undefined) ?? '');
 }
 
@@ -51,10 +49,6 @@ export function text(strings: TemplateStringsArray, ...values: TextPiece[]): Tex
 
 /** A reference to a secret, by its .env name. */
 export const secretText = (name: string): Text => [{ secret: name }];
-
-export function refsOf(t: Text): Ref[] {
-  return partsOf(t).filter(isRef);
-}
 
 /** The literal text, when nothing in it refers. */
 export function plainOf(t: Text): string | undefined {
