@@ -129,7 +129,7 @@ export function healthOf(h: WorkloadOptions['health'], containerPort: number): P
   if (h === undefined || h === false) return undefined;
   if ('path' in h) return httpGet(containerPort, h.path, FAST, 'curl-or-wget');
   const c = h.command;
-  return plainOf(c[0]!) === '/bin/sh' && plainOf(c[1] ?? '') === '-c' && c.length === 3 ? shell(c[2]!) : cmd(c);
+  return plainOf(c[0]!) === '/bin/sh' && plainOf(c[1] ?? '') === '-c' ? shell(c[2] ?? '') : cmd(c);
 }
 
 export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) {
