@@ -1,7 +1,9 @@
 /** berth's own image: the same CLI, run as `berth serve web|reporting` or `berth agent`. */
-import type { ComponentContext, SecretDecl, Service } from './types.js';
+import type { ComponentContext, SecretDecl } from './types.js';
+import type { Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
-import { cmd } from './_health.js';
+import { FAST, httpGet } from './_health.js';
 import type { ComponentDef } from './types.js';
 
 export const BERTH_VERSION = '0.1.0';
@@ -12,15 +14,15 @@ export const SECRET_KEY: SecretDecl = { key: 'secretKey', env: 'BERTH_SECRET_KEY
 
 /** Probe with the Node runtime the image already has: no curl or wget needed. */
 export function nodeProbe(port: number, path: string) {
-  return cmd(['node', '-e', `fetch('http://127.0.0.1:${port}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`]);
+  return httpGet(port, path, FAST, 'node');
 }
 
-export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, string>): Service {
+export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, Text>): Service {
   return baseService(ctx, def, {
     command: ['berth', ...args, '--port', String(port)],
     environment: { BERTH_DATA_DIR: '/data', ...env },
     mounts: [volume(`${ctx.service}-data`, '/data')],
-    healthcheck: nodeProbe(port, '/healthz'),
+    probe: nodeProbe(port, '/healthz'),
     metrics: { port, path: '/metrics' },
   });
 }
