@@ -1,22 +1,20 @@
-import type { CommonOptions, ComponentContext, ComponentDef, Healthcheck, Mount, Service } from './types.js';
+import type { CommonOptions, ComponentContext, ComponentDef, ExporterDef } from './types.js';
+import type { Probe } from '../model/probe.js';
+import type { Mount, Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
 import { FAST } from './_health.js';
 
 type ServiceParts = Partial<Omit<Service, 'name' | 'component' | 'image' | 'memoryMiB'>>;
 
-/**
- * Stringifies env values the user gave (numbers, booleans) the way Compose
- * would read them. No prototype: __proto__ or constructor is a name like any other.
- */
-export function envStrings(env: Record<string, string | number | boolean> | undefined): Record<string, string> {
-  const out: Record<string, string> = Object.create(null);
-  for (const [k, v] of Object.entries(env ?? {})) out[k] = String(v);
-  return out;
+/** A component's health probe with the timing the user set in `healthcheck:`. */
+export function withOverrides(p: Probe | undefined, o: CommonOptions['healthcheck']): Probe | undefined {
+  if (!p) return undefined;
+  return { ...p, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
 }
 
-/** A component's health probe with the timing the user set in `healthcheck:`. */
-export function withOverrides(h: Healthcheck | undefined, o: CommonOptions["healthcheck"]): Healthcheck | undefined {
-  if (!h) return undefined;
-  return { ...h, ...Object.fromEntries(Object.entries(o ?? {}).filter(([, v]) => v !== undefined)) };
+/** What every service is unless its component says otherwise: one container that runs for good. */
+function runsForGood(): Pick<Service, 'role' | 'restart' | 'replicas' | 'mounts'> {
+  return { role: 'service', restart: 'always', replicas: 1, mounts: [] };
 }
 
 /**
@@ -28,15 +26,13 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
   const o = ctx.options;
   const ports = parts.ports ?? (typeof o.port === 'number' && def.port ? [{ host: o.port, container: def.port, bind: o.bind ?? def.defaultBind ?? '0.0.0.0' }] : []);
   const dependsOn: Service['dependsOn'] = { ...(parts.dependsOn ?? {}) };
-  for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'service_healthy';
+  for (const d of o.dependsOn ?? []) dependsOn[d] ??= 'ready';
   return {
-    role: 'service',
-    restart: 'unless-stopped',
-    replicas: 1,
-    mounts: [],
+    ...runsForGood(),
     ...parts,
     name: ctx.service,
     component: def.name,
+    origin: { spec: ctx.service },
     image: ctx.image,
     memoryMiB: ctx.memoryMiB,
     cpus: o.cpus ?? parts.cpus,
@@ -44,9 +40,27 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     mainPort: parts.mainPort ?? def.port,
     dependsOn,
     profiles: [...(o.profiles ?? parts.profiles ?? [])],
-    environment: { ...(parts.environment ?? {}), ...envStrings(o.env) },
+    environment: { ...(parts.environment ?? {}), ...o.env },
     labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
-    healthcheck: withOverrides(parts.healthcheck, o.healthcheck),
+    probe: withOverrides(parts.probe, o.healthcheck),
+  };
+}
+
+/**
+ * The metrics exporter sidecar of `ctx`'s service: the exporter's own parts, on
+ * the defaults every service starts from; none of the service's own options
+ * (ports, env, labels) apply to it.
+ */
+export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, image: Text, memoryMiB: number, profiles: string[]): Service {
+  return {
+    ...runsForGood(),
+    ...e.build(ctx, image),
+    name: `${ctx.service}-exporter`,
+    component: e.name,
+    memoryMiB,
+    profiles,
+    labels: {},
+    origin: { spec: ctx.service, exporterOf: ctx.service },
   };
 }
 
@@ -54,8 +68,9 @@ export function volume(name: string, target: string): Mount {
   return { type: 'volume', source: name, target };
 }
 
-export function configFile(source: string, target: string): Mount {
-  return { type: 'bind', source, target, readOnly: true };
+/** Config berth writes into the stack dir (`path`: a file, or a folder of them), mounted read-only. */
+export function configMount(path: string, target: string): Mount {
+  return { type: 'config', path, target, readOnly: true };
 }
 
 export { FAST };

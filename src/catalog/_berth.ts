@@ -1,7 +1,9 @@
 /** berth's own image: the same CLI, run as `berth serve web|reporting` or `berth agent`. */
-import type { ComponentContext, SecretDecl, Service } from './types.js';
+import type { ComponentContext, SecretDecl } from './types.js';
+import type { Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
-import { cmd } from './_health.js';
+import { FAST, cmd, httpGet } from './_health.js';
 import type { ComponentDef } from './types.js';
 
 export const BERTH_VERSION = '0.1.0';
@@ -12,12 +14,13 @@ export const SECRET_KEY: SecretDecl = { key: 'secretKey', env: 'BERTH_SECRET_KEY
 
 /** Probe with the Node runtime the image already has: no curl or wget needed. */
 export function nodeProbe(port: number, path: string) {
-  return cmd(['node', '-e', `fetch('http://127.0.0.1:${port}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`]);
+  return httpGet(port, path, FAST, 'node');
 }
 
 /**
  * The same over HTTPS, for `berth serve`, which serves TLS with a certificate
  * it made itself: the probe asks its own container, so it does not verify it.
+ * A command, not an HTTP probe: the model's HTTP probe has no scheme yet.
  */
 export function nodeTlsProbe(port: number, path: string) {
   return cmd(['node', '-e', `require('https').get({host:'127.0.0.1',port:${port},path:'${path}',rejectUnauthorized:false,timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`]);
@@ -29,12 +32,12 @@ export function nodeTlsProbe(port: number, path: string) {
  * Prometheus would need the API token in a file of its own to send it, and
  * berth keeps secrets in .env alone; the metrics hold none.
  */
-export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, string>, o: { serve?: boolean } = {}): Service {
+export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, args: string[], port: number, env: Record<string, Text>, o: { serve?: boolean } = {}): Service {
   return baseService(ctx, def, {
     command: ['berth', ...args, '--port', String(port), ...(o.serve ? ['--public-metrics'] : [])],
     environment: { BERTH_DATA_DIR: '/data', ...env },
     mounts: [volume(`${ctx.service}-data`, '/data')],
-    healthcheck: o.serve ? nodeTlsProbe(port, '/healthz') : nodeProbe(port, '/healthz'),
+    probe: o.serve ? nodeTlsProbe(port, '/healthz') : nodeProbe(port, '/healthz'),
     metrics: o.serve ? { port, path: '/metrics', scheme: 'https', selfSigned: true } : { port, path: '/metrics' },
   });
 }

@@ -5,10 +5,11 @@
  * and the command is their own. With an image of its own, the image's command
  * is the default.
  */
-import type { CommonOptions, ComponentContext, ComponentDef, Service } from './types.js';
+import type { CommonOptions, ComponentContext, ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
 import { UsageError } from '../errors.js';
-import { baseService, envStrings } from './_base.js';
-import { buildOf, hardeningOf, mountsOf, secretEnv, toArgv, type WorkloadOptions } from './_workload.js';
+import { baseService } from './_base.js';
+import { buildOf, hardeningOf, mountsOf, secretEnv, type WorkloadOptions } from './_workload.js';
 import { localImage, type AppOptions } from './app.js';
 
 export type DerivedOptions = Omit<WorkloadOptions, 'health' | 'metrics'> & { app?: string };
@@ -47,14 +48,14 @@ export function derivedService<O extends DerivedOptions>(
   const svc = baseService(ctx, def, {
     ...parts,
     build: buildOf(o.build ?? parent?.build, ctx.specDir, from('build')),
-    command: toArgv(o.command),
-    entrypoint: toArgv(o.entrypoint),
+    command: o.command,
+    entrypoint: o.entrypoint,
     mounts,
     privileged: o.privileged,
     capAdd: o.capAdd,
     ...hardeningOf({ ...parent?.hardening, ...Object.fromEntries(Object.entries({ user: o.user, readOnly: o.readOnly, noNewPrivileges: o.noNewPrivileges }).filter(([, x]) => x !== undefined)) }),
   });
   svc.image = image ?? localImage(ctx.stack.name, ctx.service);
-  svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...envStrings(parent?.env), ...svc.environment };
+  svc.environment = { ...secretEnv(o.secrets ?? parent?.secrets), ...parent?.env, ...svc.environment };
   return { svc, named };
 }

@@ -1,4 +1,5 @@
-import type { Healthcheck } from './types.js';
+import type { HttpClient, Probe, ProbeTiming } from '../model/probe.js';
+import type { Text } from '../model/text.js';
 
 /**
  * Health timing. A probe costs CPU (a process started in the container) and,
@@ -12,18 +13,19 @@ import type { Healthcheck } from './types.js';
  * unhealthy; `start_period` forgives failures while it boots. `healthcheck:`
  * in stack.yaml overrides any of these per service.
  */
-export const FAST = { interval: '15s', timeout: '5s', retries: 3, startPeriod: '60s' } as const;
-export const SLOW = { interval: '30s', timeout: '10s', retries: 3, startPeriod: '60s' } as const;
+export const FAST: ProbeTiming = { intervalMs: 15_000, timeoutMs: 5_000, retries: 3, startPeriodMs: 60_000 };
+export const SLOW: ProbeTiming = { intervalMs: 30_000, timeoutMs: 10_000, retries: 3, startPeriodMs: 60_000 };
 
-export function cmd(args: string[], timing: Partial<Omit<Healthcheck, 'test'>> = FAST): Healthcheck {
-  return { ...FAST, ...timing, test: ['CMD', ...args] };
+/** A command run directly in the container. */
+export function cmd(args: Text[], timing: ProbeTiming = FAST): Probe {
+  return { exec: args, ...timing };
 }
 
-export function shell(script: string, timing: Partial<Omit<Healthcheck, 'test'>> = FAST): Healthcheck {
-  return { ...FAST, ...timing, test: ['CMD-SHELL', script] };
+export function shell(script: Text, timing: ProbeTiming = FAST): Probe {
+  return { shell: script, ...timing };
 }
 
-/** `wget --spider` probe of a local HTTP endpoint (images that ship busybox or wget). */
-export function httpGet(port: number, path: string, timing: Partial<Omit<Healthcheck, 'test'>> = FAST): Healthcheck {
-  return cmd(['wget', '-q', '--spider', `http://127.0.0.1:${port}${path}`], timing);
+/** An HTTP GET of a local port, made with the client the image has (wget --spider unless said otherwise). */
+export function httpGet(port: number, path: Text, timing: ProbeTiming = FAST, via: HttpClient = 'wget'): Probe {
+  return { http: { port, path }, via, ...timing };
 }

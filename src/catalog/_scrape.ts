@@ -3,11 +3,7 @@ import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
 import { httpPath, opt } from '../spec/fields.js';
 
-export interface ExtraScrape {
-  targets: string[];
-  path?: string;
-  scheme?: 'http' | 'https';
-}
+import type { ExtraScrape } from '../model/config.js';
 
 const hostPort = v.pipe(
   v.string('must be host:port'),

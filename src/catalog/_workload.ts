@@ -8,20 +8,25 @@ import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
-import { argv, httpPath, imageRef, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
-import type { BuildSpec, Healthcheck, Mount, Service } from './types.js';
-import { shell, cmd } from './_health.js';
+import { argv, httpPath, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
+import { imageText } from '../spec/common.js';
+import { readText, textSchema } from '../spec/text.js';
+import { mapProbeText, type Probe } from '../model/probe.js';
+import { mapAsString, mapLiterals, plainOf, secretText, splitText, type Text } from '../model/text.js';
+import type { BuildSpec, Mount, Service } from '../model/service.js';
+import { shell, cmd, httpGet, FAST } from './_health.js';
 
+/** The options as their schema reads them: commands as argv, and Text wherever a value may refer to a var or a secret. */
 export interface WorkloadOptions {
-  image?: string;
-  build?: string | { context: string; dockerfile?: string; target?: string; args?: Record<string, string> };
+  image?: Text;
+  build?: { context: Text; dockerfile?: Text; target?: Text; args?: Record<string, Text> };
   containerPort?: number;
-  command?: string[] | string;
-  entrypoint?: string[] | string;
-  health?: string | { command: string[] | string } | false;
+  command?: Text[];
+  entrypoint?: Text[];
+  health?: { path: Text } | { command: Text[] } | false;
   metrics?: boolean | string | { port?: number; path?: string };
   uses?: string[];
-  volumes?: string[];
+  volumes?: Text[];
   privileged?: boolean;
   capAdd?: string[];
   user?: string;
@@ -33,12 +38,12 @@ export interface WorkloadOptions {
 
 export const buildSchema = v.union(
   [
-    v.string(),
+    v.pipe(v.string(), readText((context) => ({ context }))),
     v.strictObject({
-      context: v.string(),
-      dockerfile: v.optional(v.string()),
-      target: v.optional(v.string()),
-      args: v.optional(dict(v.string(), v.string())),
+      context: textSchema,
+      dockerfile: v.optional(textSchema),
+      target: v.optional(textSchema),
+      args: v.optional(dict(v.string(), textSchema)),
     }),
   ],
   'must be a build context path, or {context, dockerfile, target, args}',
@@ -73,13 +78,13 @@ const volumeSpec = v.pipe(
 export const gpuSchema = v.union([v.boolean(), positive, v.literal('all')], 'must be true, a number of GPUs, or all');
 
 export const WORKLOAD_OPTIONS: OptionDefs = {
-  image: opt(imageRef, 'image', 'image to run (required unless build is given)'),
+  image: opt(imageText, 'image', 'image to run (required unless build is given)'),
   build: opt(buildSchema, 'path | map', 'build the image from a context (relative to stack.yaml)'),
   containerPort: opt(port, 'port', 'port the process listens on inside the container', 'port, else 8000'),
   command: opt(argv, 'list | string', 'command (a string runs under /bin/sh -c)'),
   entrypoint: opt(argv, 'list | string', 'entrypoint override'),
   health: opt(
-    v.union([httpPath, v.strictObject({ command: argv }), v.literal(false)], 'must be an HTTP path like /health, {command: [...]}, or false'),
+    v.union([v.pipe(httpPath, readText((path) => ({ path }))), v.strictObject({ command: argv }), v.literal(false)], 'must be an HTTP path like /health, {command: [...]}, or false'),
     'path | {command} | false',
     'health probe: an HTTP path on containerPort (curl or wget in the image), or a command',
   ),
@@ -89,7 +94,7 @@ export const WORKLOAD_OPTIONS: OptionDefs = {
     'Prometheus endpoint to scrape',
   ),
   uses: opt(names, 'list', 'datastores whose connection env it receives (and waits for); {{NAME}} in env, command or health is one of those variables', 'every datastore in the stack'),
-  volumes: opt(v.array(volumeSpec), 'list', 'extra mounts, source:/path[:ro] (a name is a named volume, a path is a host path)'),
+  volumes: opt(v.array(v.pipe(volumeSpec, readText())), 'list', 'extra mounts, source:/path[:ro] (a name is a named volume, a path is a host path)'),
   privileged: opt(v.boolean(), 'boolean', 'run privileged'),
   capAdd: opt(v.array(v.pipe(v.string(), v.regex(/^[A-Z_]+$/, 'must be a capability like NET_ADMIN'))), 'list', 'added Linux capabilities'),
   user: opt(v.pipe(v.string(), v.regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$/, 'must be a user like 1000, 1000:1000 or app')), 'user[:group]', 'run as this user instead of the image\'s'),
@@ -108,39 +113,23 @@ export function workloadSecrets(options: Record<string, unknown>): { key: string
   return ((options.secrets as string[] | undefined) ?? []).map((name) => ({ key: name, env: name, kind: 'token', doc: 'declared in stack.yaml' }));
 }
 
-/** Env entries that hand each named secret to the service: `JWT_SECRET: ${JWT_SECRET}`. */
-export function secretEnv(names: string[] | undefined): Record<string, string> {
-  return Object.fromEntries((names ?? []).map((n) => [n, `\${${n}}`]));
+/** Env entries that hand each named secret to the service under its own name. */
+export function secretEnv(names: string[] | undefined): Record<string, Text> {
+  return Object.fromEntries((names ?? []).map((n) => [n, secretText(n)]));
 }
-
-export function toArgv(c: string[] | string | undefined): string[] | undefined {
-  if (c === undefined) return undefined;
-  return typeof c === 'string' ? ['/bin/sh', '-c', c] : [...c];
-}
-
-/**
- * A folder of this host as Compose must read it: Compose interpolates every
- * path, so a $ in the folder's own name is written $$ (the ${VAR}s of the
- * user's part of the path stay theirs).
- */
-const literal = (dir: string) => dir.replace(/\$/g, () => '$$');
 
 /** `givenAt` is the stack.yaml key of the build (services.api.build), for errors about its context. */
 export function buildOf(b: WorkloadOptions['build'], specDir: string, givenAt: string): BuildSpec | undefined {
   if (b === undefined) return undefined;
-  const spec = typeof b === 'string' ? { context: b } : b;
-  return { ...spec, context: path.resolve(literal(specDir), spec.context), givenAt };
+  return { ...b, context: mapAsString(b.context, (c) => path.resolve(specDir, c)), givenAt };
 }
 
-/** `curl` or `wget`, whichever the image has, against the app's own port. */
-export function healthOf(h: WorkloadOptions['health'], containerPort: number): Healthcheck | undefined {
+/** A health path: `curl` or `wget`, whichever the image has, against the app's own port; else the command. */
+export function healthOf(h: WorkloadOptions['health'], containerPort: number): Probe | undefined {
   if (h === undefined || h === false) return undefined;
-  if (typeof h === 'string') {
-    const url = `http://127.0.0.1:${containerPort}${h}`;
-    return shell(`curl -fsS -o /dev/null ${url} || wget -q -O /dev/null ${url}`);
-  }
-  const c = toArgv(h.command)!;
-  return c[0] === '/bin/sh' && c[1] === '-c' ? shell(c[2]!) : cmd(c);
+  if ('path' in h) return httpGet(containerPort, h.path, FAST, 'curl-or-wget');
+  const c = h.command;
+  return plainOf(c[0]!) === '/bin/sh' && plainOf(c[1] ?? '') === '-c' ? shell(c[2] ?? '') : cmd(c);
 }
 
 export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) {
@@ -151,24 +140,27 @@ export function metricsOf(m: WorkloadOptions['metrics'], containerPort: number) 
 }
 
 /** A host path the user gave: ~ and ~/... are their home, as in a shell; other paths are relative to stack.yaml. */
-export function hostPath(file: string, specDir: string): string {
-  const expanded = file === '~' || file.startsWith('~/') ? path.join(literal(os.homedir()), file.slice(1)) : file;
-  return path.resolve(literal(specDir), expanded);
+export function hostPath(file: Text, specDir: string): Text {
+  return mapAsString(file, (f) => path.resolve(specDir, f === '~' || f.startsWith('~/') ? path.join(os.homedir(), f.slice(1)) : f));
 }
 
-/** `givenAt` is the stack.yaml key of the list (services.api.volumes), for errors about its mounts. */
-export function mountsOf(volumes: string[] | undefined, specDir: string, givenAt: string): { mounts: Mount[]; named: string[] } {
+/**
+ * `source:/container/path[:ro|:rw]` as mounts (the schema allows no other `:`,
+ * so none is inside a reference). `givenAt` is the stack.yaml key of the list
+ * (services.api.volumes), for errors about its mounts.
+ */
+export function mountsOf(volumes: Text[] | undefined, specDir: string, givenAt: string): { mounts: Mount[]; named: string[] } {
   const mounts: Mount[] = [];
   const named: string[] = [];
   for (const spec of volumes ?? []) {
-    const ro = spec.endsWith(':ro');
-    const [source, target] = spec.replace(/:(ro|rw)$/, '').split(':') as [string, string];
-    const isPath = source.startsWith('/') || source.startsWith('.') || source.startsWith('~');
-    if (isPath) mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly: ro, givenAt });
-    else {
-      mounts.push({ type: 'volume', source, target, readOnly: ro, givenAt });
-      named.push(source);
-    }
+    const [source, target, mode] = splitText(spec, ':') as [Text, Text, Text | undefined];
+    const readOnly = mode === 'ro';
+    // The schema let through a volume name (plain) or a host path (starting with /, . or ~).
+    const name = plainOf(source);
+    if (name !== undefined && !/^[/.~]/.test(name)) {
+      mounts.push({ type: 'volume', source: name, target, readOnly, givenAt });
+      named.push(name);
+    } else mounts.push({ type: 'bind', source: hostPath(source, specDir), target, readOnly, givenAt });
   }
   return { mounts, named };
 }
@@ -185,24 +177,26 @@ export function gpuOf(g: WorkloadOptions['gpu']): { count: number | 'all' } | un
 
 type Vars = Record<string, string | number>;
 
-function expand(text: string, vars: Vars): string {
+function expandString(text: string, vars: Vars): string {
   return text.replace(/\{\{(\w+)\}\}/g, (m, key: string) => (Object.hasOwn(vars, key) ? String(vars[key]) : m));
 }
+
+const expand = (t: Text, vars: Vars): Text => mapLiterals(t, (s) => expandString(s, vars));
 
 /**
  * Expands {{name}}, {{instance}}, {{index}} and {{port}} in one instance's env
  * values, command, entrypoint, health probe, metrics path and labels. Other
  * {{NAME}}s are left for wiring (the connection env a service receives).
  */
-export function expandPlaceholders<T extends Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck' | 'metrics' | 'labels'>>(svc: T, vars: Vars): T {
-  const all = (m: Record<string, string>) => Object.fromEntries(Object.entries(m).map(([k, val]) => [k, expand(val, vars)]));
+export function expandPlaceholders<T extends Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe' | 'metrics' | 'labels'>>(svc: T, vars: Vars): T {
+  const all = (m: Record<string, Text>) => Object.fromEntries(Object.entries(m).map(([k, val]) => [k, expand(val, vars)]));
   return {
     ...svc,
     environment: all(svc.environment),
     command: svc.command?.map((a) => expand(a, vars)),
     entrypoint: svc.entrypoint?.map((a) => expand(a, vars)),
-    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, vars)) },
-    metrics: svc.metrics && { ...svc.metrics, path: expand(svc.metrics.path, vars) },
+    probe: svc.probe && mapProbeText(svc.probe, (a) => expand(a, vars)),
+    metrics: svc.metrics && { ...svc.metrics, path: expandString(svc.metrics.path, vars) },
     labels: all(svc.labels),
   };
 }

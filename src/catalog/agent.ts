@@ -31,7 +31,7 @@ export const agent: ComponentDef<Options> = {
     // The agent runs containers on this host on the server's behalf.
     svc.mounts.push({ type: 'bind', source: '/var/run/docker.sock', target: '/var/run/docker.sock' });
     svc.gpu = gpuOf(ctx.options.gpu);
-    if (webs[0] && !ctx.options.serverUrl) svc.dependsOn[webs[0]] = 'service_healthy';
+    if (webs[0] && !ctx.options.serverUrl) svc.dependsOn[webs[0]] = 'ready';
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },
 };

@@ -1,20 +1,22 @@
 import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
-import type { ComponentDef, Service } from './types.js';
-import { envMap, opt, port, positive, profiles, size } from '../spec/fields.js';
-import { baseService, envStrings } from './_base.js';
+import type { ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
+import type { Text } from '../model/text.js';
+import { envTextMap, opt, port, positive, profiles, size } from '../spec/fields.js';
+import { baseService } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
-import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, toArgv, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 
 export interface AppOptions extends WorkloadOptions {
   replicas?: number;
-  instances?: Record<string, { port?: number | false; env?: Record<string, string | number | boolean>; memory?: string | number; profiles?: string[] }>;
+  instances?: Record<string, { port?: number | false; env?: Record<string, Text>; memory?: string | number; profiles?: string[] }>;
 }
 
 const instance = v.strictObject({
   port: v.optional(v.union([port, v.literal(false)], 'is not a port (1-65535) or false')),
-  env: v.optional(envMap),
+  env: v.optional(envTextMap),
   memory: v.optional(size),
   profiles: v.optional(profiles),
 });
@@ -51,10 +53,10 @@ export const app: ComponentDef<AppOptions> = {
     const common = {
       image: o.image ?? localImage(ctx.stack.name, ctx.service),
       build,
-      command: toArgv(o.command),
-      entrypoint: toArgv(o.entrypoint),
+      command: o.command,
+      entrypoint: o.entrypoint,
       mounts,
-      healthcheck: healthOf(o.health, containerPort),
+      probe: healthOf(o.health, containerPort),
       metrics: metricsOf(o.metrics, containerPort),
       mainPort: containerPort,
       privileged: o.privileged,
@@ -87,8 +89,8 @@ export const app: ComponentDef<AppOptions> = {
         ports: published(inst.port),
         memoryMiB: inst.memory !== undefined ? toMiB(mustParseSize(inst.memory, `${where}.instances.${id}.memory`)) : base.memoryMiB,
         profiles: inst.profiles ?? base.profiles,
-        environment: { ...base.environment, ...envStrings(inst.env) },
-        labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+        environment: { ...base.environment, ...inst.env },
+        origin: { spec: ctx.service, instance: id },
       };
       return expandPlaceholders(svc, { name, instance: id, index: i + 1, port: inst.port || containerPort });
     });

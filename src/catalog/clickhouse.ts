@@ -1,7 +1,8 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt } from '../spec/fields.js';
-import { baseService, configFile, volume } from './_base.js';
+import { baseService, configMount, volume } from './_base.js';
 import { httpGet } from './_health.js';
 
 interface Options {
@@ -55,7 +56,7 @@ export const clickhouse: ComponentDef<Options> = {
   connection({ host, port, options, secret }) {
     const { user, database } = settings(options);
     return {
-      CLICKHOUSE_URL: `http://${user}:${secret('password')}@${host}:${port}/?database=${database}`,
+      CLICKHOUSE_URL: text`http://${user}:${secret('password')}@${host}:${port}/?database=${database}`,
       CLICKHOUSE_HOST: host,
       CLICKHOUSE_PORT: String(port),
       CLICKHOUSE_NATIVE_PORT: '9000',
@@ -74,12 +75,12 @@ export const clickhouse: ComponentDef<Options> = {
         CLICKHOUSE_PASSWORD: ctx.secret('password'),
         CLICKHOUSE_DEFAULT_ACCESS_MANAGEMENT: '1',
       },
-      mounts: [volume(`${ctx.service}-data`, '/var/lib/clickhouse'), configFile(`./${file}`, '/etc/clickhouse-server/config.d/berth.xml')],
-      healthcheck: httpGet(8123, '/ping'),
+      mounts: [volume(`${ctx.service}-data`, '/var/lib/clickhouse'), configMount(file, '/etc/clickhouse-server/config.d/berth.xml')],
+      probe: httpGet(8123, '/ping'),
       metrics: { port: 9363, path: '/metrics' },
-      stopGrace: '30s',
+      stopGraceMs: 30_000,
       ulimits: { nofile: { soft: 262144, hard: 262144 } },
     });
-    return { services: [svc], volumes: [`${ctx.service}-data`], files: [{ path: file, content: serverConfig(ctx.memoryMiB) }] };
+    return { services: [svc], volumes: [`${ctx.service}-data`], files: [{ path: file, content: serverConfig(ctx.memoryMiB), consumers: [ctx.service] }] };
   },
 };

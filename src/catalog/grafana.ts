@@ -1,6 +1,6 @@
 import type { ComponentDef } from './types.js';
-import { baseService, configFile, volume } from './_base.js';
-import { cmd } from './_health.js';
+import { baseService, configMount, volume } from './_base.js';
+import { FAST, httpGet } from './_health.js';
 import { goMemLimit } from './_memory.js';
 
 export const grafana: ComponentDef<Record<string, never>> = {
@@ -26,13 +26,13 @@ export const grafana: ComponentDef<Record<string, never>> = {
       },
       mounts: [
         volume(`${ctx.service}-data`, '/var/lib/grafana'),
-        configFile(`./${dir}/provisioning`, '/etc/grafana/provisioning'),
-        configFile(`./${dir}/dashboards`, '/etc/grafana/dashboards'),
+        configMount(`${dir}/provisioning`, '/etc/grafana/provisioning'),
+        configMount(`${dir}/dashboards`, '/etc/grafana/dashboards'),
       ],
       // curl, not wget --spider: the image's working dir is not writable (grafana#60915).
-      healthcheck: cmd(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:3000/api/health']),
+      probe: httpGet(3000, '/api/health', FAST, 'curl'),
       metrics: { port: 3000, path: '/metrics' },
-      config: { dir },
+      config: { kind: 'grafana', dir },
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

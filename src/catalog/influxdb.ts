@@ -58,7 +58,7 @@ export const influxdb: ComponentDef<Options> = {
         GOMEMLIMIT: goMemLimit(ctx.memoryMiB),
       },
       mounts: [volume(`${ctx.service}-data`, '/var/lib/influxdb2'), volume(`${ctx.service}-config`, '/etc/influxdb2')],
-      healthcheck: cmd(['influx', 'ping']),
+      probe: cmd(['influx', 'ping']),
       metrics: { port: 8086, path: '/metrics' },
     });
     return { services: [svc], volumes: [`${ctx.service}-data`, `${ctx.service}-config`] };

@@ -39,7 +39,7 @@ export const jaeger: ComponentDef<Options> = {
         ...(typeof ctx.options.port === 'number' ? [{ host: ctx.options.port, container: 16686, bind: ctx.options.bind ?? '0.0.0.0' }] : []),
         ...(typeof ctx.options.otlpPort === 'number' ? [{ host: ctx.options.otlpPort, container: 4317, bind: ctx.options.bind ?? '0.0.0.0' }] : []),
       ],
-      healthcheck: httpGet(14269, '/'),
+      probe: httpGet(14269, '/'),
       metrics: { port: 14269, path: '/metrics' },
     });
     return { services: [svc] };

@@ -26,7 +26,7 @@ export const job: ComponentDef<JobOptions> = {
   },
   build(ctx) {
     if (ctx.options.port !== undefined) throw new UsageError(`services.${ctx.service}.port: a job runs once and serves nothing, so it publishes no port; drop port`);
-    const { svc, named } = derivedService(ctx, job, { role: 'job', restart: 'no', ports: [] });
+    const { svc, named } = derivedService(ctx, job, { role: 'job', restart: 'never', ports: [] });
     return { services: [svc], volumes: named };
   },
 };

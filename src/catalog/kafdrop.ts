@@ -1,7 +1,7 @@
 import type { ComponentDef } from './types.js';
 import { name, opt } from '../spec/fields.js';
 import { baseService } from './_base.js';
-import { SLOW, cmd } from './_health.js';
+import { SLOW, httpGet } from './_health.js';
 import { jvmOpts } from './_memory.js';
 import { UsageError } from '../errors.js';
 
@@ -28,8 +28,8 @@ export const kafdrop: ComponentDef<Options> = {
     }
     const svc = baseService(ctx, kafdrop, {
       environment: { KAFKA_BROKERCONNECT: `${broker}:9092`, SERVER_PORT: '9000', JVM_OPTS: jvmOpts(ctx.memoryMiB, 0.7) },
-      dependsOn: { [broker]: 'service_healthy' },
-      healthcheck: cmd(['curl', '-fsS', '-o', '/dev/null', 'http://127.0.0.1:9000/actuator/health'], SLOW),
+      dependsOn: { [broker]: 'ready' },
+      probe: httpGet(9000, '/actuator/health', SLOW, 'curl'),
     });
     return { services: [svc] };
   },

@@ -47,8 +47,8 @@ export const kafka: ComponentDef<Options> = {
       environment: { GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
-      healthcheck: httpGet(9308, '/', SLOW),
+      dependsOn: { [ctx.service]: 'ready' },
+      probe: httpGet(9308, '/', SLOW),
       metrics: { port: 9308, path: '/metrics' },
     }),
   },
@@ -86,8 +86,8 @@ export const kafka: ComponentDef<Options> = {
       },
       mounts: [volume(`${ctx.service}-data`, '/var/lib/kafka/data')],
       // The probe is a JVM too: give it a small heap of its own, not the broker's.
-      healthcheck: shell("KAFKA_HEAP_OPTS='-Xmx64m' /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 >/dev/null 2>&1", SLOW),
-      stopGrace: '30s',
+      probe: shell("KAFKA_HEAP_OPTS='-Xmx64m' /opt/kafka/bin/kafka-broker-api-versions.sh --bootstrap-server localhost:9092 >/dev/null 2>&1", SLOW),
+      stopGraceMs: 30_000,
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

@@ -1,4 +1,5 @@
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
 import { cmd, SLOW } from './_health.js';
 import { goMemLimit } from './_memory.js';
@@ -22,7 +23,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
     { name: 'MONGODB_PASSWORD', doc: 'password' },
   ],
   connection: ({ host, port, secret }) => ({
-    MONGODB_URL: `mongodb://root:${secret('password')}@${host}:${port}/?authSource=admin`,
+    MONGODB_URL: text`mongodb://root:${secret('password')}@${host}:${port}/?authSource=admin`,
     MONGODB_HOST: host,
     MONGODB_PORT: String(port),
     MONGODB_USER: 'root',
@@ -35,11 +36,11 @@ export const mongodb: ComponentDef<Record<string, never>> = {
     build: (ctx, image) => ({
       image,
       command: ['--collect-all', '--compatible-mode'],
-      environment: { MONGODB_URI: `mongodb://root:${ctx.secret('password')}@${ctx.service}:27017/?authSource=admin`, GOMEMLIMIT: goMemLimit(64) },
+      environment: { MONGODB_URI: text`mongodb://root:${ctx.secret('password')}@${ctx.service}:27017/?authSource=admin`, GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
       // FROM scratch: no shell or wget for a probe.
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       metrics: { port: 9216, path: '/metrics' },
     }),
   },
@@ -51,8 +52,8 @@ export const mongodb: ComponentDef<Record<string, never>> = {
       environment: { MONGO_INITDB_ROOT_USERNAME: 'root', MONGO_INITDB_ROOT_PASSWORD: ctx.secret('password') },
       mounts: [volume(`${ctx.service}-data`, '/data/db'), volume(`${ctx.service}-config`, '/data/configdb')],
       // mongosh is a Node program: probe less often than the cheap checks.
-      stopGrace: '30s',
-      healthcheck: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),
+      stopGraceMs: 30_000,
+      probe: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),
     });
     return { services: [svc], volumes: [`${ctx.service}-data`, `${ctx.service}-config`] };
   },

@@ -1,15 +1,18 @@
 import * as v from 'valibot';
 import { dict } from '../spec/dict.js';
 import type { ComponentDef } from './types.js';
+import type { Text } from '../model/text.js';
 import { opt, port } from '../spec/fields.js';
-import { baseService, configFile } from './_base.js';
+import { readText } from '../spec/text.js';
+import { baseService, configMount } from './_base.js';
+import type { Mount } from '../model/service.js';
 import { httpGet } from './_health.js';
 import { hostPath } from './_workload.js';
 import { goMemLimit } from './_memory.js';
 
 export interface NginxOptions {
   routes?: Record<string, string>;
-  tls?: false | 'self-signed' | { cert: string; key: string };
+  tls?: false | 'self-signed' | { cert: Text; key: Text };
   httpsPort?: number | false;
   rateLimit?: string | false;
   burst?: number;
@@ -39,6 +42,7 @@ const tlsFile = v.pipe(
   v.minLength(1, 'must be a path to a PEM file, like ./certs/fullchain.pem'),
   v.regex(/^[^:]+$/, 'is not a usable path (Compose splits mounts at :); move the file to a path without :'),
   v.check((p) => !/^~[^/]/.test(p), "is not expanded (another user's home); write the full path, or ~/ for your own home"),
+  readText(),
 );
 
 /** Where the TLS files live inside the container, and in the stack dir when berth makes them. */
@@ -83,7 +87,7 @@ export const nginx: ComponentDef<NginxOptions> = {
       environment: { GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
+      dependsOn: { [ctx.service]: 'ready' },
       metrics: { port: 9113, path: '/metrics' },
     }),
   },
@@ -94,18 +98,19 @@ export const nginx: ComponentDef<NginxOptions> = {
     const ports = [];
     if (o.port !== false) ports.push({ host: typeof o.port === 'number' ? o.port : 80, container: 80, bind });
     if (tls !== false && o.httpsPort !== false) ports.push({ host: o.httpsPort ?? 443, container: 443, bind });
-    const mounts = [configFile(`./${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
-    if (tls === 'self-signed') mounts.push(configFile(`./${ctx.service}/certs`, TLS_DIR));
+    const mounts: Mount[] = [configMount(`${ctx.service}/nginx.conf`, '/etc/nginx/nginx.conf')];
+    if (tls === 'self-signed') mounts.push(configMount(`${ctx.service}/certs`, TLS_DIR));
     if (tls && typeof tls === 'object') {
-      const given = (file: string, key: 'cert' | 'key', target: string) => ({ ...configFile(hostPath(file, ctx.specDir), target), givenAt: `services.${ctx.service}.tls.${key}` });
+      const given = (file: Text, key: 'cert' | 'key', target: string): Mount => ({ type: 'bind', source: hostPath(file, ctx.specDir), target, readOnly: true, givenAt: `services.${ctx.service}.tls.${key}` });
       mounts.push(given(tls.cert, 'cert', `${TLS_DIR}/tls.crt`), given(tls.key, 'key', `${TLS_DIR}/tls.key`));
     }
+    const { routes, httpsPort, rateLimit, burst, serverName, maxBodySize } = o;
     const svc = baseService(ctx, nginx, {
       command: ['nginx', '-g', 'daemon off;'],
       ports,
       mounts,
-      healthcheck: httpGet(8081, '/healthz'),
-      config: { ...o, tls, dir: ctx.service },
+      probe: httpGet(8081, '/healthz'),
+      config: { kind: 'nginx', dir: ctx.service, tls: typeof tls === 'object' ? 'given' : tls, routes, httpsPort, rateLimit, burst, serverName, maxBodySize },
     });
     return { services: [svc] };
   },

@@ -1,5 +1,5 @@
 import type { ComponentDef } from './types.js';
-import { baseService, configFile } from './_base.js';
+import { baseService, configMount } from './_base.js';
 
 export const otelCollector: ComponentDef<Record<string, never>> = {
   name: 'otel-collector',
@@ -19,11 +19,11 @@ export const otelCollector: ComponentDef<Record<string, never>> = {
     const file = `${ctx.service}/config.yaml`;
     const svc = baseService(ctx, otelCollector, {
       command: ['--config=/etc/otelcol-contrib/config.yaml'],
-      mounts: [configFile(`./${file}`, '/etc/otelcol-contrib/config.yaml')],
+      mounts: [configMount(file, '/etc/otelcol-contrib/config.yaml')],
       // The image is distroless (no shell, no wget): no in-container probe is possible;
       // the health_check extension on 13133 is there for external probes.
       metrics: { port: 8888, path: '/metrics' },
-      config: { file, memoryLimitMiB: Math.max(32, Math.floor(ctx.memoryMiB * 0.8)) },
+      config: { kind: 'otel', file, memoryLimitMiB: Math.max(32, Math.floor(ctx.memoryMiB * 0.8)) },
     });
     return { services: [svc] };
   },

@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt, positive } from '../spec/fields.js';
 import { baseService, volume } from './_base.js';
 import { cmd, httpGet, SLOW } from './_health.js';
@@ -44,7 +45,7 @@ export const postgres: ComponentDef<Options> = {
   connection({ host, port, options, secret }) {
     const { user, database } = settings(options);
     return {
-      DATABASE_URL: `postgresql://${user}:${secret('password')}@${host}:${port}/${database}`,
+      DATABASE_URL: text`postgresql://${user}:${secret('password')}@${host}:${port}/${database}`,
       POSTGRES_HOST: host,
       POSTGRES_PORT: String(port),
       POSTGRES_DB: database,
@@ -68,9 +69,9 @@ export const postgres: ComponentDef<Options> = {
         },
         ports: [],
         mounts: [],
-        dependsOn: { [ctx.service]: 'service_healthy' },
+        dependsOn: { [ctx.service]: 'ready' },
         // The landing page: /metrics would query the database on every probe.
-        healthcheck: httpGet(9187, '/', SLOW),
+        probe: httpGet(9187, '/', SLOW),
         metrics: { port: 9187, path: '/metrics' },
       };
     },
@@ -91,10 +92,10 @@ export const postgres: ComponentDef<Options> = {
       environment: { POSTGRES_USER: user, POSTGRES_PASSWORD: ctx.secret('password'), POSTGRES_DB: database },
       mounts: [volume(`${ctx.service}-data`, '/var/lib/postgresql/data')],
       // TCP, not the socket: during first-start init the server listens on the socket only.
-      healthcheck: cmd(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', user, '-d', database]),
+      probe: cmd(['pg_isready', '-h', '127.0.0.1', '-p', '5432', '-U', user, '-d', database]),
       // Parallel queries use /dev/shm (64 MiB by default); a smart shutdown needs more than 10 s.
       shmMiB: 256,
-      stopGrace: '30s',
+      stopGraceMs: 30_000,
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

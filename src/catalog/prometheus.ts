@@ -1,6 +1,6 @@
 import type { ComponentDef } from './types.js';
 import { duration, opt } from '../spec/fields.js';
-import { baseService, configFile, volume } from './_base.js';
+import { baseService, configMount, volume } from './_base.js';
 import { httpGet } from './_health.js';
 import { extraScrapes, targetsOption } from './_scrape.js';
 import { goMemLimit } from './_memory.js';
@@ -35,10 +35,10 @@ export const prometheus: ComponentDef<Options> = {
         '--web.enable-lifecycle',
       ],
       environment: { GOMEMLIMIT: goMemLimit(ctx.memoryMiB) },
-      mounts: [volume(`${ctx.service}-data`, '/prometheus'), configFile(`./${ctx.service}/prometheus.yml`, '/etc/prometheus/prometheus.yml')],
-      healthcheck: httpGet(9090, '/-/ready'),
+      mounts: [volume(`${ctx.service}-data`, '/prometheus'), configMount(`${ctx.service}/prometheus.yml`, '/etc/prometheus/prometheus.yml')],
+      probe: httpGet(9090, '/-/ready'),
       metrics: { port: 9090, path: '/metrics' },
-      config: { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file: `${ctx.service}/prometheus.yml`, targets: extraScrapes(ctx.options.targets) },
+      config: { kind: 'scrape', scrapeInterval: ctx.options.scrapeInterval ?? '15s', file: `${ctx.service}/prometheus.yml`, targets: extraScrapes(ctx.options.targets) },
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

@@ -45,7 +45,7 @@ export const qdrant: ComponentDef<Options> = {
       environment: { QDRANT__TELEMETRY_DISABLED: 'true', ...(keyed ? { QDRANT__SERVICE__API_KEY: ctx.secret('apiKey') } : {}) },
       mounts: [volume(`${ctx.service}-data`, '/qdrant/storage')],
       // The image has bash but neither curl nor wget; /readyz needs no key.
-      healthcheck: shell(
+      probe: shell(
         "bash -c 'exec 3<>/dev/tcp/127.0.0.1/6333 && printf \"GET /readyz HTTP/1.0\\r\\n\\r\\n\" >&3 && head -n1 <&3 | grep -q \" 200 \"'",
       ),
       metrics: keyed ? undefined : { port: 6333, path: '/metrics' },

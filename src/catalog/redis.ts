@@ -1,5 +1,6 @@
 import * as v from 'valibot';
 import type { ComponentDef } from './types.js';
+import { text } from '../model/text.js';
 import { opt } from '../spec/fields.js';
 import { baseService, volume } from './_base.js';
 import { httpGet, shell, SLOW } from './_health.js';
@@ -33,7 +34,7 @@ export const redis: ComponentDef<Options> = {
     { name: 'REDIS_PASSWORD', doc: 'password' },
   ],
   connection: ({ host, port, secret }) => ({
-    REDIS_URL: `redis://:${secret('password')}@${host}:${port}/0`,
+    REDIS_URL: text`redis://:${secret('password')}@${host}:${port}/0`,
     REDIS_HOST: host,
     REDIS_PORT: String(port),
     REDIS_PASSWORD: secret('password'),
@@ -47,8 +48,8 @@ export const redis: ComponentDef<Options> = {
       environment: { REDIS_ADDR: `redis://${ctx.service}:6379`, REDIS_PASSWORD: ctx.secret('password'), GOMEMLIMIT: goMemLimit(64) },
       ports: [],
       mounts: [],
-      dependsOn: { [ctx.service]: 'service_healthy' },
-      healthcheck: httpGet(9121, '/', SLOW),
+      dependsOn: { [ctx.service]: 'ready' },
+      probe: httpGet(9121, '/', SLOW),
       metrics: { port: 9121, path: '/metrics' },
     }),
   },
@@ -63,7 +64,7 @@ export const redis: ComponentDef<Options> = {
       command: ['redis-server', '--requirepass', ctx.secret('password'), '--maxmemory', `${maxmemory}mb`, '--maxmemory-policy', policy, ...durability, '--dir', '/data'],
       environment: { REDISCLI_AUTH: ctx.secret('password') },
       mounts: [volume(`${ctx.service}-data`, '/data')],
-      healthcheck: shell('redis-cli ping | grep -q PONG'),
+      probe: shell('redis-cli ping | grep -q PONG'),
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

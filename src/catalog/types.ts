@@ -4,108 +4,17 @@
  * Nothing here knows about Compose syntax; render/ does.
  */
 import type { OptionDefs } from '../spec/fields.js';
+import type { ConfigFile } from '../model/files.js';
+import type { Service } from '../model/service.js';
+import type { ProbeTiming } from '../model/probe.js';
+import type { Text } from '../model/text.js';
 
-export type Condition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
 export type Category = 'datastore' | 'messaging' | 'observability' | 'proxy' | 'application' | 'berth' | 'exporter';
-
-export interface Healthcheck {
-  /** Compose test form: ["CMD", ...] or ["CMD-SHELL", "..."]. */
-  test: string[];
-  interval: string;
-  timeout: string;
-  retries: number;
-  startPeriod: string;
-}
-
-export interface PortMapping {
-  host: number;
-  container: number;
-  bind: string;
-}
-
-export interface Mount {
-  type: 'volume' | 'bind';
-  /** Named volume, a path relative to the stack dir (`./prometheus/prometheus.yml`), or an absolute host path. */
-  source: string;
-  target: string;
-  readOnly?: boolean;
-  /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
-  givenAt?: string;
-}
-
-export interface BuildSpec {
-  context: string;
-  dockerfile?: string;
-  target?: string;
-  args?: Record<string, string>;
-  /** The stack.yaml key the build comes from (services.api.build), for errors about its context. */
-  givenAt?: string;
-}
-
-export interface MetricsTarget {
-  port: number;
-  path: string;
-  /** Served over HTTPS (default http). */
-  scheme?: 'https';
-  /** The certificate is self-signed: the collector does not verify it. */
-  selfSigned?: boolean;
-}
-
-/** One container definition in the neutral model. */
-export interface Service {
-  name: string;
-  component: string;
-  /** `job`s run once and exit; everything else runs for good. */
-  role: 'service' | 'job';
-  image: string;
-  build?: BuildSpec;
-  command?: string[];
-  entrypoint?: string[];
-  environment: Record<string, string>;
-  ports: PortMapping[];
-  mounts: Mount[];
-  healthcheck?: Healthcheck;
-  dependsOn: Record<string, Condition>;
-  memoryMiB: number;
-  cpus?: number;
-  profiles: string[];
-  replicas: number;
-  gpu?: { count: number | 'all' };
-  labels: Record<string, string>;
-  /** Main port inside the stack network (what a proxy route or a consumer connects to). */
-  mainPort?: number;
-  /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
-  metrics?: MetricsTarget;
-  restart: 'unless-stopped' | 'no';
-  privileged?: boolean;
-  capAdd?: string[];
-  /** user[:group] to run as. */
-  user?: string;
-  /** Read-only root filesystem, with /tmp in memory. */
-  readOnly?: boolean;
-  /** security_opt no-new-privileges. */
-  noNewPrivileges?: boolean;
-  ulimits?: Record<string, { soft: number; hard: number }>;
-  /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
-  shmMiB?: number;
-  /** Time between SIGTERM and SIGKILL on stop (databases need to finish a checkpoint). */
-  stopGrace?: string;
-  /** Component data that stack-level renderers read (nginx routes, scrape interval, ...). */
-  config?: Record<string, unknown>;
-}
-
-export interface FileOut {
-  /** Path relative to the stack dir. */
-  path: string;
-  content: string;
-  /** 0o600 for secrets-bearing files; default 0o644. */
-  mode?: number;
-}
 
 export interface Fragment {
   services: Service[];
   volumes?: string[];
-  files?: FileOut[];
+  files?: ConfigFile[];
 }
 
 export interface SecretDecl {
@@ -144,10 +53,10 @@ export interface StackIndex {
 export interface ComponentContext<O = object> {
   service: string;
   options: O & CommonOptions;
-  image: string;
+  image: Text;
   memoryMiB: number;
-  /** `${POSTGRES_PASSWORD}`: a Compose reference to a secret in .env, never its value. */
-  secret(key: string): string;
+  /** A reference to one of the service's secrets, never its value. */
+  secret(key: string): Text;
   stack: StackIndex;
   /** Directory of the stack.yaml, to resolve relative paths the user gave. */
   specDir: string;
@@ -158,21 +67,22 @@ export interface ConnectionContext<O = object> {
   options: O & CommonOptions;
   host: string;
   port: number;
-  secret(key: string): string;
+  secret(key: string): Text;
 }
 
 export interface CommonOptions {
   component?: string;
-  image?: string;
+  image?: Text;
   port?: number | false;
   bind?: string;
   memory?: string | number;
   cpus?: number;
   profiles?: string[];
-  env?: Record<string, string | number | boolean>;
+  env?: Record<string, Text>;
   dependsOn?: string[];
-  healthcheck?: { interval?: string; timeout?: string; retries?: number; startPeriod?: string };
-  labels?: Record<string, string>;
+  /** Probe timing overrides, in ms (stack.yaml's durations are parsed by its schema). */
+  healthcheck?: Partial<ProbeTiming>;
+  labels?: Record<string, Text>;
   external?: string;
 }
 
@@ -198,7 +108,7 @@ export interface ComponentDef<O = any> {
   supersededBy?: string[];
   /** Connection env this component offers to apps, workers and jobs. */
   offers?: OfferDecl[];
-  connection?(ctx: ConnectionContext<O>): Record<string, string>;
+  connection?(ctx: ConnectionContext<O>): Record<string, Text>;
   /** Wired into consumers only when they name it in `uses:` (Prometheus, berth's web). */
   optInUse?: boolean;
   /**
@@ -225,5 +135,5 @@ export interface ExporterDef<O = any> {
   name: string;
   image: string;
   port: number;
-  build(ctx: ComponentContext<O>, image: string): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas'>;
+  build(ctx: ComponentContext<O>, image: Text): Omit<Service, 'name' | 'component' | 'memoryMiB' | 'profiles' | 'labels' | 'restart' | 'role' | 'replicas' | 'origin'>;
 }

@@ -1,7 +1,7 @@
 import type { ComponentDef } from './types.js';
 import { UsageError } from '../errors.js';
 import { duration, opt } from '../spec/fields.js';
-import { baseService, configFile, volume } from './_base.js';
+import { baseService, configMount, volume } from './_base.js';
 import { httpGet } from './_health.js';
 import { extraScrapes, targetsOption } from './_scrape.js';
 
@@ -40,10 +40,10 @@ export const victoriaMetrics: ComponentDef<Options> = {
         '-memory.allowedPercent=60',
         ...(scrapes ? ['-promscrape.config=/etc/victoria-metrics/prometheus.yml'] : []),
       ],
-      mounts: [volume(`${ctx.service}-data`, '/storage'), ...(scrapes ? [configFile(`./${file}`, '/etc/victoria-metrics/prometheus.yml')] : [])],
-      healthcheck: httpGet(8428, '/health'),
+      mounts: [volume(`${ctx.service}-data`, '/storage'), ...(scrapes ? [configMount(file, '/etc/victoria-metrics/prometheus.yml')] : [])],
+      probe: httpGet(8428, '/health'),
       metrics: { port: 8428, path: '/metrics' },
-      config: scrapes ? { scrapeInterval: ctx.options.scrapeInterval ?? '15s', file, targets: extraScrapes(ctx.options.targets) } : {},
+      config: scrapes ? { kind: 'scrape', scrapeInterval: ctx.options.scrapeInterval ?? '15s', file, targets: extraScrapes(ctx.options.targets) } : undefined,
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

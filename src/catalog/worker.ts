@@ -1,5 +1,6 @@
 import * as v from 'valibot';
-import type { ComponentDef, Service } from './types.js';
+import type { ComponentDef } from './types.js';
+import type { Service } from '../model/service.js';
 import { name, opt, port, positive } from '../spec/fields.js';
 import { UsageError } from '../errors.js';
 import { WORKLOAD_OPTIONS, expandPlaceholders, gpuOf, healthOf, metricsOf, workloadSecrets, type WorkloadOptions } from './_workload.js';
@@ -44,7 +45,7 @@ export const worker: ComponentDef<WorkerOptions> = {
       base.ports = typeof o.port === 'number' ? [{ host: o.port, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [];
       base.mainPort = containerPort;
       base.replicas = replicas;
-      base.healthcheck ??= withOverrides(healthOf(o.health, containerPort), o.healthcheck);
+      base.probe ??= withOverrides(healthOf(o.health, containerPort), o.healthcheck);
       base.metrics = metricsOf(o.metrics, containerPort);
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: containerPort })], volumes: named };
     }
@@ -69,9 +70,9 @@ export const worker: ComponentDef<WorkerOptions> = {
             ports: hostPort !== undefined ? [{ host: hostPort, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : [],
             mainPort: containerPort,
             profiles: i === 1 ? base.profiles : scaleProfiles,
-            healthcheck: base.healthcheck ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
+            probe: base.probe ?? withOverrides(healthOf(o.health, containerPort), o.healthcheck),
             metrics: metricsOf(o.metrics, containerPort),
-            labels: { ...base.labels, 'dev.berth.instance-of': ctx.service },
+            origin: { spec: ctx.service, instance: String(i) },
           },
           { name, instance: String(i), index: i, port: hostPort ?? containerPort },
         ),

@@ -8,9 +8,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { BuildSpec, Mount } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
-import { interpolate } from '../resolve/interpolation.js';
+import type { BuildSpec, Mount } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
+import { textValue } from '../model/text.js';
+import { writeInterpolated } from '../spec/interpolation.js';
 
 type Kind = 'directory' | 'file' | 'any';
 
@@ -30,11 +31,11 @@ function shown(abs: string, specDir: string): string {
 }
 
 function checkBuild(b: BuildSpec, key: string, specDir: string, vars: Record<string, string>): void {
-  const context = interpolate(b.context, vars);
+  const context = textValue(b.context, vars);
   // A ${VAR} without a value here (a secret) is Compose's to fill in at up.
   if (context === undefined) return;
   if (!exists(context, 'directory')) throw new UsageError(`${key}: ${shown(context, specDir)} ${fs.existsSync(context) ? 'is not a directory' : 'does not exist'}; fix the path`);
-  const dockerfile = interpolate(b.dockerfile ?? 'Dockerfile', vars);
+  const dockerfile = textValue(b.dockerfile ?? 'Dockerfile', vars);
   if (dockerfile === undefined) return;
   const file = path.resolve(context, dockerfile);
   if (!exists(file, 'file')) {
@@ -43,10 +44,10 @@ function checkBuild(b: BuildSpec, key: string, specDir: string, vars: Record<str
   }
 }
 
-function checkBind(m: Mount, key: string, specDir: string, vars: Record<string, string>): void {
-  const source = interpolate(m.source, vars);
+function checkBind(m: Extract<Mount, { type: 'bind' }>, key: string, specDir: string, vars: Record<string, string>): void {
+  const source = textValue(m.source, vars);
   if (source === undefined || exists(source, 'any')) return;
-  const fix = key.endsWith('.volumes') ? `create it (mkdir -p ${source}), or use a named volume like data:${m.target}` : 'create it, or fix the path';
+  const fix = key.endsWith('.volumes') ? `create it (mkdir -p ${source}), or use a named volume like data:${writeInterpolated(m.target)}` : 'create it, or fix the path';
   throw new UsageError(`${key}: ${shown(source, specDir)} does not exist, and Docker would mount an empty directory in its place; ${fix}`);
 }
 

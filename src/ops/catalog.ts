@@ -1,7 +1,7 @@
 /** berth catalog: the components, their options, the connection env they offer and their secrets. */
 import { COMPONENTS, findComponent } from '../catalog/index.js';
 import type { ComponentDef } from '../catalog/types.js';
-import { optionDefsOf } from '../spec/load.js';
+import { optionDefsOf } from '../catalog/options.js';
 import { UsageError } from '../errors.js';
 import { suggest } from '../spec/issues.js';
 

@@ -4,7 +4,7 @@
  * itself, and who owns a named network.
  */
 import { BerthError } from '../errors.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import type { Manifest } from '../model/manifest.js';
 import { LABEL_PROJECT, type Engine } from '../engine/docker-api.js';
 import { stackVolumeNames } from '../engine/volumes.js';

@@ -6,11 +6,12 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ValidSpec } from '../spec/types.js';
+import type { ValidSpec } from '../resolve/spec.js';
+import { writeInterpolated } from '../spec/interpolation.js';
 import { resolveStack } from '../resolve/index.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
 import type { RandomSecret } from '../resolve/secrets.js';
-import { renderBundle, type Bundle } from '../render/bundle.js';
+import { renderBundle, type Bundle } from '../render/compose/bundle.js';
 import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
@@ -57,6 +58,8 @@ export interface GenerateResult {
   files: string[];
   created: boolean;
   bundle: Bundle;
+  /** What a front end shows of each service; the image as stack.yaml writes it (${IMAGE_TAG} as written). */
+  services: { name: string; component: string; image: string; ports: ResolvedStack['services'][number]['ports']; profiles: string[]; replicas: number }[];
 }
 
 export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promise<GenerateResult> {
@@ -96,7 +99,8 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
-    return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle };
+    const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas }));
+    return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle, services };
   };
   // A dry run writes nothing, not even a lock.
   return req.dryRun ? work() : withLock(home, req.name, 'generate', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack: req.name, holder }) });

@@ -8,7 +8,8 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ResolvedStack } from '../model/stack.js';
+import { writeInterpolated } from '../spec/interpolation.js';
 import { stacksDir } from '../store/home.js';
 import { readManifest } from '../store/stacks.js';
 
@@ -34,7 +35,7 @@ export function effectiveSpecDir(home: string, specDir: string): string {
 
 /** The stack.yaml key a produced service's settings come from (instances and scaled workers share their spec's). */
 function specKey(s: ResolvedStack['services'][number]): string {
-  return s.labels['dev.berth.instance-of'] ?? s.name;
+  return s.origin.spec;
 }
 
 /** Refuses host paths inside berth's stack folders: berth replaces them, and what is in them is lost. */
@@ -43,12 +44,15 @@ export function refuseStackFolderPaths(home: string, stack: ResolvedStack): void
   const fix = `use a named volume (data:/data), or a folder outside ${stacks}; if this stack.yaml is a stored copy, generate from the original file`;
   for (const s of stack.services) {
     for (const m of s.mounts) {
-      if (m.type === 'bind' && path.isAbsolute(m.source) && inside(stacks, m.source)) {
-        throw new UsageError(`services.${specKey(s)}.volumes: ${m.source} is inside berth's stack folders, which berth replaces at every generate (data there is lost); ${fix}`);
+      if (m.type !== 'bind') continue;
+      const source = writeInterpolated(m.source);
+      if (path.isAbsolute(source) && inside(stacks, source)) {
+        throw new UsageError(`services.${specKey(s)}.volumes: ${source} is inside berth's stack folders, which berth replaces at every generate (data there is lost); ${fix}`);
       }
     }
-    if (s.build && inside(stacks, path.resolve(s.build.context))) {
-      throw new UsageError(`services.${specKey(s)}.build: ${s.build.context} is inside berth's stack folders, which berth replaces at every generate; keep the build context outside ${stacks}`);
+    const context = s.build && writeInterpolated(s.build.context);
+    if (context && inside(stacks, path.resolve(context))) {
+      throw new UsageError(`services.${specKey(s)}.build: ${context} is inside berth's stack folders, which berth replaces at every generate; keep the build context outside ${stacks}`);
     }
   }
 }

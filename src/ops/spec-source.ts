@@ -6,12 +6,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import { parseSpecText, validateSpec } from '../spec/load.js';
+import { parseSpecText, validateSpec, type ValidSpec } from '../resolve/spec.js';
 import { hasComponentFlags, specFromFlags, type ComponentFlags } from '../spec/flags.js';
-import type { ValidSpec } from '../spec/types.js';
 import { SPEC_FILE } from '../render/files.js';
 import { readLimited } from '../util/read-limited.js';
 import { toYaml } from '../util/yaml.js';
+import { COMPONENTS } from '../catalog/index.js';
 import type { OpsDeps } from './deps.js';
 
 export interface LoadedSpec {
@@ -58,7 +58,7 @@ export function storedSpecFile(deps: OpsDeps, name: string): string | undefined 
 
 export function loadSpec(deps: OpsDeps, name: string, source: SpecSource): LoadedSpec {
   if ('flags' in source) {
-    const data = specFromFlags(source.flags);
+    const data = specFromFlags(source.flags, COMPONENTS.map((c) => c.name));
     const specText = `# Stack spec built from berth generate flags. Edit it here and run: berth generate <name>\n${toYaml(data, { sort: false })}`;
     return { spec: validateSpec(data), specText, specDir: source.dir };
   }

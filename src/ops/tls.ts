@@ -6,8 +6,8 @@
 import { X509Certificate, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { FileOut } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ConfigFile } from '../model/files.js';
+import type { ResolvedStack } from '../model/stack.js';
 
 type Generate = (attrs: { name: string; value: string }[], opts: unknown) => Promise<{ cert: string; private: string }>;
 
@@ -56,10 +56,11 @@ const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
  * while they are for the same names and not about to expire (and not rotated),
  * else new ones.
  */
-export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefined, make: CertMaker, rotate = false): Promise<FileOut[]> {
-  const out: FileOut[] = [];
-  for (const s of stack.services.filter((x) => x.component === 'nginx' && x.config?.tls === 'self-signed')) {
-    const dir = `${String(s.config!.dir)}/certs`;
+export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefined, make: CertMaker, rotate = false): Promise<ConfigFile[]> {
+  const out: ConfigFile[] = [];
+  for (const s of stack.services) {
+    if (s.config?.kind !== 'nginx' || s.config.tls !== 'self-signed') continue;
+    const dir = `${s.config.dir}/certs`;
     const read = (f: string) => {
       try {
         return oldDir ? fs.readFileSync(path.join(oldDir, dir, f), 'utf8') : undefined;
@@ -67,14 +68,14 @@ export async function tlsMaterials(stack: ResolvedStack, oldDir: string | undefi
         return undefined;
       }
     };
-    const names = String(s.config!.serverName ?? '_').split(' ').filter((n) => n !== '_' && !n.includes('*'));
+    const names = (s.config.serverName ?? '_').split(' ').filter((n) => n !== '_' && !n.includes('*'));
     const hosts = [...names, 'localhost', '127.0.0.1'];
     let cert = read('tls.crt');
     let key = read('tls.key');
     const kept = cert && key && !rotate ? certHosts(cert) : undefined;
     if (!kept || kept.length !== hosts.length || hosts.some((h) => !kept.includes(h))) ({ cert, key } = await make(hosts));
     // Readable by nginx's master (root); the key is still no one else's business.
-    out.push({ path: `${dir}/tls.crt`, content: cert!}, { path: `${dir}/tls.key`, content: key!, mode: 0o600 });
+    out.push({ path: `${dir}/tls.crt`, content: cert!, consumers: [s.name] }, { path: `${dir}/tls.key`, content: key!, mode: 0o600, consumers: [s.name] });
   }
   return out;
 }

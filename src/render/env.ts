@@ -1,37 +1,18 @@
-/** ResolvedStack -> .env: what Compose reads for ${...} and the stack's secrets. Written at mode 0600. */
-import type { ResolvedStack } from '../resolve/model.js';
-import { envValueProblem } from '../resolve/env-values.js';
-
+/**
+ * The .env file: KEY=VALUE lines, the stack's variables and secrets (mode
+ * 0600). How berth writes a line and reads one back; what goes into it is the
+ * target's (render/compose/env.ts).
+ */
 export const ENV_FILE = '.env';
 
 const PLAIN = /^[A-Za-z0-9_.,:/@+=~%-]*$/;
 
-/** Plain when safe; single-quoted (literal for Compose v1 and v2) otherwise. resolve refused what neither can hold. */
-function envValue(name: string, value: string): string {
-  if (PLAIN.test(value)) return value;
-  if (envValueProblem(value)) throw new Error(`internal: ${name} has a value .env cannot hold; resolve should have refused it`);
-  return `'${value}'`;
-}
-
-function section(title: string, entries: Record<string, string>): string[] {
-  const keys = Object.keys(entries).sort();
-  return keys.length ? ['', `# ${title}`, ...keys.map((k) => `${k}=${envValue(k, entries[k]!)}`)] : [];
-}
-
-export function renderEnv(stack: ResolvedStack): string {
-  return [
-    `# berth stack ${stack.name}: the variables Compose reads, and the stack's secrets.`,
-    '# Keep this file private (mode 0600). berth generate keeps these values; --rotate-secrets replaces them.',
-    `COMPOSE_PROJECT_NAME=${stack.name}`,
-    `COMPOSE_PROFILES=${stack.profiles.join(',')}`,
-    ...section('vars from stack.yaml', stack.vars),
-    ...section('secrets', stack.secrets),
-    ...(stack.secretsFromEnv.length
-      ? ['', '# secrets read from the environment at berth up, never stored here:', ...stack.secretsFromEnv.map((n) => `#   ${n}`)]
-      : []),
-    ...section('kept from an earlier generation (no service uses these now)', stack.keptEnv),
-    '',
-  ].join('\n');
+/**
+ * NAME=value: plain when safe; single-quoted (literal for Compose v1 and v2)
+ * otherwise. resolve refused values neither can hold (a single quote, a line break).
+ */
+export function envLine(name: string, value: string): string {
+  return `${name}=${PLAIN.test(value) ? value : `'${value}'`}`;
 }
 
 const ENTRY = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;

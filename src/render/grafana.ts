@@ -1,6 +1,6 @@
 /** Grafana provisioning: datasources for what the stack has, a dashboard provider, and one overview dashboard. */
-import type { FileOut, Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ConfigFile } from '../model/files.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
 
 interface Datasource {
@@ -58,7 +58,7 @@ function dashboard(stack: ResolvedStack, promUid: string | undefined): Record<st
   const ds = promUid ? { type: 'prometheus', uid: promUid } : undefined;
   const byName = new Map(stack.services.map((s) => [s.name, s]));
   const measured = new Set(
-    stack.services.filter((s) => s.metrics).map((s) => byName.get(s.labels['dev.berth.exporter-of'] ?? '')?.component ?? s.component),
+    stack.services.filter((s) => s.metrics).map((s) => byName.get(s.origin.exporterOf ?? '')?.component ?? s.component),
   );
   const specs = [
     { title: 'Targets up', expr: 'up', unit: 'short', legend: '{{job}}' },
@@ -97,22 +97,24 @@ function dashboard(stack: ResolvedStack, promUid: string | undefined): Record<st
   };
 }
 
-export function renderGrafana(stack: ResolvedStack): FileOut[] {
-  const grafanas = stack.services.filter((s): s is Service & { config: { dir: string } } => s.component === 'grafana');
+export function renderGrafana(stack: ResolvedStack): ConfigFile[] {
   const sources = datasources(stack);
   const prom = sources.find((d) => d.type === 'prometheus');
-  return grafanas.flatMap((g) => {
-    const dir = g.config.dir;
+  return stack.services.flatMap((g) => {
+    if (g.config?.kind !== 'grafana') return [];
+    const { dir } = g.config;
+    const consumers = [g.name];
     return [
-      { path: `${dir}/provisioning/datasources/berth.yaml`, content: toYaml({ apiVersion: 1, datasources: sources }) },
+      { path: `${dir}/provisioning/datasources/berth.yaml`, content: toYaml({ apiVersion: 1, datasources: sources }), consumers },
       {
         path: `${dir}/provisioning/dashboards/berth.yaml`,
         content: toYaml({
           apiVersion: 1,
           providers: [{ name: 'berth', folder: stack.name, type: 'file', disableDeletion: false, allowUiUpdates: true, options: { path: '/etc/grafana/dashboards' } }],
         }),
+        consumers,
       },
-      { path: `${dir}/dashboards/${stack.name}-overview.json`, content: JSON.stringify(dashboard(stack, prom?.uid), null, 2) + '\n' },
+      { path: `${dir}/dashboards/${stack.name}-overview.json`, content: JSON.stringify(dashboard(stack, prom?.uid), null, 2) + '\n', consumers },
     ];
   });
 }

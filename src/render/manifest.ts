@@ -1,10 +1,18 @@
 /** .berth.json: the resolved shape of a stack that lifecycle commands read (no YAML parse, no secrets). */
-import type { ResolvedStack } from '../resolve/model.js';
-import { MANIFEST_FORMAT, type Manifest } from '../model/manifest.js';
+import type { ResolvedStack } from '../model/stack.js';
+import type { Service } from '../model/service.js';
+import { COMPOSE_CONDITION } from './compose/words.js';
+import { composeText } from './compose/text.js';
+import { MANIFEST_FORMAT, type DependencyCondition, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
 export { MANIFEST_FILE } from './files.js';
 export type { Manifest, ManifestService } from '../model/manifest.js';
+
+/** The manifest keeps the words it has always stored (Compose's depends_on conditions), whatever the model calls them. */
+function storedDependencies(s: Service): Record<string, DependencyCondition> {
+  return Object.fromEntries(Object.entries(s.dependsOn).map(([d, c]) => [d, COMPOSE_CONDITION[c]]));
+}
 
 /** `volumesEver`: the volumes earlier generations of the stack declared. */
 export function buildManifest(stack: ResolvedStack, history: { volumesEver?: string[] } = {}): Manifest {
@@ -19,16 +27,16 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
       name: s.name,
       component: s.component,
       role: s.role,
-      image: s.image,
+      image: composeText(s.image),
       profiles: s.profiles,
       replicas: s.replicas,
       ports: s.ports,
-      healthcheck: !!s.healthcheck,
+      healthcheck: !!s.probe,
       build: !!s.build,
-      dependsOn: s.dependsOn,
-      volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => m.source))].sort(),
-      ...(s.labels['dev.berth.instance-of'] ? { of: s.labels['dev.berth.instance-of'] } : {}),
-      ...(s.labels['dev.berth.exporter-of'] ? { exporterOf: s.labels['dev.berth.exporter-of'] } : {}),
+      dependsOn: storedDependencies(s),
+      volumes: [...new Set(s.mounts.filter((m) => m.type === 'volume').map((m) => composeText(m.source)))].sort(),
+      ...(s.origin.instance !== undefined ? { of: s.origin.spec } : {}),
+      ...(s.origin.exporterOf ? { exporterOf: s.origin.exporterOf } : {}),
     })),
     volumes: stack.volumes,
     volumesEver: [...new Set([...(history.volumesEver ?? []), ...stack.volumes])].sort(),

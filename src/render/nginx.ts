@@ -1,33 +1,19 @@
 /**
  * nginx.conf for each nginx service: TLS termination (HTTP redirects to HTTPS),
  * per-client rate limiting, and routes to services. Upstreams are resolved
- * through Docker's DNS at request time (resolver + variable), so every replica
- * of a scaled service gets traffic and scaling needs no reload.
+ * through the target's DNS at request time (resolver + variable), so every
+ * replica of a scaled service gets traffic and scaling needs no reload.
  */
-import type { FileOut, Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
-import { UsageError } from '../errors.js';
-import { TLS_DIR, type NginxOptions } from '../catalog/nginx.js';
+import type { ConfigFile } from '../model/files.js';
+import type { NginxConfig } from '../model/config.js';
+import type { Service } from '../model/service.js';
+import type { ResolvedStack } from '../model/stack.js';
+import { TLS_DIR } from '../catalog/nginx.js';
+import { proxyRoutes } from '../resolve/routes.js';
 
-type NginxConfig = NginxOptions & { dir: string };
-
-const ROUTE_DEFAULTS = ['web', 'reporting', 'app'];
-
-function defaultRoutes(stack: ResolvedStack, proxy: Service): Record<string, string> {
-  for (const component of ROUTE_DEFAULTS) {
-    const target = stack.services.find((s) => s.component === component && s.role === 'service' && s.name !== proxy.name);
-    if (target) return { '/': target.name };
-  }
-  throw new UsageError(`services.${proxy.name}.routes: nothing to proxy to; add routes: {"/": <service>} or a web, reporting or app service`);
-}
-
-function upstream(stack: ResolvedStack, proxy: Service, target: string): { host: string; port: number } {
-  const [name, port] = target.split(':') as [string, string | undefined];
-  const svc = stack.services.find((s) => s.name === name);
-  if (!svc) throw new UsageError(`services.${proxy.name}.routes: ${name} is not a service in this stack`);
-  const p = port ? Number(port) : svc.mainPort;
-  if (!p) throw new UsageError(`services.${proxy.name}.routes: ${name} has no HTTP port; write it as ${name}:<port>`);
-  return { host: name, port: p };
+/** What nginx needs of the platform it runs on: the DNS server that knows the stack's service names. */
+export interface NginxTarget {
+  resolver: { address: string; what: string };
 }
 
 function location(path: string, varName: string, url: string, rate: string | false, burst: number): string[] {
@@ -48,24 +34,55 @@ function location(path: string, varName: string, url: string, rate: string | fal
   ];
 }
 
-export function nginxConf(stack: ResolvedStack, proxy: Service): string {
-  const o = proxy.config as unknown as NginxConfig;
-  const routes = o.routes ?? defaultRoutes(stack, proxy);
-  const rate = o.rateLimit === undefined ? '20r/s' : o.rateLimit;
-  const burst = o.burst ?? 40;
-  const tls = o.tls !== false;
-  const https = tls && o.httpsPort !== false;
-  // Longest prefix first reads best; nginx picks the longest match anyway.
-  const paths = Object.keys(routes).sort((a, b) => b.length - a.length || a.localeCompare(b));
-  const locations = paths.flatMap((p, i) => {
-    const up = upstream(stack, proxy, routes[p]!);
-    return location(p, `upstream_${i}`, `http://${up.host}:${up.port}`, rate, burst);
-  });
+/** The public servers: HTTPS with HTTP redirected to it, or plain HTTP; `locations` are the routes. */
+function publicServers(o: NginxConfig, locations: string[]): string[] {
   const serverName = o.serverName ?? '_';
+  if (o.tls === false || o.httpsPort === false) return ['    server {', '        listen 80;', `        server_name ${serverName};`, ...locations, '    }'];
   // $host has no port: a redirect to another published HTTPS port must name it.
   const httpsPort = typeof o.httpsPort === 'number' ? o.httpsPort : 443;
   const httpsAuthority = httpsPort === 443 ? '$host' : `$host:${httpsPort}`;
-  const lines = [
+  return [
+    '    server {',
+    '        listen 80;',
+    `        server_name ${serverName};`,
+    `        return 301 https://${httpsAuthority}$request_uri;`,
+    '    }',
+    '',
+    '    server {',
+    '        listen 443 ssl;',
+    `        server_name ${serverName};`,
+    `        ssl_certificate ${TLS_DIR}/tls.crt;`,
+    `        ssl_certificate_key ${TLS_DIR}/tls.key;`,
+    '        ssl_protocols TLSv1.2 TLSv1.3;',
+    '        ssl_session_cache shared:SSL:10m;',
+    '        ssl_session_timeout 1h;',
+    '        add_header Strict-Transport-Security "max-age=31536000" always;',
+    ...locations,
+    '    }',
+  ];
+}
+
+/** What the probe and the exporter read. */
+const PRIVATE_SERVER = [
+  '    # Health and metrics, on a port that is not published.',
+  '    server {',
+  '        listen 8081;',
+  '        access_log off;',
+  '        location = /healthz {',
+  "            return 200 'ok';",
+  '        }',
+  '        location = /stub_status {',
+  '            stub_status;',
+  '        }',
+  '    }',
+];
+
+/** `o` is the proxy's config; resolve checked its routes. */
+export function nginxConf(stack: ResolvedStack, proxy: Service, o: NginxConfig, target: NginxTarget): string {
+  const rate = o.rateLimit === undefined ? '20r/s' : o.rateLimit;
+  const burst = o.burst ?? 40;
+  const locations = proxyRoutes(stack.services, proxy, o).upstreams.flatMap((up, i) => location(up.path, `upstream_${i}`, `http://${up.host}:${up.port}`, rate, burst));
+  return [
     `# Generated by berth for stack ${stack.name}.`,
     'worker_processes auto;',
     'error_log /dev/stderr warn;',
@@ -82,57 +99,24 @@ export function nginxConf(stack: ResolvedStack, proxy: Service): string {
     '    keepalive_timeout 65;',
     '    server_tokens off;',
     `    client_max_body_size ${o.maxBodySize ?? '10m'};`,
-    '    # Docker\'s embedded DNS; names are re-resolved every 10s, so new replicas get traffic.',
-    '    resolver 127.0.0.11 valid=10s ipv6=off;',
+    `    # ${target.resolver.what}; names are re-resolved every 10s, so new replicas get traffic.`,
+    `    resolver ${target.resolver.address} valid=10s ipv6=off;`,
     ...(rate ? [`    limit_req_zone $binary_remote_addr zone=perclient:10m rate=${rate};`, '    limit_req_status 429;'] : []),
     '    map $http_upgrade $connection_upgrade {',
     '        default upgrade;',
     "        '' close;",
     '    }',
     '',
-  ];
-  if (https) {
-    lines.push(
-      '    server {',
-      '        listen 80;',
-      `        server_name ${serverName};`,
-      `        return 301 https://${httpsAuthority}$request_uri;`,
-      '    }',
-      '',
-      '    server {',
-      '        listen 443 ssl;',
-      `        server_name ${serverName};`,
-      `        ssl_certificate ${TLS_DIR}/tls.crt;`,
-      `        ssl_certificate_key ${TLS_DIR}/tls.key;`,
-      '        ssl_protocols TLSv1.2 TLSv1.3;',
-      '        ssl_session_cache shared:SSL:10m;',
-      '        ssl_session_timeout 1h;',
-      '        add_header Strict-Transport-Security "max-age=31536000" always;',
-      ...locations,
-      '    }',
-    );
-  } else {
-    lines.push('    server {', '        listen 80;', `        server_name ${serverName};`, ...locations, '    }');
-  }
-  lines.push(
+    ...publicServers(o, locations),
     '',
-    '    # Health and metrics, on a port that is not published.',
-    '    server {',
-    '        listen 8081;',
-    '        access_log off;',
-    '        location = /healthz {',
-    "            return 200 'ok';",
-    '        }',
-    '        location = /stub_status {',
-    '            stub_status;',
-    '        }',
-    '    }',
+    ...PRIVATE_SERVER,
     '}',
     '',
-  );
-  return lines.join('\n');
+  ].join('\n');
 }
 
-export function renderNginx(stack: ResolvedStack): FileOut[] {
-  return stack.services.filter((s) => s.component === 'nginx').map((s) => ({ path: `${(s.config as unknown as NginxConfig).dir}/nginx.conf`, content: nginxConf(stack, s) }));
+export function renderNginx(stack: ResolvedStack, target: NginxTarget): ConfigFile[] {
+  return stack.services.flatMap((s) =>
+    s.config?.kind === 'nginx' ? [{ path: `${s.config.dir}/nginx.conf`, content: nginxConf(stack, s, s.config, target), consumers: [s.name] }] : [],
+  );
 }

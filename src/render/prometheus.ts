@@ -4,11 +4,11 @@
  * are static targets, so a dead one shows as down; replicated or profile-gated
  * services are found by DNS, so an inactive profile is absent rather than down.
  */
-import type { Service, FileOut } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
+import type { ConfigFile } from '../model/files.js';
+import type { ScrapeConfig as CollectorConfig } from '../model/config.js';
+import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
-import { UsageError } from '../errors.js';
-import type { ExtraScrape } from '../catalog/_scrape.js';
+import { scrapeEndpoints } from '../resolve/scrape.js';
 
 interface ScrapeConfig {
   job_name: string;
@@ -20,31 +20,14 @@ interface ScrapeConfig {
   relabel_configs?: { target_label: string; replacement: string }[];
 }
 
-/** What is scraped: each measured service's endpoint, and what an OTel Collector re-exports for Prometheus. */
-function endpoints(stack: ResolvedStack): { s: Service; job: string; port: number; path: string; tls?: { selfSigned: boolean } }[] {
-  const measured = stack.services
-    .filter((s): s is Service & { metrics: NonNullable<Service['metrics']> } => s.metrics !== undefined && s.role === 'service')
-    .map((s) => ({
-      s,
-      job: s.labels['dev.berth.exporter-of'] ?? s.name,
-      port: s.metrics.port,
-      path: s.metrics.path,
-      ...(s.metrics.scheme === 'https' ? { tls: { selfSigned: !!s.metrics.selfSigned } } : {}),
-    }));
-  // Without VictoriaMetrics the collector serves the OTLP metrics it receives on 8889 (see render/otel.ts).
-  const reExported = stack.services.some((s) => s.component === 'victoria-metrics')
-    ? []
-    : stack.services.filter((s) => s.component === 'otel-collector').map((s) => ({ s, job: `${s.name}-otlp`, port: 8889, path: '/metrics' }));
-  return [...measured, ...reExported];
-}
-
 export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
-  return endpoints(stack)
-    .map(({ s, job, port, path, tls }) => {
-      const labels = { service: job, component: s.labels['dev.berth.component'] ?? s.component };
+  return scrapeEndpoints(stack.services)
+    .map(({ service: s, job, port, path }) => {
+      const labels = { service: job, component: s.component };
       // A self-signed certificate (berth's own server by default) has no CA to check it against.
-      const https = tls ? { scheme: 'https' as const, ...(tls.selfSigned ? { tls_config: { insecure_skip_verify: true } } : {}) } : {};
-      const base = { job_name: job, metrics_path: path, ...https };
+      const https = s.metrics?.scheme === 'https' && port === s.metrics.port;
+      const tls = https ? { scheme: 'https' as const, ...(s.metrics!.selfSigned ? { tls_config: { insecure_skip_verify: true } } : {}) } : {};
+      const base = { job_name: job, metrics_path: path, ...tls };
       if (s.replicas > 1 || s.profiles.length > 0) {
         return {
           ...base,
@@ -57,26 +40,27 @@ export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
     .sort((a, b) => a.job_name.localeCompare(b.job_name));
 }
 
-/** The collector's own `targets:` (hosts outside the stack), after the stack's jobs; a job name may not be taken twice. */
-function extraConfigs(collector: Service, stack: ResolvedStack): ScrapeConfig[] {
-  const taken = new Set(scrapeConfigs(stack).map((j) => j.job_name));
-  return Object.entries((collector.config?.targets ?? {}) as Record<string, ExtraScrape>).map(([job, t]) => {
-    if (taken.has(job)) throw new UsageError(`services.${collector.name}.targets.${job}: ${job} is already the scrape job of the stack's service ${job}; name the job differently`);
-    return { job_name: job, metrics_path: t.path ?? '/metrics', ...(t.scheme ? { scheme: t.scheme } : {}), static_configs: [{ targets: t.targets, labels: { service: job, component: 'external' } }] };
-  });
+/** The collector's own `targets:` (hosts outside the stack), after the stack's jobs; resolve checked that their names are free. */
+function extraConfigs(config: CollectorConfig): ScrapeConfig[] {
+  return Object.entries(config.targets).map(([job, t]) => ({
+    job_name: job,
+    metrics_path: t.path ?? '/metrics',
+    ...(t.scheme ? { scheme: t.scheme } : {}),
+    static_configs: [{ targets: t.targets, labels: { service: job, component: 'external' } }],
+  }));
 }
 
-export function renderPrometheus(stack: ResolvedStack): FileOut[] {
-  const collectors = stack.services.filter((s) => ['prometheus', 'victoria-metrics'].includes(s.component) && typeof s.config?.file === 'string');
+export function renderPrometheus(stack: ResolvedStack): ConfigFile[] {
   const vm = stack.services.find((s) => s.component === 'victoria-metrics');
-  return collectors.map((c) => {
-    const interval = String(c.config!.scrapeInterval ?? '15s');
+  return stack.services.flatMap((c) => {
+    if (c.config?.kind !== 'scrape') return [];
+    const interval = c.config.scrapeInterval;
     const doc: Record<string, unknown> = {
       global: { scrape_interval: interval, evaluation_interval: interval, external_labels: { stack: stack.name } },
-      scrape_configs: [...scrapeConfigs(stack), ...extraConfigs(c, stack)],
+      scrape_configs: [...scrapeConfigs(stack), ...extraConfigs(c.config)],
     };
     // With both, Prometheus scrapes and VictoriaMetrics keeps the long history.
     if (c.component === 'prometheus' && vm) doc.remote_write = [{ url: `http://${vm.name}:8428/api/v1/write` }];
-    return { path: String(c.config!.file), content: `# Generated by berth for stack ${stack.name}.\n${toYaml(doc)}` };
+    return [{ path: c.config.file, content: `# Generated by berth for stack ${stack.name}.\n${toYaml(doc)}`, consumers: [c.name] }];
   });
 }

@@ -1,11 +1,11 @@
 /** The dependency graph: names expanded to produced services, conditions set from the target, cycles and profile gaps refused. */
 import { UsageError } from '../errors.js';
-import type { Condition, Service } from '../catalog/types.js';
+import type { Condition, Service } from '../model/service.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
 
 function conditionFor(target: Service): Condition {
-  if (target.role === 'job') return 'service_completed_successfully';
-  return target.healthcheck ? 'service_healthy' : 'service_started';
+  if (target.role === 'job') return 'completed';
+  return target.probe ? 'ready' : 'started';
 }
 
 /**

@@ -1,7 +1,7 @@
 /** The memory budget: what the stack's long-running services may use at once, against what the host (or the user) allows. */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
-import { MiB, formatBytes, formatMiB } from '../util/size.js';
+import type { Service } from '../model/service.js';
+import { MiB, formatBytes, formatMiB, mustParseSize } from '../util/size.js';
 import { runsUnder } from './profiles.js';
 
 export interface MemoryLine {
@@ -44,4 +44,9 @@ export function checkBudget(services: Service[], activeProfiles: string[], budge
     return [`the services need ${formatMiB(total)} of memory but this host has ${formatMiB(hostMiB)}; lower memory: limits or run the stack on a bigger host`];
   }
   return [];
+}
+
+/** The budget in bytes: --memory-budget, else stack.yaml's memoryBudget:, else none. */
+export function budgetOf(flag: number | undefined, spec: string | number | undefined): number | undefined {
+  return flag ?? (spec !== undefined ? mustParseSize(spec, 'memoryBudget') : undefined);
 }

@@ -5,18 +5,25 @@
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
-import type { Mount, Service } from '../catalog/types.js';
+import type { Mount, Service } from '../model/service.js';
+import { mapAsString } from '../model/text.js';
+import { writeInterpolated } from '../spec/interpolation.js';
 
-/** `/data/` and `/data/./` are `/data` to Docker. */
-function normalTarget(target: string): string {
-  const t = path.posix.normalize(target);
-  return t.length > 1 ? t.replace(/\/+$/, '') : t;
+/** `/data/` and `/data/./` are `/data` to Docker; as written in stack.yaml, to compare and show. */
+function normalTarget(m: Mount): string {
+  return writeInterpolated(
+    mapAsString(m.target, (target) => {
+      const t = path.posix.normalize(target);
+      return t.length > 1 ? t.replace(/\/+$/, '') : t;
+    }),
+  );
 }
 
 /** How a mount is named in a message: as the user wrote it, or what the component adds. */
 function describe(m: Mount, component: string): string {
-  if (m.givenAt) return `${m.source}:${m.target}`;
-  return `${component}'s own ${m.type === 'volume' ? `volume ${m.source}` : `file ${m.source}`}`;
+  const source = m.type === 'config' ? `./${m.path}` : writeInterpolated(m.source);
+  if (m.givenAt) return `${source}:${writeInterpolated(m.target)}`;
+  return `${component}'s own ${m.type === 'volume' ? `volume ${source}` : `file ${source}`}`;
 }
 
 /** `specName` is the stack.yaml service the fragment comes from, for mounts the component adds itself. */
@@ -25,7 +32,7 @@ export function checkMountTargets(specName: string, services: Service[]): void {
     const taken = new Map<string, Mount | 'tmpfs'>();
     if (svc.readOnly) taken.set('/tmp', 'tmpfs');
     for (const m of svc.mounts) {
-      const target = normalTarget(m.target);
+      const target = normalTarget(m);
       const other = taken.get(target);
       taken.set(target, m);
       if (!other) continue;

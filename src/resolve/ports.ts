@@ -1,6 +1,6 @@
 /** Host ports: a port published twice in one stack is an error; one another stack or a host process holds is a warning. */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
+import type { Service } from '../model/service.js';
 
 export interface PublishedPort {
   stack: string;
@@ -17,10 +17,9 @@ const overlaps = (a: string, b: string) => a === b || a === '0.0.0.0' || b === '
 
 /** Where in stack.yaml a service's port comes from: the spec key of an instance or a scaled worker, not its generated name. */
 function portKey(s: Service): string {
-  const spec = s.labels?.['dev.berth.instance-of'];
-  if (!spec) return `services.${s.name}`;
-  const id = s.name.slice(spec.length + 1);
-  return s.component === 'app' ? `services.${spec}.instances.${id}.port` : `services.${spec}.port (instance ${id})`;
+  const { spec, instance } = s.origin;
+  if (instance === undefined) return `services.${s.name}`;
+  return s.component === 'app' ? `services.${spec}.instances.${instance}.port` : `services.${spec}.port (instance ${instance})`;
 }
 
 export function checkPorts(

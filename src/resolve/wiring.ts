@@ -3,9 +3,11 @@
  * of the datastores they use and wait for them; jobs gate the services they come before.
  */
 import { UsageError } from '../errors.js';
-import type { Service } from '../catalog/types.js';
-import type { SpecService } from '../spec/types.js';
-import type { ExternalService } from './model.js';
+import type { Service } from '../model/service.js';
+import { mapProbeText } from '../model/probe.js';
+import { joinText, mapLiterals, secretText, type Text } from '../model/text.js';
+import type { SpecService } from './spec.js';
+import type { ExternalService } from '../model/stack.js';
 import { envPrefix } from '../util/names.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
 
@@ -14,7 +16,7 @@ export interface WiringInput {
   /** spec service name -> the services it produced (several for instances and scale). */
   produced: Map<string, Service[]>;
   externals: Map<string, ExternalService>;
-  secretRef(service: string, key: string): string;
+  secretRef(service: string, key: string): Text;
 }
 
 function profilesOf(s: SpecService): string[] {
@@ -38,7 +40,7 @@ function defaultUses(consumer: SpecService, spec: SpecService[]): string[] {
     .map((s) => s.name);
 }
 
-export function connectionEnv(provider: SpecService, input: WiringInput, prefixed: boolean): Record<string, string> {
+export function connectionEnv(provider: SpecService, input: WiringInput, prefixed: boolean): Record<string, Text> {
   const ext = input.externals.get(provider.name);
   const env = provider.def.connection!({
     service: provider.name,
@@ -59,7 +61,7 @@ export function wireConsumers(input: WiringInput): void {
   for (const consumer of input.spec.filter((s) => s.def.consumer)) {
     const explicit = usesOf(consumer, byName);
     const uses = explicit ?? defaultUses(consumer, input.spec);
-    const env: Record<string, string> = {};
+    const env: Record<string, Text> = {};
     const needs: string[] = [];
     for (const used of uses) {
       const provider = byName.get(used);
@@ -78,7 +80,7 @@ export function wireConsumers(input: WiringInput): void {
     for (const svc of input.produced.get(consumer.name) ?? []) {
       Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`));
       svc.environment = { ...env, ...svc.environment };
-      for (const n of needs) svc.dependsOn[n] ??= 'service_healthy';
+      for (const n of needs) svc.dependsOn[n] ??= 'ready';
     }
   }
 }
@@ -89,20 +91,22 @@ const PLACEHOLDER = /\{\{(\w+)\}\}/g;
  * {{NAME}} in a consumer's env, command or entrypoint is the value of the
  * connection variable NAME it receives, so an app with its own names
  * (DB_HOST: "{{POSTGRES_HOST}}") needs no copy of a host or a secret. A
- * secret stays a ${REFERENCE} to .env. Any other {{NAME}} is an error.
+ * secret stays a reference. Any other {{NAME}} is an error.
  */
-function withConnectionVars(svc: Service, env: Record<string, string>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'healthcheck'> {
-  const expand = (text: string, at: string) =>
-    text.replace(PLACEHOLDER, (_, key: string) => {
-      if (Object.hasOwn(env, key)) return env[key]!;
-      const known = ['name', 'instance', 'index', 'port', ...Object.keys(env).sort()];
-      throw new UsageError(`${at}: {{${key}}} is not a placeholder berth knows; use one of {{${known.join('}}, {{')}}} (connection variables come from the datastores in uses)`);
-    });
+function withConnectionVars(svc: Service, env: Record<string, Text>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe'> {
+  const value = (key: string, at: string): Text => {
+    if (Object.hasOwn(env, key)) return env[key]!;
+    const known = ['name', 'instance', 'index', 'port', ...Object.keys(env).sort()];
+    throw new UsageError(`${at}: {{${key}}} is not a placeholder berth knows; use one of {{${known.join('}}, {{')}}} (connection variables come from the datastores in uses)`);
+  };
+  // Literal text between placeholders stays as it is; each placeholder becomes its variable's Text.
+  const expand = (t: Text, at: string) =>
+    mapLiterals(t, (literal) => joinText(literal.split(PLACEHOLDER).map((piece, i) => (i % 2 ? value(piece, at) : piece))));
   return {
     environment: Object.fromEntries(Object.entries(svc.environment).map(([k, val]) => [k, expand(val, `${where}.env.${k}`)])),
     command: svc.command?.map((a) => expand(a, `${where}.command`)),
     entrypoint: svc.entrypoint?.map((a) => expand(a, `${where}.entrypoint`)),
-    healthcheck: svc.healthcheck && { ...svc.healthcheck, test: svc.healthcheck.test.map((a) => expand(a, `${where}.health`)) },
+    probe: svc.probe && mapProbeText(svc.probe, (a) => expand(a, `${where}.health`)),
   };
 }
 
@@ -119,7 +123,7 @@ export function wireJobs(input: WiringInput): void {
     for (const t of targets) {
       if (!byName.has(t)) throw new UsageError(`services.${jobSpec.name}.before: ${t} is not a service in this stack`);
       if (t === jobSpec.name) throw new UsageError(`services.${jobSpec.name}.before: a job cannot come before itself`);
-      for (const svc of input.produced.get(t) ?? []) svc.dependsOn[jobSpec.name] = 'service_completed_successfully';
+      for (const svc of input.produced.get(t) ?? []) svc.dependsOn[jobSpec.name] = 'completed';
     }
   }
 }
@@ -128,6 +132,6 @@ export function wireJobs(input: WiringInput): void {
 export function wireGrafana(services: Service[], secretNames: Record<string, Record<string, string>>): void {
   const tokens = services.filter((s) => s.component === 'influxdb').map((s) => secretNames[s.name]?.token).filter((t): t is string => !!t);
   for (const g of services.filter((s) => s.component === 'grafana')) {
-    for (const t of tokens) g.environment[t] = `\${${t}}`;
+    for (const t of tokens) g.environment[t] = secretText(t);
   }
 }

@@ -1,27 +1,35 @@
 /** Options every service in `stack.yaml` accepts, whatever its component. */
 import * as v from 'valibot';
 import { dict } from './dict.js';
-import { opt, port, size, cpus, profiles, envMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
+import { opt, port, size, cpus, profiles, envTextMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
+import { readText, textSchema } from './text.js';
 
-export const healthOverride = v.strictObject({
-  interval: v.optional(healthDuration),
-  timeout: v.optional(healthDuration),
-  retries: v.optional(positive),
-  startPeriod: v.optional(healthDuration),
-});
+/** Health timing as written (interval: 5s), read as the probe timing it overrides (intervalMs: 5000). */
+export const healthOverride = v.pipe(
+  v.strictObject({
+    interval: v.optional(healthDuration),
+    timeout: v.optional(healthDuration),
+    retries: v.optional(positive),
+    startPeriod: v.optional(healthDuration),
+  }),
+  v.transform((o) => ({ intervalMs: o.interval, timeoutMs: o.timeout, retries: o.retries, startPeriodMs: o.startPeriod })),
+);
+
+/** A service's own `image:`, read as Text (a tag may be a ${VAR}). */
+export const imageText = v.pipe(imageRef, readText());
 
 export const COMMON_OPTIONS: OptionDefs = {
   component: opt(v.string(), 'string', 'catalog component this service is built from', 'the service name'),
-  image: opt(imageRef, 'image', 'image reference, overriding the catalog pin and `images:`'),
+  image: opt(imageText, 'image', 'image reference, overriding the catalog pin and `images:`'),
   port: opt(v.union([port, v.literal(false)], 'is not a port (1-65535) or false'), 'port | false', 'host port to publish the main port on (false: do not publish)'),
   bind: opt(ipAddress, 'ip', 'host address published ports bind to', '127.0.0.1 for datastores, 0.0.0.0 otherwise'),
   memory: opt(size, 'size', 'memory limit (mem_limit); internal caches are sized from it'),
   cpus: opt(cpus, 'number', 'CPU limit'),
   profiles: opt(profiles, 'list', 'Compose profiles this service belongs to (it only runs when one is active)'),
-  env: opt(envMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env, and $$ for a literal $'),
+  env: opt(envTextMap, 'map', 'extra environment; values may use ${VAR} for variables berth writes to .env, and $$ for a literal $'),
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
-  labels: opt(dict(v.string(), v.string()), 'map', 'extra container labels'),
+  labels: opt(dict(v.string(), textSchema), 'map', 'extra container labels'),
 };
 
 /** Options only datastores (components that offer connection env) accept. */

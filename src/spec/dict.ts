@@ -54,7 +54,8 @@ export function dict<V extends Schema>(key: Schema, value: V, message?: string):
         else out[k.value as string] = val.value;
         if (issues.length && config.abortEarly) break;
       }
-      const result = issues.length ? { typed: false, value: out, issues } : { typed, value: out };
+      // Entries that are typed but break a rule keep the map typed, as valibot's own record does: a union then reports their issues, not its own.
+      const result = issues.length ? { typed, value: out, issues } : { typed, value: out };
       return result as v.OutputDataset<Output<V>, v.BaseIssue<unknown>>;
     },
   } as DictSchema<V>);

@@ -7,6 +7,7 @@ import { dict } from './dict.js';
 import { isIPv4, isIPv6 } from 'node:net';
 import { MAX_SIZE, MAX_SIZE_TEXT, parseSize } from '../util/size.js';
 import { SERVICE_NAME_RE } from '../util/names.js';
+import { readText, textSchema } from './text.js';
 
 export interface OptionDef {
   schema: v.GenericSchema;
@@ -39,6 +40,9 @@ export const duration = v.pipe(
   v.regex(/^\d+(ms|s|m|h|d|w|y)$/, 'is not a duration; use a number with a unit, like 15s, 5m or 30d'),
 );
 
+/** Milliseconds per unit of a health-check duration. */
+const MS_PER: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
 /**
  * Health probe timing (interval, timeout, startPeriod): Compose reads Go
  * durations, which have no d, w or y, so only ms, s, m and h.
@@ -46,7 +50,9 @@ export const duration = v.pipe(
 export const healthDuration = v.pipe(
   v.string('must be a duration like 500ms, 5s or 1m'),
   v.regex(/^\d+(ms|s|m|h)$/, 'is not a health-check duration; use a whole number with ms, s, m or h, like 500ms, 5s or 1m'),
+  v.transform((text) => Number(/^\d+/.exec(text)![0]) * MS_PER[/[a-z]+$/.exec(text)![0]]!),
 );
+
 
 export const name = v.pipe(
   v.string('must be a service name'),
@@ -62,14 +68,18 @@ export const names = v.array(name, 'must be a list of service names');
 export const profiles = v.array(profileName, 'must be a list of profile names');
 
 export const scalar = v.union([v.string(), v.number(), v.boolean()], 'must be a string, number or boolean');
-export const envMap = dict(
-  v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name')),
-  scalar,
-  'must be a map of NAME: value',
-);
+const envName = v.pipe(v.string(), v.regex(/^[A-Za-z_][A-Za-z0-9_.]*$/, 'is not a valid environment variable name'));
+/** `vars:`: values as given, for .env. */
+export const envMap = dict(envName, scalar, 'must be a map of NAME: value');
+/** A service's `env:`: values read as Text (they may refer to vars and secrets). */
+export const envTextMap = dict(envName, v.pipe(scalar, readText<string | number | boolean>()), 'must be a map of NAME: value');
 
+/** A command as argv, each argument Text; a string is a script run by /bin/sh -c. */
 export const argv = v.union(
-  [v.pipe(v.array(v.string()), v.minLength(1, 'must not be empty')), v.pipe(v.string(), v.minLength(1, 'must not be empty'))],
+  [
+    v.pipe(v.array(textSchema), v.minLength(1, 'must not be empty')),
+    v.pipe(v.string(), v.minLength(1, 'must not be empty'), readText((t) => ['/bin/sh', '-c', t])),
+  ],
   'must be a command: a list of arguments, or a string run by /bin/sh -c',
 );
 
@@ -139,9 +149,9 @@ export const networkSchema = v.strictObject(
 );
 
 /** What the schema cannot say in one key: combinations of network: keys. */
-export function networkProblem(n: { name?: string; subnet?: string; gateway?: string; external?: boolean }): string | undefined {
-  if (n.external && !n.name) return 'network.name: external: true joins a network that exists; name it';
-  if (n.external && (n.subnet || n.gateway)) return `network.${n.subnet ? 'subnet' : 'gateway'}: an external network has its own; drop it`;
-  if (n.gateway && !n.subnet) return 'network.gateway: needs subnet too';
+export function networkProblem(n: { name?: string; subnet?: string; gateway?: string; external?: boolean }): { path: string; message: string } | undefined {
+  if (n.external && !n.name) return { path: 'network.name', message: 'external: true joins a network that exists; name it' };
+  if (n.external && (n.subnet || n.gateway)) return { path: `network.${n.subnet ? 'subnet' : 'gateway'}`, message: 'an external network has its own; drop it' };
+  if (n.gateway && !n.subnet) return { path: 'network.gateway', message: 'needs subnet too' };
   return undefined;
 }

@@ -3,7 +3,6 @@
  * stack.yaml would give. Flag values are checked here so errors name the flag.
  */
 import { UsageError } from '../errors.js';
-import { COMPONENTS, findComponent } from '../catalog/index.js';
 import { suggest } from './issues.js';
 import { httpUrlProblem } from './fields.js';
 
@@ -53,8 +52,8 @@ function port(f: ComponentFlags, key: keyof typeof DEFAULT_PORTS): number {
   return given === undefined ? DEFAULT_PORTS[key] : parsePort(given, FLAG_NAMES[key]);
 }
 
-/** Components `--with` may add: everything but app, worker and job, which need an image and options (use stack.yaml). */
-const WITHABLE = COMPONENTS.filter((c) => !['app', 'worker', 'job'].includes(c.name)).map((c) => c.name);
+/** Components that need an image and options, which flags cannot give (use stack.yaml). */
+const NOT_WITHABLE = ['app', 'worker', 'job'];
 
 export function hasComponentFlags(f: ComponentFlags): boolean {
   return !!(f.web || f.reporting || f.agent || f.postgres || f.monitoring || f.with?.length);
@@ -70,22 +69,27 @@ const PORT_FOR: Record<keyof typeof DEFAULT_PORTS, { services: string[]; add: st
   influxdbPort: { services: ['influxdb'], add: '--monitoring' },
 };
 
-/** One name or name:port of --with (`given` is the whole argument, for errors). */
-function addWith(services: Record<string, Record<string, unknown>>, item: string, given: string): void {
+/** One name or name:port of --with (`given` is the whole argument, for errors; `withable`, the components it may name). */
+function addWith(services: Record<string, Record<string, unknown>>, item: string, given: string, withable: string[]): void {
   const [name, p, ...extra] = item.split(':') as [string, string | undefined, ...string[]];
   if (!name) throw new UsageError(`--with: ${JSON.stringify(given)} has an empty component name; list components separated by commas, like --with redis,mongodb`);
   if (extra.length) throw new UsageError(`--with: ${JSON.stringify(item)} is not name or name:port (e.g. redis:6380)`);
-  if (!findComponent(name) || !WITHABLE.includes(name)) {
-    const hint = ['app', 'worker', 'job'].includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, WITHABLE)}components: ${WITHABLE.join(', ')}`;
+  if (!withable.includes(name)) {
+    const hint = NOT_WITHABLE.includes(name) ? `${name} needs an image and options: describe it in a stack.yaml (-f)` : `${suggest(name, withable)}components: ${withable.join(', ')}`;
     throw new UsageError(`--with: ${JSON.stringify(name)} cannot be added this way; ${hint}`);
   }
   services[name] = { ...(services[name] ?? {}), ...(p !== undefined ? { port: parsePort(p, `--with ${name}`) } : {}) };
 }
 
-export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
+/**
+ * `components` names every catalog component (the catalog sits above spec/, so
+ * the caller hands its names in); `--with` may add all but app, worker and job.
+ */
+export function specFromFlags(f: ComponentFlags, components: readonly string[]): Record<string, unknown> {
   if (!hasComponentFlags(f)) {
     throw new UsageError('no components given; pass at least one of --web, --reporting, --agent, --postgres, --monitoring, --with <names>, or -f stack.yaml');
   }
+  const withable = components.filter((c) => !NOT_WITHABLE.includes(c));
   const services: Record<string, Record<string, unknown>> = {};
   for (const [flag, names] of [
     [f.web, ['web']],
@@ -97,7 +101,7 @@ export function specFromFlags(f: ComponentFlags): Record<string, unknown> {
     if (flag) for (const n of names) services[n] = {};
   }
   for (const given of f.with ?? []) {
-    for (const item of given.split(',').map((w) => w.trim())) addWith(services, item, given);
+    for (const item of given.split(',').map((w) => w.trim())) addWith(services, item, given, withable);
   }
   // Whichever flags added them: one stack has the read-write dashboard or the read-only one.
   if (services.web && services.reporting) throw new UsageError('--web and --reporting are mutually exclusive; pick one (reporting is the read-only dashboard)');

@@ -1,5 +1,6 @@
 /** Turns schema issues into the one line a user reads: the key path, what is wrong, how to fix it. */
 import type * as v from 'valibot';
+import { UsageError, type Issue } from '../errors.js';
 
 export function formatInput(input: unknown): string {
   if (typeof input === 'string') return JSON.stringify(input);
@@ -10,8 +11,15 @@ export function formatInput(input: unknown): string {
   return String(input);
 }
 
+/**
+ * The key path of an issue. A `$` problem in a list (command: [run, "a$"],
+ * volumes:) is reported under the list's key: the text is what the message
+ * quotes, and a list is written as one value.
+ */
 export function keyPath(prefix: string, issue: v.BaseIssue<unknown>): string {
-  const parts = [prefix, ...(issue.path ?? []).map((p) => String(p.key))].filter(Boolean);
+  const path = issue.path ?? [];
+  const listAt = issue.type === 'spec_text' ? path.findIndex((p) => p.type === 'array') : -1;
+  const parts = [prefix, ...(listAt < 0 ? path : path.slice(0, listAt)).map((p) => String(p.key))].filter(Boolean);
   return parts.join('.');
 }
 
@@ -37,14 +45,6 @@ export function suggest(word: string, candidates: Iterable<string>): string {
 
 const isUnknownKey = (issue: v.BaseIssue<unknown>) => issue.type === 'strict_object' && issue.expected === 'never';
 
-/**
- * The issue to report: an unknown key first (a misspelt `servics:` is also a
- * missing `services:`, and the typo is what the user must fix), else the first.
- */
-export function primaryIssue<T extends v.BaseIssue<unknown>>(issues: [T, ...T[]]): T {
-  return issues.find(isUnknownKey) ?? issues[0];
-}
-
 type SchemaNode = { type?: string; wrapped?: unknown; options?: unknown[]; entries?: Record<string, unknown>; value?: unknown; item?: unknown };
 
 /** Keys a strict object accepts at `path` inside `schema` (through optional, union, record and array), for suggestions. */
@@ -69,31 +69,80 @@ export function keysAt(schema: unknown, path: string[]): string[] | undefined {
   return keys.length ? [...new Set(keys)] : undefined;
 }
 
-/** One line for the first issue. `validKeys` lists the keys accepted where an unknown key was found. */
-export function describeIssue(prefix: string, issue: v.BaseIssue<unknown>, validKeys?: (path: string) => string[] | undefined): string {
-  // `key: text`, or just `text` when the issue is about the whole document (images.yaml is a bare map).
-  const line = (where: string, text: string, sep = ': ') => (where ? `${where}${sep}${text}` : text);
+/**
+ * One issue: its key path and what is wrong there, with the fix. `validKeys`
+ * lists the keys accepted where an unknown key was found.
+ */
+export function issueOf(prefix: string, issue: v.BaseIssue<unknown>, validKeys?: (path: string) => string[] | undefined): Issue {
+  const at = (where: string, message: string): Issue => (where ? { path: where, message } : { message });
   // A map was expected but a list was given: valibot records iterate lists by index; say what is wrong instead.
   const listAt = (issue.path ?? []).findIndex((p) => p.type === 'object' && Array.isArray(p.input));
-  if (listAt >= 0) {
-    const where = [prefix, ...(issue.path ?? []).slice(0, listAt).map((p) => String(p.key))].filter(Boolean).join('.');
-    return line(where, 'expected a map (key: value lines), got a list; write it as a map');
-  }
-  const at = keyPath(prefix, issue);
-  if (issue.type === 'record' && Array.isArray(issue.input)) return line(at, 'expected a map (key: value lines), got a list; write it as a map');
+  const listMessage = 'expected a map (key: value lines), got a list; write it as a map';
+  if (listAt >= 0) return at([prefix, ...(issue.path ?? []).slice(0, listAt).map((p) => String(p.key))].filter(Boolean).join('.'), listMessage);
+  const where = keyPath(prefix, issue);
+  if (issue.type === 'record' && Array.isArray(issue.input)) return at(where, listMessage);
   if (issue.kind === 'schema' && issue.input === undefined && /^".*"$/.test(issue.expected ?? '')) {
-    return `${at}: missing; add ${at.split('.').pop()}: here`;
+    return at(where, `missing; add ${where.split('.').pop()}: here`);
   }
   if (isUnknownKey(issue)) {
-    const parent = at.split('.').slice(0, -1).join('.');
-    const key = String(issue.input);
+    const parent = where.split('.').slice(0, -1).join('.');
     const keys = validKeys?.(parent) ?? [];
-    return `${at}: unknown key; ${suggest(key, keys)}${keys.length ? `valid keys here: ${keys.join(', ')}` : 'remove it'}`;
+    return at(where, `unknown key; ${suggest(String(issue.input), keys)}${keys.length ? `valid keys here: ${keys.join(', ')}` : 'remove it'}`);
   }
   const msg = issue.message;
-  if (/^(is|must|needs) /.test(msg)) {
-    return msg.startsWith('is ') ? line(at, `${formatInput(issue.input)} ${msg}`) : line(at, `${msg}, got ${formatInput(issue.input)}`, ' ');
+  if (/^(is|has) /.test(msg)) return at(where, `${formatInput(issue.input)} ${msg}`);
+  if (/^(must|needs) /.test(msg)) {
+    const out = at(where, `${msg}, got ${formatInput(issue.input)}`);
+    readsOn.add(out);
+    return out;
   }
   const expected = issue.expected ?? 'another value';
-  return line(at, `expected ${expected.replace(/^Object$/, 'a map').replace(/^Array$/, 'a list')}, got ${formatInput(issue.input)}`);
+  return at(where, `expected ${expected.replace(/^Object$/, 'a map').replace(/^Array$/, 'a list')}, got ${formatInput(issue.input)}`);
+}
+
+/** Issues whose message reads on from their key path, with no colon: `version must be 1, got 2`. */
+const readsOn = new WeakSet<Issue>();
+
+/** The line a user reads for an issue: `services.api.port: 70000 is not a port`, `version must be 1, got 2`. */
+export function issueLine(issue: Issue): string {
+  if (!issue.path) return issue.message;
+  return `${issue.path}${readsOn.has(issue) ? ' ' : ': '}${issue.message}`;
+}
+
+/** One line for one schema issue (see issueOf). */
+export function describeIssue(prefix: string, issue: v.BaseIssue<unknown>, validKeys?: (path: string) => string[] | undefined): string {
+  return issueLine(issueOf(prefix, issue, validKeys));
+}
+
+/**
+ * The issues worth reporting of one schema run, in order: unknown keys first
+ * (a misspelt `servics:` is also a missing `services:`, and the typo is what
+ * the user must fix, so a key missing beside an unknown one is left out), then
+ * one issue per key path (a value that breaks several rules breaks the first).
+ */
+export function schemaIssues(prefix: string, issues: v.BaseIssue<unknown>[], validKeys?: (path: string) => string[] | undefined): Issue[] {
+  const described = [...issues.filter(isUnknownKey), ...issues.filter((i) => !isUnknownKey(i))].map((i) => ({ raw: i, issue: issueOf(prefix, i, validKeys) }));
+  const unknownParents = new Set(described.filter((d) => isUnknownKey(d.raw)).map((d) => parentOf(d.issue.path)));
+  const seen = new Set<string>();
+  const out: Issue[] = [];
+  for (const { raw, issue } of described) {
+    const missing = raw.kind === 'schema' && raw.input === undefined && issue.message.startsWith('missing; ');
+    if (missing && unknownParents.has(parentOf(issue.path))) continue;
+    if (seen.has(issue.path ?? '')) continue;
+    seen.add(issue.path ?? '');
+    out.push(issue);
+  }
+  return out;
+}
+
+const parentOf = (path: string | undefined) => (path ?? '').split('.').slice(0, -1).join('.');
+
+/**
+ * Every issue of one document as one usage error: the first one's line, with
+ * how many more there are; `issues` lists them all, each with its key path.
+ */
+export function issuesError(issues: Issue[]): UsageError {
+  const [first, ...rest] = issues;
+  if (!first) throw new Error('internal: an error with no issues');
+  return new UsageError(`${issueLine(first)}${rest.length ? ` (and ${rest.length} more)` : ''}`, undefined, { path: first.path, issues });
 }

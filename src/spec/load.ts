@@ -1,19 +1,18 @@
 /**
- * stack.yaml -> ValidSpec. Two passes: the top level (strict), then each service
- * against its own component's schema (common options + the component's own), so
- * an unknown key or a bad value is reported with its full path.
+ * stack.yaml -> StackSpec: the YAML parsed (syntax errors name the file, line
+ * and column) and the top level checked against its strict schema. Each
+ * service's options are checked against its component's schema in resolve
+ * (resolve/spec.ts), which knows the catalog; `serviceSchema` builds that
+ * schema from the option definitions it is given.
  */
 import * as v from 'valibot';
 import { dict } from './dict.js';
 import { LineCounter, parseDocument } from 'yaml';
-import { UsageError } from '../errors.js';
-import { COMPONENTS, findComponent, imageKeys } from '../catalog/index.js';
-import type { ComponentDef } from '../catalog/types.js';
-import { COMMON_OPTIONS, DATASTORE_OPTIONS, EXPORTER_OPTIONS, imageOverrideMap } from './common.js';
-import { envMap, networkProblem, networkSchema, profiles, size } from './fields.js';
-import { describeIssue, keysAt, primaryIssue, suggest } from './issues.js';
-import type { StackSpec, ValidSpec } from './types.js';
-import { SERVICE_NAME_RE } from '../util/names.js';
+import { UsageError, type Issue } from '../errors.js';
+import { imageOverrideMap } from './common.js';
+import { envMap, networkProblem, networkSchema, profiles, size, type OptionDefs } from './fields.js';
+import { keysAt, schemaIssues } from './issues.js';
+import type { StackSpec } from './types.js';
 
 const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'services'];
 
@@ -35,76 +34,37 @@ const TopLevel = v.strictObject({
 });
 
 /**
- * Service names that are keys of every JavaScript object: the stack's state
- * (scaled replicas, dependencies, secrets) is kept in objects keyed by service,
- * where such a name would read as the object's own machinery.
+ * Checks the top level of a parsed stack.yaml; each service's options are left
+ * as given. Every issue is returned; `raw` only when there are none, and
+ * `services` whenever that key itself is a valid map, so its services can be
+ * checked too.
  */
-const RESERVED_NAMES = new Set(['constructor', 'prototype', '__proto__']);
+export function validateTopLevel(data: unknown): { raw?: StackSpec; services?: StackSpec['services']; issues: Issue[] } {
+  const top = v.safeParse(TopLevel, data);
+  if (!top.success) {
+    const issues = schemaIssues('', top.issues, (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.'))));
+    const services = v.safeParse(TopLevel.entries.services, (data as Record<string, unknown>).services);
+    return { issues, services: services.success ? services.output : undefined };
+  }
+  const raw = top.output as StackSpec;
+  const netProblem = raw.network && networkProblem(raw.network);
+  return netProblem ? { issues: [netProblem], services: raw.services } : { raw, services: raw.services, issues: [] };
+}
 
 const schemaCache = new Map<string, v.GenericSchema>();
 
-export function optionDefsOf(def: ComponentDef) {
-  return { ...COMMON_OPTIONS, ...(def.connection && def.category !== 'observability' ? DATASTORE_OPTIONS : {}), ...(def.exporter ? EXPORTER_OPTIONS : {}), ...def.options };
-}
-
-function serviceSchema(def: ComponentDef): v.GenericSchema {
-  let s = schemaCache.get(def.name);
+/** The strict schema of a service's options, cached under `key` (the component name). */
+export function serviceSchema(key: string, defs: OptionDefs): v.GenericSchema {
+  let s = schemaCache.get(key);
   if (!s) {
-    const entries = Object.fromEntries(Object.entries(optionDefsOf(def)).map(([k, o]) => [k, v.optional(o.schema)]));
-    s = v.strictObject(entries);
-    schemaCache.set(def.name, s);
+    s = v.strictObject(Object.fromEntries(Object.entries(defs).map(([k, o]) => [k, v.optional(o.schema)])));
+    schemaCache.set(key, s);
   }
   return s;
 }
 
-function componentFor(name: string, options: Record<string, unknown>): ComponentDef {
-  const declared = options.component;
-  const wanted = typeof declared === 'string' ? declared : name;
-  const def = findComponent(wanted);
-  const visible = COMPONENTS.map((c) => c.name);
-  if (def) return def;
-  if (typeof declared === 'string') {
-    throw new UsageError(`services.${name}.component: unknown component ${JSON.stringify(declared)}; ${suggest(declared, visible)}berth catalog lists them`);
-  }
-  throw new UsageError(`services.${name}: ${JSON.stringify(name)} is not a catalog component; ${suggest(name, visible)}set component: <name> (berth catalog lists them)`);
-}
-
-/** Validates a parsed stack.yaml object. */
-export function validateSpec(data: unknown): ValidSpec {
-  const top = v.safeParse(TopLevel, data);
-  if (!top.success) {
-    throw new UsageError(describeIssue('', primaryIssue(top.issues), (p) => (p === '' ? TOP_KEYS : keysAt(TopLevel, p.split('.')))));
-  }
-  const raw = top.output as StackSpec;
-  const netProblem = raw.network && networkProblem(raw.network);
-  if (netProblem) throw new UsageError(netProblem);
-  for (const key of Object.keys(raw.images ?? {})) {
-    const keys = imageKeys();
-    if (!keys.has(key)) throw new UsageError(`images.${key}: unknown component; ${suggest(key, keys.keys())}images are keyed by component: ${[...keys.keys()].join(', ')}`);
-  }
-  const services = Object.entries(raw.services).map(([name, given]) => {
-    if (RESERVED_NAMES.has(name)) {
-      throw new UsageError(`services.${name}: ${name} is a reserved name (JavaScript objects give it a meaning of their own); rename the service, like ${name.replace(/_/g, '')}-1`);
-    }
-    if (!SERVICE_NAME_RE.test(name)) {
-      throw new UsageError(`services.${name}: not a valid service name; use lowercase letters, digits, - and _ (starting with a letter or digit)`);
-    }
-    const options = (given ?? {}) as Record<string, unknown>;
-    const def = componentFor(name, options);
-    if (def.internal) throw new UsageError(`services.${name}: ${def.name} is added by berth itself; remove it`);
-    const res = v.safeParse(serviceSchema(def), options);
-    if (!res.success) {
-      const prefix = `services.${name}`;
-      const keysUnder = (p: string) => (p === prefix ? Object.keys(optionDefsOf(def)) : p.startsWith(`${prefix}.`) ? keysAt(serviceSchema(def), p.slice(prefix.length + 1).split('.')) : undefined);
-      throw new UsageError(describeIssue(prefix, primaryIssue(res.issues), keysUnder));
-    }
-    return { name, def, options: res.output as ValidSpec['services'][number]['options'] };
-  });
-  return { raw, services };
-}
-
-/** Parses stack.yaml text; YAML syntax errors name the file, line and column. */
-export function parseSpecText(text: string, file = 'stack.yaml'): ValidSpec {
+/** Parses stack.yaml text into a map; YAML syntax errors name the file, line and column. */
+export function parseSpecYaml(text: string, file = 'stack.yaml'): Record<string, unknown> {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { prettyErrors: false, lineCounter, uniqueKeys: true, merge: true });
   const err = doc.errors[0];
@@ -125,5 +85,5 @@ export function parseSpecText(text: string, file = 'stack.yaml'): ValidSpec {
     const got = data === null ? 'an empty file' : Array.isArray(data) ? 'a list' : `a ${typeof data}`;
     throw new UsageError(`${file}: expected a map with services:, got ${got}`);
   }
-  return validateSpec(data);
+  return data as Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
-import type { ComponentDef, CommonOptions } from '../catalog/types.js';
+import type { StackNetwork } from '../model/stack.js';
 
-/** stack.yaml as written (after schema validation). */
+/** stack.yaml as written (after schema validation of its top level). */
 export interface StackSpec {
   version?: 1;
   description?: string;
@@ -11,25 +11,5 @@ export interface StackSpec {
   /** Secrets never stored: berth up reads them from its environment (true: all of them). */
   secretsFromEnv?: true | string[];
   network?: StackNetwork;
-  services: Record<string, Record<string, unknown>>;
-}
-
-/** The stack's one network: its name on the engine, its address range, or one that exists already. */
-export interface StackNetwork {
-  name?: string;
-  subnet?: string;
-  gateway?: string;
-  external?: boolean;
-}
-
-export interface SpecService {
-  name: string;
-  def: ComponentDef;
-  options: CommonOptions & Record<string, unknown>;
-}
-
-/** A validated spec: every service bound to its catalog component. */
-export interface ValidSpec {
-  raw: StackSpec;
-  services: SpecService[];
+  services: Record<string, Record<string, unknown> | null>;
 }

@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import type { FileOut } from '../catalog/types.js';
+import type { FileOut } from '../model/files.js';
 import { STACK_NAME_RE } from '../util/names.js';
 
 const TMP = '.tmp-';

@@ -6,7 +6,7 @@
  * fileStore() is the one every front end uses today: $BERTH_HOME on disk.
  */
 import fs from 'node:fs';
-import type { FileOut } from '../catalog/types.js';
+import type { FileOut } from '../model/files.js';
 import type { Manifest } from '../model/manifest.js';
 import { replaceDir, repairStackDir } from './atomic.js';
 import { stackDir, stacksDir } from './home.js';

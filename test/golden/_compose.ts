@@ -11,7 +11,7 @@ import os from 'node:os';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parse as parseYaml } from 'yaml';
-import type { FileOut } from '../../src/catalog/types.js';
+import type { FileOut } from '../../src/model/files.js';
 import { GOLDEN_ROOT } from './_golden.js';
 import { pool, run } from './_tools.js';
 

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { FileOut } from '../../src/catalog/types.js';
+import type { FileOut } from '../../src/model/files.js';
 
 export const GOLDEN_ROOT = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = path.resolve(GOLDEN_ROOT, '../..');

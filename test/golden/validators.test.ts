@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FileOut } from '../../src/catalog/types.js';
+import type { FileOut } from '../../src/model/files.js';
 import { checkComposeCombos, composeSchemaErrors, dependsProblems, mountProblems, portProblems, profileCombos, type ComposeDoc } from './_compose.js';
 import { EXAMPLES_ROOT, unifiedDiff } from './_golden.js';
 import { makeCerts, nginxTest } from './_nginx.js';

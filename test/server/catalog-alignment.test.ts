@@ -16,6 +16,7 @@ import { parse } from 'yaml';
 import { main } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import { renderPrometheus } from '../../src/render/prometheus.js';
+import { composeText } from '../../src/render/compose/text.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { resolveYaml, svc } from '../unit/_resolve.js';
 import { TOKEN } from './_app.js';
@@ -55,11 +56,14 @@ describe.each(['web', 'reporting'])('the %s component and berth serve', (compone
   it('its command starts the server, its probe passes, and its scrape settings get the metrics', async () => {
     const stack = resolveYaml(`services:\n  ${component}: {}\n  prometheus: {}\n`);
     const s = svc(stack, component);
-    const { url, port } = await serveAsGenerated(s.command!, s.environment);
+    const env = Object.fromEntries(Object.entries(s.environment).map(([k, v]) => [k, composeText(v)]));
+    const { url, port } = await serveAsGenerated(s.command!.map(composeText), env);
     expect(url).toMatch(/^https:/);
     // The probe, as Docker and berth run it in the container, against this server's port.
-    const [kind, node, ...args] = s.healthcheck!.test;
-    expect([kind, node]).toEqual(['CMD', 'node']);
+    const check = s.probe!;
+    if (!('exec' in check)) throw new Error(`expected a command probe, got ${JSON.stringify(check)}`);
+    const [node, ...args] = check.exec.map(composeText);
+    expect(node).toBe('node');
     const probe = args.map((a) => a.replace(`port:${s.metrics!.port}`, `port:${port}`));
     expect(probe.join(' ')).toContain(`port:${port},path:'/healthz'`);
     // Run aside: the server answers from this very process.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseEnv, renderEnv } from '../../src/render/env.js';
-import type { ResolvedStack } from '../../src/resolve/model.js';
+import { parseEnv } from '../../src/render/env.js';
+import { renderEnv } from '../../src/render/compose/env.js';
+import type { ResolvedStack } from '../../src/model/stack.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 
 const stackWith = (parts: Partial<ResolvedStack>): ResolvedStack => ({ name: 'demo', profiles: [], vars: {}, secrets: {}, secretsFromEnv: [], keptEnv: {}, ...parts }) as ResolvedStack;

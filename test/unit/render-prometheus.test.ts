@@ -29,8 +29,8 @@ describe('prometheus targets outside the stack', () => {
     expect(errorOf(() => resolveYaml(lines('services:', '  prometheus:', '    targets:', '      w: [w.lan:70000]'))).message).toMatch(/is not host:port \(port 1-65535\)/);
   });
 
-  it('a job name the stack already uses is an error', () => {
-    const e = errorOf(() => renderPrometheus(resolveYaml(lines('services:', '  redis: {}', '  prometheus:', '    targets:', '      redis: [other.lan:9121]'))));
+  it('a job name the stack already uses is refused by resolve', () => {
+    const e = errorOf(() => resolveYaml(lines('services:', '  redis: {}', '  prometheus:', '    targets:', '      redis: [other.lan:9121]')));
     expect(e.message).toBe("services.prometheus.targets.redis: redis is already the scrape job of the stack's service redis; name the job differently");
   });
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { references } from '../../src/resolve/refs.js';
+import { scanInterpolation } from '../../src/spec/interpolation.js';
 import { errorOf, resolveYaml, svc } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
@@ -33,7 +33,7 @@ describe('dependency graph', () => {
 
   it('sets the condition from the target: healthy when it has a healthcheck, started when not', () => {
     const s = resolveYaml(lines('services:', ...app('plain'), ...app('probed', '    health: /health'), ...app('a', '    dependsOn: [plain, probed]')));
-    expect(svc(s, 'a').dependsOn).toEqual({ plain: 'service_started', probed: 'service_healthy' });
+    expect(svc(s, 'a').dependsOn).toEqual({ plain: 'started', probed: 'ready' });
   });
 
   it('a diamond is not a cycle', () => {
@@ -44,9 +44,9 @@ describe('dependency graph', () => {
 });
 
 describe('${VAR} references', () => {
-  it('references() finds ${X}, ${X:-d}, $X and skips $$', () => {
-    expect(references('${A} $B ${C:-x} ${D-y} ${E:?err} $$F $${G} $$$H')).toEqual(['A', 'B', 'C', 'D', 'E', 'H']);
-    expect(references('no refs, 100$ and $1')).toEqual([]);
+  it('scanInterpolation finds ${X}, ${X:-d}, $X and skips $$', () => {
+    expect(scanInterpolation('${A} $B ${C:-x} ${D-y} ${E:?err} $$F $${G} $$$H').refs).toEqual(['A', 'B', 'C', 'D', 'E', 'H']);
+    expect(scanInterpolation('no refs, 100$ and $1').refs).toEqual([]);
   });
 
   it('an undefined variable in env is an error naming the key path', () => {
@@ -79,7 +79,10 @@ describe('${VAR} references', () => {
         '      PRICE: 5$$',
       ),
     );
-    expect(svc(s, 'api').image).toBe('registry/api:${TAG}');
+    const api = svc(s, 'api');
+    expect(api.image).toEqual(['registry/api:', { var: 'TAG' }]);
+    // A variable the user wrote that names a secret refers to the secret; $$ is one dollar.
+    expect(api.environment).toMatchObject({ PW: [{ secret: 'POSTGRES_PASSWORD' }], PROJECT: [{ var: 'COMPOSE_PROJECT_NAME' }], PRICE: '5$' });
     expect(s.vars).toEqual({ TAG: '1.2', LOG_LEVEL: 'debug' });
   });
 

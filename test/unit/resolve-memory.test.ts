@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBudget, memoryLines, memoryTable } from '../../src/resolve/memory.js';
 import { errorOf, resolveYaml, svc } from './_resolve.js';
-import type { Service } from '../../src/catalog/types.js';
+import type { Service } from '../../src/model/service.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 const arg = (s: Service, flag: string) => s.command![s.command!.indexOf(flag) + 1];

@@ -41,7 +41,7 @@ describe('ports inside one stack', () => {
   });
 
   it('checkPorts refuses a service publishing one port twice', () => {
-    const s = { name: 'x', ports: [{ host: 80, container: 80, bind: '0.0.0.0' }, { host: 80, container: 81, bind: '0.0.0.0' }] };
+    const s = { name: 'x', origin: { spec: 'x' }, ports: [{ host: 80, container: 80, bind: '0.0.0.0' }, { host: 80, container: 81, bind: '0.0.0.0' }] };
     expect(errorOf(() => checkPorts('st', [s as never], [])).message).toBe('services.x: publishes host port 80 twice; give each mapping its own port');
   });
 });

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { coversProfiles, runsUnder } from '../../src/resolve/profiles.js';
-import { renderEnv, parseEnv } from '../../src/render/env.js';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
+import { coversProfiles, runsUnder, settleProfiles } from '../../src/resolve/profiles.js';
+import { parseEnv } from '../../src/render/env.js';
+import { renderEnv } from '../../src/render/compose/env.js';
+import { errorOf, resolveYaml, svc, writtenEnv } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -17,6 +18,22 @@ describe('profile semantics', () => {
     expect(coversProfiles(['x'], [])).toBe(false);
     expect(coversProfiles(['x', 'y'], ['x'])).toBe(true);
     expect(coversProfiles(['x'], ['x', 'y'])).toBe(false);
+  });
+});
+
+describe('the profiles pass', () => {
+  const services = [{ profiles: [] }, { profiles: ['obs'] }, { profiles: ['scale-2', 'obs'] }];
+
+  it('keeps the requested profiles once each and knows every profile a service has', () => {
+    expect(settleProfiles(services, ['obs', 'obs'])).toEqual({ active: ['obs'], known: ['obs', 'scale-2'], warnings: [] });
+  });
+
+  it('refuses a profile no service has, naming the known ones', () => {
+    expect(errorOf(() => settleProfiles(services, ['ob'])).message).toBe('profiles: ob is not a profile of any service; known profiles: obs, scale-2');
+  });
+
+  it('warns when nothing runs under the active profiles', () => {
+    expect(settleProfiles([{ profiles: ['obs'] }], []).warnings).toEqual(['no service runs under the active profiles (none); pass --profile to pick some']);
   });
 });
 
@@ -124,7 +141,7 @@ describe('dependencies on profile-gated services', () => {
 
   it('a consumer with the same profiles gets it', () => {
     const s = resolveYaml(lines('services:', '  redis:', '    profiles: [cache]', '  api:', '    component: app', '    image: x:1', '    profiles: [cache]'));
-    expect(svc(s, 'api').dependsOn).toEqual({ redis: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ redis: 'ready' });
   });
 
   it('a dependency on a later scale instance from an always-running service is refused', () => {
@@ -169,13 +186,13 @@ describe('app instances', () => {
     const us = svc(s, 'api-us');
     expect(eu.ports).toEqual([{ host: 8001, container: 8000, bind: '0.0.0.0' }]);
     expect(us.ports).toEqual([{ host: 8002, container: 8000, bind: '0.0.0.0' }]);
-    expect(eu.environment).toMatchObject({ PUBLIC_URL: 'http://host:8001/eu', NAME: 'api-eu', REGION: 'eu-west', DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app' });
+    expect(writtenEnv(eu)).toMatchObject({ PUBLIC_URL: 'http://host:8001/eu', NAME: 'api-eu', REGION: 'eu-west', DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app' });
     expect(us.environment.PUBLIC_URL).toBe('http://host:8002/us');
     expect(us.environment.REGION).toBeUndefined();
     expect(eu.memoryMiB).toBe(512);
     expect(us.memoryMiB).toBe(1024);
     expect(us.profiles).toEqual(['us']);
-    expect(eu.dependsOn).toEqual({ postgres: 'service_healthy' });
+    expect(eu.dependsOn).toEqual({ postgres: 'ready' });
     expect(s.services.some((x) => x.name === 'api')).toBe(false);
   });
 

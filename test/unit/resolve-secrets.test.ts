@@ -86,7 +86,7 @@ describe('secrets in resolveStack', () => {
     const s = resolveYaml(yaml);
     expect(Object.keys(s.secrets).sort()).toEqual(['JWT_SECRET', 'KAFKA_CLUSTER_ID', 'POSTGRES_PASSWORD']);
     expect(s.secretNames).toEqual({ postgres: { password: 'POSTGRES_PASSWORD' }, kafka: { clusterId: 'KAFKA_CLUSTER_ID' }, api: { JWT_SECRET: 'JWT_SECRET' } });
-    expect(s.services.find((x) => x.name === 'api')!.environment.JWT_SECRET).toBe('${JWT_SECRET}');
+    expect(s.services.find((x) => x.name === 'api')!.environment.JWT_SECRET).toEqual([{ secret: 'JWT_SECRET' }]);
   });
 
   it('keeps the secrets of the existing .env on regenerate', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
+import { errorOf, resolveYaml, svc, written, writtenEnv } from './_resolve.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
 
@@ -20,8 +20,9 @@ describe('wiring: consumers get the connection env of the datastores in the stac
   );
   const api = svc(stack, 'api');
 
-  it('DATABASE_URL, REDIS_URL, MONGODB_URL, KAFKA_BOOTSTRAP_SERVERS, CLICKHOUSE_URL with ${SECRET} references, never values', () => {
-    expect(api.environment).toMatchObject({
+  it('DATABASE_URL, REDIS_URL, MONGODB_URL, KAFKA_BOOTSTRAP_SERVERS, CLICKHOUSE_URL with references to secrets, never values', () => {
+    expect(api.environment.DATABASE_URL).toEqual(['postgresql://app:', { secret: 'POSTGRES_PASSWORD' }, '@postgres:5432/app']);
+    expect(writtenEnv(api)).toMatchObject({
       DATABASE_URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app',
       POSTGRES_HOST: 'postgres',
       POSTGRES_PORT: '5432',
@@ -35,16 +36,16 @@ describe('wiring: consumers get the connection env of the datastores in the stac
     });
     // In-network clients use the PLAINTEXT listener (9092); 9094 is the listener for host clients.
     expect(api.environment.KAFKA_BOOTSTRAP_SERVERS).toBe('kafka:9092');
-    for (const value of Object.values(api.environment)) expect(value).not.toMatch(/test-(password|token|id)-/);
+    for (const value of Object.values(writtenEnv(api))) expect(value).not.toMatch(/test-(password|token|id)-/);
   });
 
   it('waits for each datastore to be healthy', () => {
     expect(api.dependsOn).toEqual({
-      postgres: 'service_healthy',
-      redis: 'service_healthy',
-      mongodb: 'service_healthy',
-      kafka: 'service_healthy',
-      clickhouse: 'service_healthy',
+      postgres: 'ready',
+      redis: 'ready',
+      mongodb: 'ready',
+      kafka: 'ready',
+      clickhouse: 'ready',
     });
   });
 
@@ -63,9 +64,9 @@ describe('wiring: uses', () => {
   it('restricts the datastores a consumer receives and waits for', () => {
     const s = resolveYaml(lines('services:', '  postgres: {}', '  redis: {}', '  api:', '    component: app', '    image: x:1', '    uses: [redis]'));
     const api = svc(s, 'api');
-    expect(api.environment.REDIS_URL).toBe('redis://:${REDIS_PASSWORD}@redis:6379/0');
+    expect(written(api.environment.REDIS_URL)).toBe('redis://:${REDIS_PASSWORD}@redis:6379/0');
     expect(api.environment.DATABASE_URL).toBeUndefined();
-    expect(api.dependsOn).toEqual({ redis: 'service_healthy' });
+    expect(api.dependsOn).toEqual({ redis: 'ready' });
   });
 
   it('uses: [] gives nothing', () => {
@@ -77,7 +78,7 @@ describe('wiring: uses', () => {
   it('opt-in providers are wired when named', () => {
     const s = resolveYaml(lines('services:', '  prometheus: {}', '  api:', '    component: app', '    image: x:1', '    uses: [prometheus]'));
     expect(svc(s, 'api').environment.PROMETHEUS_URL).toBe('http://prometheus:9090');
-    expect(svc(s, 'api').dependsOn).toEqual({ prometheus: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ prometheus: 'ready' });
   });
 
   it('names an unknown service or a non-datastore with the key path', () => {
@@ -123,13 +124,13 @@ describe('wiring: two datastores of one component', () => {
   );
 
   it('get service-name-prefixed env and secrets of their own', () => {
-    const env = svc(s, 'api').environment;
+    const env = writtenEnv(svc(s, 'api'));
     expect(env.MAIN_DB_DATABASE_URL).toBe('postgresql://app:${MAIN_DB_PASSWORD}@main-db:5432/app');
     expect(env.ANALYTICS_DATABASE_URL).toBe('postgresql://app:${ANALYTICS_PASSWORD}@analytics:5432/stats');
     expect(env.MAIN_DB_POSTGRES_HOST).toBe('main-db');
     expect(env.DATABASE_URL).toBeUndefined();
     expect(Object.keys(s.secrets).sort()).toEqual(['ANALYTICS_PASSWORD', 'MAIN_DB_PASSWORD']);
-    expect(svc(s, 'api').dependsOn).toEqual({ 'main-db': 'service_healthy', analytics: 'service_healthy' });
+    expect(svc(s, 'api').dependsOn).toEqual({ 'main-db': 'ready', analytics: 'ready' });
   });
 
   it('two services whose secret names would collide are refused', () => {
@@ -144,7 +145,7 @@ describe('wiring: external datastores', () => {
   it('run no container; consumers get the outside address and do not wait for it', () => {
     expect(s.services.map((x) => x.name)).toEqual(['api']);
     expect(s.externals).toEqual([{ name: 'postgres', component: 'postgres', host: 'db.internal', port: 6543 }]);
-    expect(svc(s, 'api').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@db.internal:6543/app');
+    expect(written(svc(s, 'api').environment.DATABASE_URL)).toBe('postgresql://app:${POSTGRES_PASSWORD}@db.internal:6543/app');
     expect(svc(s, 'api').dependsOn).toEqual({});
   });
 
@@ -163,7 +164,7 @@ describe('wiring: external datastores', () => {
 });
 
 describe('wiring: jobs', () => {
-  it('gate every app, worker, web and reporting by default with service_completed_successfully', () => {
+  it('gate every app, worker, web and reporting by default until it completes', () => {
     const s = resolveYaml(
       lines(
         'services:',
@@ -181,12 +182,12 @@ describe('wiring: jobs', () => {
         '    command: [migrate]',
       ),
     );
-    for (const n of ['web', 'api', 'worker']) expect(svc(s, n).dependsOn.migrate).toBe('service_completed_successfully');
+    for (const n of ['web', 'api', 'worker']) expect(svc(s, n).dependsOn.migrate).toBe('completed');
     expect(svc(s, 'postgres').dependsOn).toEqual({});
     const migrate = svc(s, 'migrate');
     expect(migrate.role).toBe('job');
-    expect(migrate.restart).toBe('no');
-    expect(migrate.dependsOn).toEqual({ postgres: 'service_healthy' });
+    expect(migrate.restart).toBe('never');
+    expect(migrate.dependsOn).toEqual({ postgres: 'ready' });
   });
 
   it('before: names the services it gates, expanding instances', () => {
@@ -209,8 +210,8 @@ describe('wiring: jobs', () => {
         '    before: [api]',
       ),
     );
-    expect(svc(s, 'api-a').dependsOn).toEqual({ seed: 'service_completed_successfully' });
-    expect(svc(s, 'api-b').dependsOn).toEqual({ seed: 'service_completed_successfully' });
+    expect(svc(s, 'api-a').dependsOn).toEqual({ seed: 'completed' });
+    expect(svc(s, 'api-b').dependsOn).toEqual({ seed: 'completed' });
     expect(svc(s, 'other').dependsOn).toEqual({});
     expect(svc(s, 'seed').command).toEqual(['/bin/sh', '-c', 'seed']);
   });
@@ -225,18 +226,18 @@ describe('wiring: jobs', () => {
   });
 
   it('a service that depends on a job waits for it to complete', () => {
-    const s = resolveYaml(lines('services:', '  seed:', '    component: job', '    image: s:1', '    command: x', '    before: []', '  nginx:', '    dependsOn: [seed]'));
-    expect(svc(s, 'nginx').dependsOn.seed).toBe('service_completed_successfully');
+    const s = resolveYaml(lines('services:', '  seed:', '    component: job', '    image: s:1', '    command: x', '    before: []', '  web: {}', '  nginx:', '    dependsOn: [seed]'));
+    expect(svc(s, 'nginx').dependsOn.seed).toBe('completed');
   });
 });
 
 describe('wiring: berth components', () => {
   it('web uses PostgreSQL when the stack has it; the agent registers with the web service', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  agent: {}', '  postgres: {}'));
-    expect(svc(s, 'web').environment.DATABASE_URL).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
-    expect(svc(s, 'web').environment.BERTH_AUTH_TOKEN).toBe('${BERTH_AUTH_TOKEN}');
+    expect(written(svc(s, 'web').environment.DATABASE_URL)).toBe('postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app');
+    expect(written(svc(s, 'web').environment.BERTH_AUTH_TOKEN)).toBe('${BERTH_AUTH_TOKEN}');
     expect(svc(s, 'agent').environment.BERTH_SERVER_URL).toBe('https://web:8080');
-    expect(svc(s, 'agent').dependsOn).toEqual({ web: 'service_healthy' });
+    expect(svc(s, 'agent').dependsOn).toEqual({ web: 'ready' });
     expect(Object.keys(s.secrets).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
   });
 
@@ -248,7 +249,7 @@ describe('wiring: berth components', () => {
 
   it('grafana receives the InfluxDB token reference for its datasource', () => {
     const s = resolveYaml(lines('services:', '  grafana: {}', '  influxdb: {}'));
-    expect(svc(s, 'grafana').environment.INFLUXDB_TOKEN).toBe('${INFLUXDB_TOKEN}');
+    expect(written(svc(s, 'grafana').environment.INFLUXDB_TOKEN)).toBe('${INFLUXDB_TOKEN}');
   });
 });
 
@@ -259,10 +260,10 @@ describe('wiring: exporters', () => {
     const withProm = resolveYaml(lines('services:', '  postgres: {}', '  redis: {}', '  prometheus: {}'));
     expect(withProm.services.map((x) => x.name)).toEqual(['postgres', 'postgres-exporter', 'prometheus', 'redis', 'redis-exporter']);
     const pe = svc(withProm, 'postgres-exporter');
-    expect(pe.dependsOn).toEqual({ postgres: 'service_healthy' });
-    expect(pe.environment.DATA_SOURCE_PASS).toBe('${POSTGRES_PASSWORD}');
+    expect(pe.dependsOn).toEqual({ postgres: 'ready' });
+    expect(written(pe.environment.DATA_SOURCE_PASS)).toBe('${POSTGRES_PASSWORD}');
     expect(pe.memoryMiB).toBe(64);
-    expect(pe.labels['dev.berth.exporter-of']).toBe('postgres');
+    expect(pe.origin).toEqual({ spec: 'postgres', exporterOf: 'postgres' });
   });
 });
 
@@ -280,13 +281,13 @@ describe('wiring: placeholders', () => {
       ),
     );
     const b = svc(s, 'backend');
-    expect(b.environment).toMatchObject({
+    expect(writtenEnv(b)).toMatchObject({
       DB_HOST: 'postgres',
       DB_PORT: '5432',
       DB_PASSWORD: '${POSTGRES_PASSWORD}',
       URL: 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app?sslmode=disable',
     });
-    expect(b.command).toEqual(['serve', '--db', 'postgresql://app:${POSTGRES_PASSWORD}@postgres:5432/app']);
+    expect(b.command).toEqual(['serve', '--db', ['postgresql://app:', { secret: 'POSTGRES_PASSWORD' }, '@postgres:5432/app']]);
   });
 
   it('workers of an app and each instance get the same expansion, after {{instance}}', () => {
@@ -307,7 +308,7 @@ describe('wiring: placeholders', () => {
     );
     const b = svc(s, 'kato-b');
     expect(b.environment).toMatchObject({ PROCESSOR_ID: 'b', CACHE: 'redis:6379' });
-    expect(b.healthcheck!.test.join(' ')).toContain('http://127.0.0.1:8000/b/ping');
+    expect(b.probe).toMatchObject({ http: { port: 8000, path: '/b/ping' }, via: 'curl-or-wget' });
     expect(b.metrics).toEqual({ port: 8000, path: '/b/metrics' });
   });
 
@@ -331,7 +332,7 @@ describe('workers and jobs from an app', () => {
     expect(errorOf(() => resolveYaml(lines('services:', ...api, '  w:', '    component: worker', '    app: api'))).message).toMatch(/^services\.w\.command: a worker from app api/);
     const own = resolveYaml(lines('services:', ...api, '  certs:', '    component: job', '    image: acme/certs:1'));
     expect(svc(own, 'certs').command).toBeUndefined();
-    expect(svc(own, 'api').dependsOn).toEqual({ certs: 'service_completed_successfully' });
+    expect(svc(own, 'api').dependsOn).toEqual({ certs: 'completed' });
   });
 });
 
@@ -339,7 +340,7 @@ describe('healthcheck: timing overrides', () => {
   it('reach workers, scaled or not', () => {
     for (const extra of [[], ['    scale: 2']]) {
       const s = resolveYaml(lines('services:', '  w:', '    component: worker', '    image: x/y:1', '    health: /h', '    healthcheck: {interval: 7s, retries: 3}', ...extra));
-      for (const x of s.services) expect(x.healthcheck).toMatchObject({ interval: '7s', retries: 3 });
+      for (const x of s.services) expect(x.probe).toMatchObject({ intervalMs: 7000, retries: 3 });
     }
   });
 
@@ -356,7 +357,7 @@ describe('wiring: telemetry under a profile', () => {
     expect(svc(gated, 'api').environment.OTEL_EXPORTER_OTLP_ENDPOINT).toBe('http://otel-collector:4317');
     expect(svc(gated, 'api').dependsOn).toEqual({});
     const always = resolveYaml(lines('services:', '  otel-collector: {}', '  api:', '    component: app', '    image: x/y:1'));
-    expect(svc(always, 'api').dependsOn).toEqual({ 'otel-collector': 'service_started' }); // no probe in its image
+    expect(svc(always, 'api').dependsOn).toEqual({ 'otel-collector': 'started' }); // no probe in its image
   });
 
   it('a datastore under a profile the consumer does not need is still an error', () => {

@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PORTS, hasComponentFlags, parseImageFlags, parsePort, secretsFromFlags, specFromFlags } from '../../src/spec/flags.js';
-import { validateSpec } from '../../src/spec/load.js';
+import { DEFAULT_PORTS, hasComponentFlags, parseImageFlags, parsePort, secretsFromFlags, specFromFlags as fromFlags, type ComponentFlags } from '../../src/spec/flags.js';
+import { COMPONENTS } from '../../src/catalog/index.js';
+import { validateSpec } from '../../src/resolve/spec.js';
 import { errorOf } from './_resolve.js';
+
+const specFromFlags = (f: ComponentFlags) => fromFlags(f, COMPONENTS.map((c) => c.name));
 
 describe('specFromFlags', () => {
   it('builds the seed components with their default ports', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseSpecText, validateSpec } from '../../src/spec/load.js';
+import { parseSpecText, validateSpec } from '../../src/resolve/spec.js';
 import { errorOf } from './_resolve.js';
 
 const fail = (text: string) => errorOf(() => parseSpecText(text));
@@ -176,5 +176,30 @@ describe('stack.yaml that is not a map of services', () => {
     const e = errorOf(() => parseSpecText(bomb + '\n'));
     expect(e.message).toMatch(/^stack\.yaml: .*alias.*; use fewer YAML aliases/i);
     expect(e.exitCode).toBe(2);
+  });
+});
+
+describe('stack.yaml: every issue at once', () => {
+  it('reports the first line with how many more, and lists every issue with its key path', () => {
+    const e = errorOf(() =>
+      parseSpecText(['version: 2', 'services:', '  postgres:', '    port: 70000', '    memory: 512x', '  redis:', '    prot: 1', '  postgress: {}', ''].join('\n')),
+    ) as { message: string; exitCode: number; path?: string; issues?: { path?: string; message: string }[] };
+    expect(e.exitCode).toBe(2);
+    expect(e.message).toBe('version must be 1, got 2 (and 4 more)');
+    expect(e.path).toBe('version');
+    expect(e.issues!.map((i) => i.path)).toEqual(['version', 'services.postgres.port', 'services.postgres.memory', 'services.redis.prot', 'services.postgress']);
+    expect(e.issues![1]!.message).toBe('70000 is not a port (1-65535)');
+    expect(e.issues![3]!.message).toMatch(/^unknown key; did you mean port\? /);
+  });
+
+  it('one issue per key path: a value that breaks several rules is reported once', () => {
+    const e = errorOf(() => parseSpecText('services:\n  redis:\n    memory: abc\n')) as { message: string; issues?: unknown[] };
+    expect(e.message).toBe('services.redis.memory: "abc" is not a size; use a number with a unit, like 512m or 1.5g');
+    expect(e.issues).toHaveLength(1);
+  });
+
+  it('a misspelt key is reported, not also the key it was meant to be', () => {
+    const e = errorOf(() => parseSpecText('servics:\n  postgres: {}\n')) as { issues?: { path?: string }[] };
+    expect(e.issues!.map((i) => i.path)).toEqual(['servics']);
   });
 });

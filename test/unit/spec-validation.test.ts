@@ -1,13 +1,21 @@
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { errorOf, resolveYaml, svc } from './_resolve.js';
-import { renderBundle } from '../../src/render/bundle.js';
-import { renderCompose } from '../../src/render/compose.js';
+import { errorOf, resolveYaml, svc, written } from './_resolve.js';
+import { COMPOSE_NGINX, renderBundle } from '../../src/render/compose/bundle.js';
+import { renderCompose } from '../../src/render/compose/file.js';
 import { nginxConf } from '../../src/render/nginx.js';
 import { mustParseSize } from '../../src/util/size.js';
+import type { ResolvedStack } from '../../src/model/stack.js';
 
 const lines = (...l: string[]) => l.join('\n') + '\n';
+
+/** The nginx.conf of the stack's nginx service. */
+function conf(s: ResolvedStack): string {
+  const proxy = svc(s, 'nginx');
+  if (proxy.config?.kind !== 'nginx') throw new Error('nginx has no nginx config');
+  return nginxConf(s, proxy, proxy.config, COMPOSE_NGINX);
+}
 
 /** The error a stack.yaml gives: one line, a usage error (exit code 2). */
 function usageError(text: string): string {
@@ -108,7 +116,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
   const stack = (value: string) => lines('services:', '  web: {}', '  nginx:', '    tls: false', `    maxBodySize: ${value}`);
   const rendered = (value: string) => {
     const s = resolveYaml(stack(value));
-    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
+    return conf(s).split('\n').find((l) => l.includes('client_max_body_size'))!.trim();
   };
 
   it.each([
@@ -124,7 +132,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
 
   it('defaults to 10m', () => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', '    tls: false'));
-    expect(nginxConf(s, svc(s, 'nginx'))).toContain('client_max_body_size 10m;');
+    expect(conf(s)).toContain('client_max_body_size 10m;');
   });
 
   // [YAML value, how the error shows it]
@@ -151,7 +159,7 @@ describe('nginx maxBodySize: nginx size syntax, rendered as given', () => {
 
 describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted', () => {
   const stack = (tls: string) => lines('services:', '  web: {}', '  nginx:', `    tls: ${tls}`);
-  const certMounts = (tls: string) => svc(resolveYaml(stack(tls)), 'nginx').mounts.filter((m) => m.target.startsWith('/etc/nginx/certs'));
+  const certMounts = (tls: string) => svc(resolveYaml(stack(tls)), 'nginx').mounts.filter((m) => String(m.target).startsWith('/etc/nginx/certs'));
 
   it.each(['./certs/fullchain.pem', 'certs/fullchain.pem'])('%s resolves against the stack.yaml directory', (cert) => {
     expect(certMounts(`{cert: ${cert}, key: ./certs/privkey.pem}`)).toEqual([
@@ -161,7 +169,7 @@ describe('nginx tls {cert, key}: host files relative to stack.yaml, bind-mounted
   });
 
   it('absolute paths stay, ~/ is the home directory', () => {
-    expect(certMounts('{cert: /etc/letsencrypt/live/x/fullchain.pem, key: "~/tls/privkey.pem"}').map((m) => m.source)).toEqual([
+    expect(certMounts('{cert: /etc/letsencrypt/live/x/fullchain.pem, key: "~/tls/privkey.pem"}').map((m) => (m.type === 'bind' ? m.source : undefined))).toEqual([
       '/etc/letsencrypt/live/x/fullchain.pem',
       path.join(os.homedir(), 'tls/privkey.pem'),
     ]);
@@ -188,8 +196,10 @@ describe('healthcheck: timing in ms, s, m or h', () => {
   const redis = (h: string) => lines('services:', '  redis:', `    healthcheck: ${h}`);
 
   it('ms, s, m and h reach the probe', () => {
-    expect(svc(resolveYaml(redis('{interval: 500ms, timeout: 5s, startPeriod: 1m}')), 'redis').healthcheck).toMatchObject({ interval: '500ms', timeout: '5s', startPeriod: '1m' });
-    expect(svc(resolveYaml(redis('{interval: 1h}')), 'redis').healthcheck).toMatchObject({ interval: '1h' });
+    const s = resolveYaml(redis('{interval: 500ms, timeout: 5s, startPeriod: 1m}'));
+    expect(svc(s, 'redis').probe).toMatchObject({ intervalMs: 500, timeoutMs: 5000, startPeriodMs: 60_000, retries: 3 });
+    expect(renderCompose(s)).toContain('interval: 500ms\n      timeout: 5s\n      retries: 3\n      start_period: 60s\n');
+    expect(svc(resolveYaml(redis('{interval: 1h}')), 'redis').probe).toMatchObject({ intervalMs: 3_600_000 });
   });
 
   it.each([
@@ -311,7 +321,7 @@ describe('image: the Docker reference grammar', () => {
     '${REGISTRY}/api:1',
     '${IMAGE}',
   ])('%s is accepted', (ref) => {
-    expect(svc(resolveYaml(image(ref)), 'api').image).toBe(ref);
+    expect(written(svc(resolveYaml(image(ref)), 'api').image)).toBe(ref);
   });
 
   it.each(['x/a::::', '-x', 'x:', 'x/', '/x', 'a//b', 'a/B', 'x..y', 'x_-y', 'x:1:2', `x:${'a'.repeat(129)}`, 'x@sha256:abc', `x@md5:${'a'.repeat(64)}`, 'a b', 'a$'])(
@@ -325,7 +335,7 @@ describe('image: the Docker reference grammar', () => {
 describe('nginx: HTTP redirects to the published HTTPS port', () => {
   const redirect = (extra: string[]) => {
     const s = resolveYaml(lines('services:', '  web: {}', '  nginx:', ...extra));
-    return nginxConf(s, svc(s, 'nginx')).split('\n').find((l) => l.includes('return 301'))!.trim();
+    return conf(s).split('\n').find((l) => l.includes('return 301'))!.trim();
   };
 
   it('443 needs no port in the URL', () => {

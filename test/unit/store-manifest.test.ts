@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { parseManifest } from '../../src/store/manifest.js';
 import { listStackNames, readManifest } from '../../src/store/stacks.js';
 import { generateStack } from '../../src/ops/generate.js';
-import { parseSpecText } from '../../src/spec/load.js';
+import { parseSpecText } from '../../src/resolve/spec.js';
 import { runCli } from '../helpers/cli.js';
 import { testDeps } from '../helpers/deps.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';

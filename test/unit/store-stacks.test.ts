@@ -5,7 +5,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { listStackNames, otherStacksPorts, readStackEnv, requireManifest, stackExists } from '../../src/store/stacks.js';
 import { readUserImages, validateImageMap } from '../../src/store/images.js';
 import { generateStack } from '../../src/ops/generate.js';
-import { parseSpecText } from '../../src/spec/load.js';
+import { parseSpecText } from '../../src/resolve/spec.js';
 import { testDeps } from '../helpers/deps.js';
 import { countingSecrets, fakeCert } from '../helpers/fakes.js';
 import { errorOf } from './_resolve.js';

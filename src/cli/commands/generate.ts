@@ -49,7 +49,7 @@ function print(ctx: Context, result: GenerateResult, opts: Opts): void {
       created: result.created,
       written: !opts.dryRun,
       profiles: stack.profiles,
-      services: stack.services.map((s) => ({ name: s.name, component: s.component, image: s.image, ports: s.ports, profiles: s.profiles, replicas: s.replicas })),
+      services: result.services,
       files: result.files,
       generatedSecrets: stack.generatedSecrets,
       warnings: stack.warnings,
@@ -59,8 +59,8 @@ function print(ctx: Context, result: GenerateResult, opts: Opts): void {
   for (const w of stack.warnings) warn(io, w);
   if (opts.dryRun) return io.out(result.bundle.files.find((f) => f.path === COMPOSE_FILE)!.content);
   io.out(`${result.created ? 'Generated' : 'Regenerated'} stack ${stack.name} in ${result.dir}\n\n`);
-  const ports = (s: (typeof stack.services)[number]) => s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-';
-  io.out(table(['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'], stack.services.map((s) => [s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''), s.component, s.image || '(build)', ports(s), s.profiles.join(',') || '-'])));
+  const ports = (s: (typeof result.services)[number]) => s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-';
+  io.out(table(['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'], result.services.map((s) => [s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''), s.component, s.image || '(build)', ports(s), s.profiles.join(',') || '-'])));
   const secrets = stack.generatedSecrets.length ? `; generated ${stack.generatedSecrets.length} secret(s) into .env (mode 0600)` : '';
   io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: berth up ${stack.name}\n`);
 }

@@ -2,7 +2,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { interpolate, scanInterpolation } from '../../src/resolve/interpolation.js';
+import { parseInterpolated, scanInterpolation, writeInterpolated } from '../../src/spec/interpolation.js';
+import { textValue } from '../../src/model/text.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 import { needTool, pool, run } from '../golden/_tools.js';
 import { fastStartEnv } from '../golden/_compose.js';
@@ -72,7 +73,7 @@ describe('a $ Compose would refuse is an error naming the key', () => {
     ['env', ['    env:', '      PRICE: "cost $5"'], 'services.api.env.PRICE: "cost $5" has a $ that is not a ${VAR} reference; write $$ for a literal dollar'],
     ['command', ['    command: [sh, -c, "echo $(id)"]'], 'services.api.command: "echo $(id)" has a $ that is not a ${VAR} reference'],
     ['entrypoint', ['    entrypoint: "run a$"'], 'services.api.entrypoint: "run a$" has a $'],
-    ['health', ['    health:', '      command: "test ${#X}"'], 'services.api.health: "test ${#X}" has a $'],
+    ['health', ['    health:', '      command: "test ${#X}"'], 'services.api.health.command: "test ${#X}" has a $'],
     ['labels', ['    labels:', '      cost: "${}"'], 'services.api.labels.cost: "${}" has a $'],
     ['volumes', ['    volumes: ["/srv/${TAG:/data"]'], 'services.api.volumes: "/srv/${TAG:/data" has a $'],
     ['build args', ['    build:', '      context: .', '      args:', '        V: "$1"'], 'services.api.build.args.V: "$1" has a $'],
@@ -83,9 +84,9 @@ describe('a $ Compose would refuse is an error naming the key', () => {
     expect(e.exitCode).toBe(2);
   });
 
-  it('names the stack.yaml service of an instance, not the instance', () => {
+  it('names the key of an instance the user wrote', () => {
     const e = errorOf(() => resolveYaml(lines('services:', ...app('api', '    instances:', '      a:', '        env:', '          PRICE: "cost $5"'))));
-    expect(e.message).toMatch(/^services\.api\.env\.PRICE: "cost \$5" has a \$/);
+    expect(e.message).toMatch(/^services\.api\.instances\.a\.env\.PRICE: "cost \$5" has a \$/);
   });
 
   it('$$ stays a literal dollar, and defined references pass', () => {
@@ -93,7 +94,10 @@ describe('a $ Compose would refuse is an error naming the key', () => {
   });
 });
 
-describe('interpolate: what Compose makes of a text', () => {
+/** What Compose makes of a text that follows the grammar, given the values of its variables. */
+const valueOf = (text: string, values: Record<string, string>) => textValue(parseInterpolated(text), values);
+
+describe('Text: what Compose makes of a text', () => {
   const vars = { A: 'a', EMPTY: '' };
   it.each([
     ['$A/${A}', 'a/a'],
@@ -101,11 +105,23 @@ describe('interpolate: what Compose makes of a text', () => {
     ['${EMPTY:-d}|${EMPTY-d}|${NOPE-d}|${NOPE:-d}', 'd||d|d'],
     ['${A:?x}${A?x}', 'aa'],
   ])('%j is %j', (text, out) => {
-    expect(interpolate(text, vars)).toBe(out);
+    expect(valueOf(text, vars)).toBe(out);
   });
 
   it('is undefined when a variable it needs has no value here', () => {
-    expect(interpolate('/srv/${SECRET}', vars)).toBeUndefined();
-    expect(interpolate('/srv/$SECRET', vars)).toBeUndefined();
+    expect(valueOf('/srv/${SECRET}', vars)).toBeUndefined();
+    expect(valueOf('/srv/$SECRET', vars)).toBeUndefined();
+  });
+});
+
+describe('Text read from the spec syntax and written back', () => {
+  it.each(ACCEPTED)('%j round-trips (a $NAME comes back as ${NAME})', (text) => {
+    expect(writeInterpolated(parseInterpolated(text))).toBe(text.replace(/\$\$|\$([A-Za-z_][A-Za-z0-9_]*)/g, (m, name?: string) => (name ? `\${${name}}` : m)));
+  });
+
+  it('literal parts are the text itself: $$ is one dollar, references are data', () => {
+    expect(parseInterpolated('5$$ and ${A:-x}/$B')).toEqual(['5$ and ', { var: 'A', op: ':-', arg: 'x' }, '/', { var: 'B' }]);
+    expect(parseInterpolated('plain')).toBe('plain');
+    expect(writeInterpolated(['cost $5 for ', { secret: 'PW' }])).toBe('cost $$5 for ${PW}');
   });
 });

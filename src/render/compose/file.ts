@@ -3,13 +3,14 @@
  * and by docker-compose 1.29). Keys inside a service keep the conventional order;
  * maps are sorted. Secrets appear only as ${NAME} references to .env.
  */
-import type { Service } from '../catalog/types.js';
-import type { ResolvedStack } from '../resolve/model.js';
-import { sortedMap, toYaml } from '../util/yaml.js';
-import { hostAddress } from '../util/names.js';
-import type { StackNetwork } from '../spec/types.js';
-
-export { COMPOSE_FILE } from './files.js';
+import type { Service } from '../../model/service.js';
+import type { Text } from '../../model/text.js';
+import { COMPOSE_CONDITION, COMPOSE_RESTART } from './words.js';
+import { composeHealthcheck, goDuration } from './probe.js';
+import { composeText, composeTexts } from './text.js';
+import type { ResolvedStack, StackNetwork } from '../../model/stack.js';
+import { sortedMap, toYaml } from '../../util/yaml.js';
+import { hostAddress } from '../../util/names.js';
 
 export const LOGGING = { driver: 'json-file', options: { 'max-size': '10m', 'max-file': '3' } };
 
@@ -17,31 +18,47 @@ function portString(p: Service['ports'][number]): string {
   return `${hostAddress(p.bind)}:${p.host}:${p.container}`;
 }
 
+/** A mount in Compose's short syntax; config files berth writes are bind mounts of their path in the stack dir. */
 function mountString(m: Service['mounts'][number]): string {
-  return `${m.source}:${m.target}${m.readOnly ? ':ro' : ''}`;
+  const [source, target] = m.type === 'config' ? [`./${m.path}`, m.target] : [composeText(m.source), composeText(m.target)];
+  return `${source}:${target}${m.readOnly ? ':ro' : ''}`;
+}
+
+/** The user's labels, then berth's: the component, where the service comes from, the stack, its role and its config's hash. */
+function labels(s: Service, stack: string, configHash?: string): Record<string, string> {
+  return sortedMap({
+    ...composeTexts(s.labels),
+    'dev.berth.component': s.component,
+    ...(s.origin.instance !== undefined ? { 'dev.berth.instance-of': s.origin.spec } : {}),
+    ...(s.origin.exporterOf ? { 'dev.berth.exporter-of': s.origin.exporterOf } : {}),
+    'dev.berth.stack': stack,
+    'dev.berth.role': s.role,
+    ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
+  });
+}
+
+/** The context alone, or the map when there is more to say. */
+function build(b: NonNullable<Service['build']>): unknown {
+  const text = (t: Text | undefined) => (t === undefined ? undefined : composeText(t));
+  if (!b.dockerfile && !b.target && !b.args) return composeText(b.context);
+  return { context: composeText(b.context), dockerfile: text(b.dockerfile), target: text(b.target), args: b.args && sortedMap(composeTexts(b.args)) };
 }
 
 function composeService(s: Service, stack: string, configHash?: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  if (s.image) out.image = s.image;
-  if (s.build) {
-    out.build = s.build.dockerfile || s.build.target || s.build.args
-      ? { context: s.build.context, dockerfile: s.build.dockerfile, target: s.build.target, args: s.build.args && sortedMap(s.build.args) }
-      : s.build.context;
-  }
-  if (s.entrypoint) out.entrypoint = s.entrypoint;
-  if (s.command) out.command = s.command;
+  const image = composeText(s.image);
+  if (image) out.image = image;
+  if (s.build) out.build = build(s.build);
+  if (s.entrypoint) out.entrypoint = s.entrypoint.map(composeText);
+  if (s.command) out.command = s.command.map(composeText);
   if (s.profiles.length) out.profiles = [...s.profiles].sort();
-  out.restart = s.restart;
+  out.restart = COMPOSE_RESTART[s.restart];
   const deps = Object.keys(s.dependsOn).sort();
-  if (deps.length) out.depends_on = Object.fromEntries(deps.map((d) => [d, { condition: s.dependsOn[d] }]));
-  if (Object.keys(s.environment).length) out.environment = sortedMap(s.environment);
+  if (deps.length) out.depends_on = Object.fromEntries(deps.map((d) => [d, { condition: COMPOSE_CONDITION[s.dependsOn[d]!] }]));
+  if (Object.keys(s.environment).length) out.environment = sortedMap(composeTexts(s.environment));
   if (s.ports.length) out.ports = s.ports.map(portString);
   if (s.mounts.length) out.volumes = s.mounts.map(mountString);
-  if (s.healthcheck) {
-    const h = s.healthcheck;
-    out.healthcheck = { test: h.test, interval: h.interval, timeout: h.timeout, retries: h.retries, start_period: h.startPeriod };
-  }
+  if (s.probe) out.healthcheck = composeHealthcheck(s.probe);
   const deploy: Record<string, unknown> = {};
   if (s.replicas !== 1) deploy.replicas = s.replicas;
   if (s.gpu) deploy.resources = { reservations: { devices: [{ driver: 'nvidia', count: s.gpu.count, capabilities: ['gpu'] }] } };
@@ -58,13 +75,8 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
     out.tmpfs = ['/tmp'];
   }
   if (s.noNewPrivileges) out.security_opt = ['no-new-privileges:true'];
-  if (s.stopGrace) out.stop_grace_period = s.stopGrace;
-  out.labels = sortedMap({
-    ...s.labels,
-    'dev.berth.stack': stack,
-    'dev.berth.role': s.role,
-    ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
-  });
+  if (s.stopGraceMs) out.stop_grace_period = goDuration(s.stopGraceMs);
+  out.labels = labels(s, stack, configHash);
   out.logging = LOGGING;
   return out;
 }

@@ -1,5 +1,14 @@
-import type { FileOut, Service } from '../catalog/types.js';
-import type { StackNetwork } from '../spec/types.js';
+/** The resolved stack every renderer reads. */
+import type { ConfigFile } from './files.js';
+import type { Service } from './service.js';
+
+/** The stack's one network: its name on the engine, its address range, or one that exists already. */
+export interface StackNetwork {
+  name?: string;
+  subnet?: string;
+  gateway?: string;
+  external?: boolean;
+}
 
 /** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */
 export interface ExternalService {
@@ -18,11 +27,11 @@ export interface ResolvedStack {
   externals: ExternalService[];
   /** Named volumes. */
   volumes: string[];
-  /** The stack's network, when stack.yaml sets one (else Compose's <stack>_default). */
+  /** The stack's network, when stack.yaml sets one (else the target's default network of the stack). */
   network?: StackNetwork;
   /** Files components asked for (config.d snippets); stack-level configs are added by render/. */
-  files: FileOut[];
-  /** Active Compose profiles (COMPOSE_PROFILES). */
+  files: ConfigFile[];
+  /** Active profiles: services with profiles run only when one of theirs is active. */
   profiles: string[];
   /** Every profile some service belongs to. */
   knownProfiles: string[];

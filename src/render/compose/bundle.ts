@@ -1,0 +1,61 @@
+/**
+ * ResolvedStack -> Bundle for the Compose target: every file of the stack dir
+ * (stack.yaml, the Compose file, .env, the manifest, and the config files the
+ * stack's services read). A service that mounts config files gets a label with
+ * their hash, so changed config recreates it on the next up.
+ */
+import { createHash } from 'node:crypto';
+import type { ConfigFile, FileOut } from '../../model/files.js';
+import type { Service } from '../../model/service.js';
+import type { ResolvedStack } from '../../model/stack.js';
+import { renderCompose } from './file.js';
+import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from '../files.js';
+import { ENV_FILE } from '../env.js';
+import { renderEnv } from './env.js';
+import { renderPrometheus } from '../prometheus.js';
+import { renderGrafana } from '../grafana.js';
+import { renderNginx, type NginxTarget } from '../nginx.js';
+import { renderOtel } from '../otel.js';
+import { buildManifest } from '../manifest.js';
+
+/** Containers of a Compose stack find each other through Docker's DNS server. */
+export const COMPOSE_NGINX: NginxTarget = { resolver: { address: '127.0.0.11', what: "Docker's embedded DNS" } };
+
+export interface Bundle {
+  files: FileOut[];
+}
+
+/** A config file at a mount's path, or in the folder it mounts. */
+const mountedBy = (file: ConfigFile, path: string) => file.path === path || file.path.startsWith(`${path}/`);
+const byPath = (a: FileOut, b: FileOut) => a.path.localeCompare(b.path);
+
+/** The hash of the config files a service mounts, mount by mount (each one's files by path). */
+function configHash(s: Service, configs: ConfigFile[]): string | undefined {
+  const mounts = s.mounts.filter((m) => m.type === 'config');
+  if (!mounts.length) return undefined;
+  const mine = configs.filter((f) => f.consumers.includes(s.name));
+  const h = createHash('sha256');
+  for (const m of mounts) {
+    for (const f of mine.filter((x) => mountedBy(x, m.path)).sort(byPath)) h.update(f.path).update('\0').update(f.content).update('\0');
+  }
+  return h.digest('hex').slice(0, 16);
+}
+
+/** `extra`: config files made outside rendering (nginx's kept certificates). */
+export function renderBundle(stack: ResolvedStack, specText: string, extra: ConfigFile[] = [], history: { volumesEver?: string[] } = {}): Bundle {
+  const configs = [...stack.files, ...renderPrometheus(stack), ...renderGrafana(stack), ...renderNginx(stack, COMPOSE_NGINX), ...renderOtel(stack), ...extra];
+  const hashes: Record<string, string> = {};
+  for (const s of stack.services) {
+    const hash = configHash(s, configs);
+    if (hash) hashes[s.name] = hash;
+  }
+  return {
+    files: [
+      { path: SPEC_FILE, content: specText },
+      { path: COMPOSE_FILE, content: renderCompose(stack, hashes) },
+      { path: ENV_FILE, content: renderEnv(stack), mode: 0o600 },
+      { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack, history), null, 2) + '\n' },
+      ...configs.sort(byPath).map(({ consumers: _, ...file }) => file),
+    ],
+  };
+}
