@@ -132,7 +132,7 @@ describe('berth serve', () => {
     expect(await fetch(`${url}/healthz`).then((r) => r.status)).toBe(200);
     signals.emit('SIGTERM', 'SIGTERM');
     expect(await done).toBe(0);
-    expect(out).toMatch(/stopping: waiting for running jobs\n$/);
+    expect(out).toMatch(/stopping: waiting for running jobs\n.* stopped\n$/);
     await expect(fetch(`${url}/healthz`)).rejects.toThrow();
   });
 });

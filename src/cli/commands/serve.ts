@@ -28,6 +28,7 @@ export const serve: CommandSpec = {
     });
     ctx.io.out(`${new Date().toISOString()} stopping: waiting for running jobs\n`);
     await server.close();
+    ctx.io.out(`${new Date().toISOString()} stopped\n`);
     return 0;
   },
 };

@@ -14,6 +14,8 @@ const KEEPALIVE_MS = 15_000;
 
 export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, open: Set<() => void>): void {
   app.get('/api/v1/events', {
+    // A HEAD would open a stream nobody reads.
+    exposeHeadRoute: false,
     schema: {
       summary: 'a stream of state changes (text/event-stream)',
       description: 'Events: job, job.log, stack, stack.removed, engine; each `data:` is one JSON object. Stack states are polled every 2 s while someone listens.',
