@@ -9,6 +9,7 @@ import type { ScrapeConfig as CollectorConfig } from '../model/config.js';
 import type { ResolvedStack } from '../model/stack.js';
 import { toYaml } from '../util/yaml.js';
 import { scrapeEndpoints } from '../resolve/scrape.js';
+import { byText } from '../util/order.js';
 
 interface ScrapeConfig {
   job_name: string;
@@ -37,7 +38,7 @@ export function scrapeConfigs(stack: ResolvedStack): ScrapeConfig[] {
       }
       return { ...base, static_configs: [{ targets: [`${s.name}:${port}`], labels }] };
     })
-    .sort((a, b) => a.job_name.localeCompare(b.job_name));
+    .sort((a, b) => byText(a.job_name, b.job_name));
 }
 
 /** The collector's own `targets:` (hosts outside the stack), after the stack's jobs; resolve checked that their names are free. */

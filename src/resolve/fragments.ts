@@ -14,6 +14,7 @@ import { catalogImage, imageKey, pickImage, type ImageSources } from './images.j
 import { checkMountTargets } from './mounts.js';
 import { secretRef, type SecretNames } from './secret-names.js';
 import type { SpecService } from './spec.js';
+import { byText } from '../util/order.js';
 
 /** What every component of one stack is built with. */
 export interface BuildEnv {
@@ -113,7 +114,7 @@ export function buildFragments(spec: SpecService[], env: BuildEnv): Fragments {
 
 /** Every produced service, sorted by name; two with one name (instances, scale and exporters add names) are refused. */
 export function serviceList(produced: Map<string, Service[]>): Service[] {
-  const services = [...produced.values()].flat().sort((a, b) => a.name.localeCompare(b.name));
+  const services = [...produced.values()].flat().sort((a, b) => byText(a.name, b.name));
   for (let i = 1; i < services.length; i++) {
     if (services[i]!.name === services[i - 1]!.name) {
       throw new UsageError(`services.${services[i]!.name}: two services would both be named ${services[i]!.name} (instances, scale and exporters add names); rename one`);

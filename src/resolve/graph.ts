@@ -2,6 +2,7 @@
 import { UsageError } from '../errors.js';
 import type { Condition, Service } from '../model/service.js';
 import { coversProfiles, describeProfiles } from './profiles.js';
+import { byText } from '../util/order.js';
 
 function conditionFor(target: Service): Condition {
   if (target.role === 'job') return 'completed';
@@ -52,5 +53,5 @@ function refuseCycles(services: Service[]): void {
     stack.pop();
     state.set(name, 'done');
   };
-  for (const s of [...services].sort((a, b) => a.name.localeCompare(b.name))) visit(s.name);
+  for (const s of [...services].sort((a, b) => byText(a.name, b.name))) visit(s.name);
 }

@@ -3,6 +3,7 @@ import { UsageError } from '../errors.js';
 import type { Service } from '../model/service.js';
 import { MiB, formatBytes, formatMiB, mustParseSize } from '../util/size.js';
 import { runsUnder } from './profiles.js';
+import { byText } from '../util/order.js';
 
 export interface MemoryLine {
   service: string;
@@ -21,7 +22,7 @@ export function memoryLines(services: Service[], activeProfiles: string[]): Memo
 /** `budget` in bytes: shown in its own unit, so 1k is not rounded up to 1m. */
 export function memoryTable(lines: MemoryLine[], budget: number): string {
   const total = lines.reduce((a, l) => a + l.totalMiB, 0);
-  const rows = [...lines].sort((a, b) => b.totalMiB - a.totalMiB || a.service.localeCompare(b.service));
+  const rows = [...lines].sort((a, b) => b.totalMiB - a.totalMiB || byText(a.service, b.service));
   const width = Math.max(7, ...rows.map((r) => r.service.length));
   const out = [`  ${'SERVICE'.padEnd(width)}  ${'LIMIT'.padStart(7)}  ${'x'.padStart(3)}  ${'TOTAL'.padStart(7)}`];
   for (const r of rows) out.push(`  ${r.service.padEnd(width)}  ${formatMiB(r.memoryMiB).padStart(7)}  ${String(r.replicas).padStart(3)}  ${formatMiB(r.totalMiB).padStart(7)}`);

@@ -6,6 +6,7 @@
 import type { Issue } from '../errors.js';
 import type { NginxConfig } from '../model/config.js';
 import type { Service } from '../model/service.js';
+import { byText } from '../util/order.js';
 
 export interface Upstream {
   path: string;
@@ -30,7 +31,7 @@ export function proxyRoutes(services: Service[], proxy: Service, config: NginxCo
   if (!routes) return { upstreams: [], issues: [{ path: at, message: 'nothing to proxy to; add routes: {"/": <service>} or a web, reporting or app service' }] };
   const upstreams: Upstream[] = [];
   const issues: Issue[] = [];
-  for (const path of Object.keys(routes).sort((a, b) => b.length - a.length || a.localeCompare(b))) {
+  for (const path of Object.keys(routes).sort((a, b) => b.length - a.length || byText(a, b))) {
     const [name, port] = routes[path]!.split(':') as [string, string | undefined];
     const svc = services.find((s) => s.name === name);
     const p = port ? Number(port) : svc?.mainPort;

@@ -10,6 +10,7 @@ import { checkEnvValues } from './env-values.js';
 import { cryptoSecret, resolveSecrets, type RandomSecret } from './secrets.js';
 import type { SecretNames } from './secret-names.js';
 import type { SpecService } from './spec.js';
+import { byText } from '../util/order.js';
 
 export interface SecretValuesInput {
   stack: string;
@@ -95,7 +96,7 @@ export function settleSecretValues(input: SecretValuesInput): SecretValues {
     initOnlySecrets: [...declared]
       .filter(([, d]) => d.decl.initOnly && (input.volumesOf.get(d.service) ?? []).length)
       .map(([n, d]) => ({ name: n, service: d.service, volumes: input.volumesOf.get(d.service)! }))
-      .sort((a, b) => a.name.localeCompare(b.name)),
+      .sort((a, b) => byText(a.name, b.name)),
     warnings: [...secrets.warnings, ...moved, ...generatedWarnings(input, secrets.generated)],
   };
 }

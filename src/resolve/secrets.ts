@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { BerthError, UsageError } from '../errors.js';
 import type { SecretDecl } from '../catalog/types.js';
+import { byText } from '../util/order.js';
 
 export type RandomSecret = (kind: SecretDecl['kind']) => string;
 
@@ -68,7 +69,7 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
     }
     if (value.length < 12) warnings.push(`secret ${name} is short (${value.length} characters); a generated one has 43`);
   }
-  for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => a.localeCompare(b))) {
+  for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => byText(a, b))) {
     if (input.fromEnv?.has(name)) continue;
     const given = input.given[name];
     const existing = input.existing[name] || undefined;

@@ -17,6 +17,7 @@ import { renderGrafana } from '../grafana.js';
 import { renderNginx, type NginxTarget } from '../nginx.js';
 import { renderOtel } from '../otel.js';
 import { buildManifest } from '../manifest.js';
+import { byText } from '../../util/order.js';
 
 /** Containers of a Compose stack find each other through Docker's DNS server. */
 export const COMPOSE_NGINX: NginxTarget = { resolver: { address: '127.0.0.11', what: "Docker's embedded DNS" } };
@@ -27,7 +28,7 @@ export interface Bundle {
 
 /** A config file at a mount's path, or in the folder it mounts. */
 const mountedBy = (file: ConfigFile, path: string) => file.path === path || file.path.startsWith(`${path}/`);
-const byPath = (a: FileOut, b: FileOut) => a.path.localeCompare(b.path);
+const byPath = (a: FileOut, b: FileOut) => byText(a.path, b.path);
 
 /** The hash of the config files a service mounts, mount by mount (each one's files by path). */
 function configHash(s: Service, configs: ConfigFile[]): string | undefined {
