@@ -37,6 +37,8 @@ export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, 
     command: ['berth', ...args, '--port', String(port), ...(o.serve ? ['--public-metrics'] : [])],
     environment: { BERTH_DATA_DIR: '/data', ...env },
     mounts: [volume(`${ctx.service}-data`, '/data')],
+    // berth runs Compose and other programs: an init reaps them and passes signals on.
+    init: true,
     probe: o.serve ? nodeTlsProbe(port, '/healthz') : nodeProbe(port, '/healthz'),
     metrics: o.serve ? { port, path: '/metrics', scheme: 'https', selfSigned: true } : { port, path: '/metrics' },
   });

@@ -4,8 +4,11 @@
  * no docker CLI start-up per call.
  */
 import http from 'node:http';
-import { BerthError, UsageError } from '../errors.js';
+import { BerthError } from '../errors.js';
 import { LogDecoder, type LogLine } from './log-stream.js';
+import { demuxLogs, endpointFromEnv, engineMessage, type Answer, type Endpoint } from './docker-wire.js';
+
+export { demuxLogs, endpointFromEnv, engineMessage };
 
 export interface ContainerSummary {
   Id: string;
@@ -57,79 +60,14 @@ export interface Engine {
   startContainer(id: string): Promise<void>;
   /** Runs argv in a running container; its exit code and output, or undefined when it did not finish within timeoutMs. */
   exec(id: string, argv: string[], timeoutMs: number): Promise<ExecResult | undefined>;
+  /** Whether the engine has this image. */
+  imageExists(ref: string): Promise<boolean>;
+  /** Pulls an image; the registry's or the engine's reason when it cannot. */
+  pullImage(ref: string): Promise<void>;
   /** A network's labels, or undefined when no network has that name. */
   networkLabels(name: string): Promise<Record<string, string> | undefined>;
   /** A container's log as timestamped lines; with `follow`, until the container stops or `signal` aborts. */
   streamLogs(id: string, o: LogOptions, onLine: (line: LogLine) => void, signal?: AbortSignal): Promise<void>;
-}
-
-interface Answer {
-  status: number;
-  type: string;
-  body: Buffer;
-}
-
-interface Endpoint {
-  socketPath?: string;
-  host?: string;
-  port?: number;
-  text: string;
-}
-
-const HOST_FIX = 'set it to unix:///var/run/docker.sock (or your engine\'s socket) or tcp://host:2375, or unset it for the default socket';
-
-function badHost(message: string): UsageError {
-  return new UsageError(message, undefined, { path: 'DOCKER_HOST' });
-}
-
-/** Where the engine listens, from DOCKER_HOST; anything berth cannot talk to is a usage error naming DOCKER_HOST. */
-export function endpointFromEnv(env: NodeJS.ProcessEnv): Endpoint {
-  const h = env.DOCKER_HOST?.trim();
-  if (!h) return { socketPath: '/var/run/docker.sock', text: 'unix:///var/run/docker.sock' };
-  if (h.startsWith('unix://')) {
-    // An empty path would make Node's http client fall back to localhost:80, and whatever answers there.
-    if (h.length === 'unix://'.length) throw badHost(`DOCKER_HOST=${h} has no socket path; ${HOST_FIX}`);
-    return { socketPath: h.slice('unix://'.length), text: h };
-  }
-  if (h.startsWith('tcp://')) {
-    const tcp = /^tcp:\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+)(?::(\d{1,5}))?\/?$/.exec(h);
-    const port = Number(tcp?.[2] ?? 2375);
-    if (!tcp || port < 1 || port > 65535) throw badHost(`DOCKER_HOST=${h} is not tcp://host:port; ${HOST_FIX}`);
-    return { host: tcp[1]!.replace(/^\[|\]$/g, ''), port, text: h };
-  }
-  const ssh = /^ssh:\/\/([^/:]+)(?::(\d+))?/.exec(h);
-  if (ssh) {
-    const forward = `ssh -N -L /tmp/docker.sock:/var/run/docker.sock${ssh[2] ? ` -p ${ssh[2]}` : ''} ${ssh[1]}`;
-    throw badHost(`DOCKER_HOST=${h}: berth talks to unix:// and tcp:// engines, not ssh://; run berth on that host, or forward its socket (${forward}) and set DOCKER_HOST=unix:///tmp/docker.sock`);
-  }
-  throw badHost(`DOCKER_HOST=${h} is not an engine address berth can use (unix:// or tcp://); ${HOST_FIX}`);
-}
-
-/** Splits the multiplexed stdout/stderr stream of a non-TTY container's logs. */
-export function demuxLogs(buf: Buffer): string {
-  if (buf.length >= 8 && (buf[0] === 1 || buf[0] === 2) && buf[1] === 0 && buf[2] === 0 && buf[3] === 0) {
-    const parts: Buffer[] = [];
-    let off = 0;
-    while (off + 8 <= buf.length) {
-      const len = buf.readUInt32BE(off + 4);
-      parts.push(buf.subarray(off + 8, off + 8 + len));
-      off += 8 + len;
-    }
-    return Buffer.concat(parts).toString('utf8');
-  }
-  return buf.toString('utf8');
-}
-
-/** The engine's own words from an error body ({"message": ...}), else the body as text. */
-export function engineMessage(body: Buffer): string {
-  const text = body.toString('utf8').trim();
-  try {
-    const m = (JSON.parse(text) as { message?: unknown }).message;
-    if (typeof m === 'string') return m;
-  } catch {
-    // not JSON: the text itself
-  }
-  return text;
 }
 
 export class DockerApi implements Engine {
@@ -241,6 +179,23 @@ export class DockerApi implements Engine {
     if (!ran || ran.status >= 400) return undefined;
     const done = await this.json<{ Running: boolean; ExitCode: number | null }>(`/exec/${execId}/json`);
     return done.Running || done.ExitCode === null ? undefined : { exitCode: done.ExitCode, output: demuxLogs(ran.body) };
+  }
+
+  async imageExists(ref: string): Promise<boolean> {
+    const r = await this.request('GET', `/images/${encodeURIComponent(ref)}/json`);
+    if (r.status === 404) return false;
+    if (r.status >= 400) throw new BerthError(`Docker engine: GET /images/${ref}/json failed (${r.status}): ${engineMessage(r.body)}`, { code: 'engine_failed' });
+    return true;
+  }
+
+  async pullImage(ref: string): Promise<void> {
+    const at = ref.lastIndexOf(':');
+    const [image, tag] = at > ref.lastIndexOf('/') ? [ref.slice(0, at), ref.slice(at + 1)] : [ref, 'latest'];
+    const r = await this.request('POST', `/images/create?fromImage=${encodeURIComponent(image)}&tag=${encodeURIComponent(tag)}`);
+    // The engine answers 200 and reports a failure inside the progress stream: its last message says.
+    const last = r.body.toString('utf8').trim().split('\n').at(-1) ?? '';
+    const error = r.status >= 400 ? engineMessage(r.body) : (() => { try { return (JSON.parse(last) as { error?: string }).error; } catch { return undefined; } })();
+    if (error) throw new BerthError(error, { code: 'engine_failed' });
   }
 
   async networkLabels(name: string): Promise<Record<string, string> | undefined> {

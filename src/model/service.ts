@@ -95,6 +95,8 @@ export interface Service {
   readOnly?: boolean;
   /** security_opt no-new-privileges. */
   noNewPrivileges?: boolean;
+  /** A minimal init as PID 1 that reaps the children the process starts and passes signals on. */
+  init?: boolean;
   ulimits?: Record<string, { soft: number; hard: number }>;
   /** Size of /dev/shm in MiB (databases that use shared memory for parallel work). */
   shmMiB?: number;

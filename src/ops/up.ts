@@ -18,6 +18,7 @@ import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './in
 import { mustHaveSecretsFromEnv, mustOwnNetwork, parseVars, refuseEnvOverrides } from './up-checks.js';
 import { UsageError } from '../errors.js';
 import { notReady } from './up-failure.js';
+import { ensureBerthImage } from './image.js';
 import { runsUnder } from '../resolve/profiles.js';
 
 export { lastLogs } from './up-failure.js';
@@ -176,6 +177,7 @@ export async function preflight(s: Session, profiles: string[], allowSecretChang
   refuseEnvOverrides(s);
   await mustOwnNetwork(s);
   await ensurePortsFree(s.engine(), s.manifest, profiles);
+  await ensureBerthImage(s);
   return guardInitSecrets(s, allowSecretChange);
 }
 

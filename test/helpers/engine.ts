@@ -72,6 +72,14 @@ export class MemoryEngine implements Engine {
     const exitCode = this.execExit(id, argv);
     return exitCode === undefined ? undefined : { exitCode, output: exitCode ? 'probe failed' : '' };
   }
+  /** Images the engine has; pulls of anything else fail as without a registry. */
+  images: string[] = [];
+  async imageExists(ref: string): Promise<boolean> {
+    return this.images.includes(ref);
+  }
+  async pullImage(ref: string): Promise<void> {
+    throw new Error(`pull access denied for ${ref}`);
+  }
   async networkLabels(name: string): Promise<Record<string, string> | undefined> {
     return this.networks[name];
   }

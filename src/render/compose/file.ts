@@ -75,6 +75,7 @@ function composeService(s: Service, stack: string, configHash?: string): Record<
     out.tmpfs = ['/tmp'];
   }
   if (s.noNewPrivileges) out.security_opt = ['no-new-privileges:true'];
+  if (s.init) out.init = true;
   if (s.stopGraceMs) out.stop_grace_period = goDuration(s.stopGraceMs);
   out.labels = labels(s, stack, configHash);
   out.logging = LOGGING;

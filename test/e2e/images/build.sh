@@ -195,5 +195,25 @@ for c in "${COMPONENTS[@]}"; do
 	log "$tag: built ($((SECONDS - t0))s)"
 done
 
+# berth-test/node:20: a Node 20 base for berth's own image (BERTH_NODE_IMAGE in the tests).
+node_bin="$(readlink -f "$(command -v node)")"
+node_tag=berth-test/node:20
+want="$(printf '%s\n' "$BASE_ID" "$(hash_dir "$HERE/node")" "$("$node_bin" --version)" "$(stat -c %s "$node_bin")" | sha256sum | cut -d' ' -f1)"
+if [ "$FORCE" = 0 ] && [ "$base_rebuilt" = 0 ] && [ "$(image_label "$node_tag" berth-test.hash)" = "$want" ]; then
+	log "$node_tag: cached"
+else
+	t0=$SECONDS
+	ctx="$(mktemp -d)"
+	cp "$HERE/node/Dockerfile" "$node_bin" "$ctx/"
+	mv "$ctx/$(basename "$node_bin")" "$ctx/node" 2>/dev/null || true
+	if ! out="$(docker build --pull=false --label "berth-test.hash=$want" -t "$node_tag" "$ctx" 2>&1)"; then
+		rm -rf "$ctx"
+		printf '%s\n' "$out" >&2
+		die "docker build of $node_tag failed"
+	fi
+	rm -rf "$ctx"
+	log "$node_tag: built ($((SECONDS - t0))s)"
+fi
+
 # Dangling images left by rebuilds under the same tags.
 docker image prune -f --filter label=berth-test.hash >/dev/null 2>&1 || true
