@@ -1,7 +1,8 @@
 /**
  * The server's records, the same suite on SQLite (a temp file) and on a real
  * PostgreSQL server: migrations, jobs through their life, their log lines,
- * counts, and what a restart finds left over.
+ * counts, and what a restart finds left over; dashboard sessions until they
+ * end or expire; stack state samples by time, pruned by age.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +12,8 @@ import { sql } from 'kysely';
 import { openRecords, recordsLocation, redactUrl, type RecordsDb, type RecordsLocation } from '../../src/store/records/db.js';
 import { MIGRATION_NAMES } from '../../src/store/records/migrations.js';
 import { JobStore } from '../../src/store/records/jobs.js';
+import { SessionStore } from '../../src/store/records/sessions.js';
+import { SampleStore } from '../../src/store/records/samples.js';
 import { freshDatabase, type TestDatabase } from '../helpers/postgres.js';
 
 const pgAdminUrl = inject('pgAdminUrl');
@@ -118,6 +121,36 @@ describe.each(backends)('records on $name', (backend) => {
     expect(await jobs.get('j-4')).toMatchObject({ state: 'failed', finishedAt: at(9), error: { code: 'failed' } });
     expect(await jobs.get('j-1')).toMatchObject({ state: 'succeeded' });
     expect(await jobs.failAbandoned(at(9))).toBe(0);
+  });
+
+  it('keeps a session until it is deleted or expires, and prunes the expired', async () => {
+    const sessions = new SessionStore(records.db);
+    await sessions.create({ id: 'h-1', who: '127.0.0.1', createdAt: at(1), expiresAt: at(10) });
+    await sessions.create({ id: 'h-2', who: '10.0.0.2', createdAt: at(1), expiresAt: at(20) });
+    expect(await sessions.get('h-1', at(5))).toEqual({ id: 'h-1', who: '127.0.0.1', createdAt: at(1), expiresAt: at(10) });
+    expect(await sessions.get('h-1', at(10))).toBeUndefined();
+    expect(await sessions.get('nope', at(5))).toBeUndefined();
+    expect(await sessions.deleteExpired(at(15))).toBe(1);
+    expect(await sessions.get('h-2', at(15))).toMatchObject({ who: '10.0.0.2' });
+    await sessions.delete('h-2');
+    expect(await sessions.get('h-2', at(15))).toBeUndefined();
+  });
+
+  it('keeps stack samples by time, and prunes them by age', async () => {
+    const samples = new SampleStore(records.db);
+    await samples.add([
+      { stack: 'prod', at: at(1), state: 'running', ready: 3, active: 3 },
+      { stack: 'other', at: at(1), state: 'stopped', ready: 0, active: 2 },
+      { stack: 'prod', at: at(2), state: 'degraded', ready: 2, active: 3 },
+    ]);
+    await samples.add([]);
+    expect(await samples.of('prod', at(0))).toEqual([
+      { stack: 'prod', at: at(1), state: 'running', ready: 3, active: 3 },
+      { stack: 'prod', at: at(2), state: 'degraded', ready: 2, active: 3 },
+    ]);
+    expect((await samples.of('prod', at(2))).map((x) => x.state)).toEqual(['degraded']);
+    expect(await samples.prune(at(2))).toBe(2);
+    expect(await samples.of('other', at(0))).toEqual([]);
   });
 
   it('refuses a database a newer berth migrated', async () => {

@@ -41,6 +41,39 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('jobs').execute();
     },
   },
+  '0002_sessions': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('sessions')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('who', 'varchar(255)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('sessions_expires').on('sessions').column('expires_at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('sessions').execute();
+    },
+  },
+  '0003_stack_samples': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('stack_samples')
+        .addColumn('stack', 'varchar(63)', (c) => c.notNull())
+        .addColumn('at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('state', 'varchar(16)', (c) => c.notNull())
+        .addColumn('ready', 'integer', (c) => c.notNull())
+        .addColumn('active', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('stack_samples_pk', ['stack', 'at'])
+        .execute();
+      // Pruning by age reads by time alone.
+      await db.schema.createIndex('stack_samples_at').on('stack_samples').column('at').execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropTable('stack_samples').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

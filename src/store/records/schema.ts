@@ -28,7 +28,27 @@ export interface JobLogsTable {
   line: string;
 }
 
+/** A dashboard session: the id is the SHA-256 of the random id in the cookie, so the table alone opens none. */
+export interface SessionsTable {
+  id: string;
+  /** Where it logged in from (the client's address). */
+  who: string;
+  created_at: string;
+  expires_at: string;
+}
+
+/** A stack's state as the server saw it at one moment: what the health timeline is drawn from. */
+export interface StackSamplesTable {
+  stack: string;
+  at: string;
+  state: string;
+  ready: number;
+  active: number;
+}
+
 export interface RecordsSchema {
   jobs: JobsTable;
   job_logs: JobLogsTable;
+  sessions: SessionsTable;
+  stack_samples: StackSamplesTable;
 }
