@@ -14,6 +14,7 @@ import { generateStack } from '../../src/ops/generate.js';
 import { loadSpec } from '../../src/ops/spec-source.js';
 import { stackOverview, stacksOverview } from '../../src/ops/overview.js';
 import { checkAction, runAction } from '../../src/ops/actions.js';
+import { serviceRows } from '../../src/ops/service-rows.js';
 import { keptServerCert, selfSignedCert } from '../../src/ops/tls.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { testDeps } from '../helpers/deps.js';
@@ -69,6 +70,23 @@ describe('control-plane operations', () => {
     expect(o.status.services.map((v) => [v.name, v.state])).toEqual([['redis', 'healthy'], ['worker', 'down']]);
     await expect(stackOverview(deps, 'nope')).rejects.toMatchObject({ code: 'not_found' });
     await expect(stackOverview(deps, '../x')).rejects.toMatchObject({ code: 'usage' });
+  });
+
+  it('sums each service of a stack into one row: replicas, state, health, ports, restarts, image', async () => {
+    const { deps, engine } = await stack();
+    engine.add('prod', 'worker', { number: 1, ports: [5000] });
+    engine.add('prod', 'worker', { number: 2, ports: [5000] });
+    engine.add('prod', 'redis', { health: 'healthy', ports: [6379] });
+    const rows = serviceRows((await stackOverview(deps, 'prod')).status);
+    expect(rows).toEqual([
+      { name: 'redis', replicas: 1, state: 'healthy', health: ['healthy'], ports: ['6379->6379/tcp'], restarts: 0, image: 'redis:test' },
+      { name: 'worker', replicas: 2, state: 'running', health: [], ports: ['5000->5000/tcp'], restarts: 0, image: 'worker:test' },
+    ]);
+    engine.containers = [];
+    expect(serviceRows((await stackOverview(deps, 'prod')).status).map((r) => [r.name, r.replicas, r.state, r.health, r.image])).toEqual([
+      ['redis', 0, 'down', [], expect.stringMatching(/redis/)],
+      ['worker', 0, 'down', [], 'x/worker:1'],
+    ]);
   });
 
   it('an action is checked before it is queued: stack, services and scale', async () => {

@@ -2,6 +2,7 @@
 import type { Context } from '../context.js';
 import type { CommandSpec } from '../spec.js';
 import type { StackStatus } from '../../ops/status.js';
+import { serviceRows } from '../../ops/service-rows.js';
 import { opsDeps } from '../deps.js';
 import { printJson, table } from '../output.js';
 
@@ -32,18 +33,14 @@ function printJsonStatus(ctx: Context, st: StackStatus): void {
 }
 
 function printTable(ctx: Context, st: StackStatus): void {
-  const rows = st.services.map((v) => {
-    const cs = v.containers;
-    const declared = st.declared[v.name];
-    return [
-      v.name + (cs.length > 1 ? ` x${cs.length}` : ''),
-      v.state,
-      [...new Set(cs.map((c) => c.health ?? (declared?.healthcheck ? 'starting' : '-')))].join(',') || '-',
-      [...new Set(cs.flatMap((c) => c.ports))].join(', ') || '-',
-      String(cs.reduce((n, c) => n + (c.restarts ?? 0), 0)),
-      cs[0]?.image ?? declared?.image ?? '-',
-    ];
-  });
+  const rows = serviceRows(st).map((r) => [
+    r.name + (r.replicas > 1 ? ` x${r.replicas}` : ''),
+    r.state,
+    r.health.join(',') || '-',
+    r.ports.join(', ') || '-',
+    String(r.restarts),
+    r.image ?? '-',
+  ]);
   const chosen = [
     st.profiles.join(',') !== st.stackProfiles.join(',') ? `profiles ${st.profiles.join(', ') || '(none)'}` : '',
     Object.entries(st.vars).map(([k, v]) => `${k}=${v}`).join(' '),
