@@ -1,7 +1,7 @@
 // Bundles src/ into dist/: one ESM entry plus a chunk per lazily loaded command,
 // so `berth status` does not pay for the YAML parser or the schema library.
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { cpSync, readFileSync, rmSync } from 'node:fs';
 
 rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
 await build({
@@ -24,3 +24,6 @@ await build({
   // CommonJS dependencies call require() for Node built-ins; give the ESM bundle one.
   banner: { js: "import { createRequire as __berthRequire } from 'node:module'; const require = __berthRequire(import.meta.url);" },
 });
+// The dashboard's script and stylesheet are served as files, from the same place
+// relative to the bundle's chunks as to their module in src/.
+cpSync(new URL('../src/server/dashboard/assets', import.meta.url), new URL('../dist/assets', import.meta.url), { recursive: true });

@@ -29,6 +29,10 @@ export type ErrorCode =
   | 'unauthorized'
   /** A change asked of a read-only server (berth serve reporting). */
   | 'read_only'
+  /** Credentials are right but the request may not do this (a dashboard change without its CSRF token). */
+  | 'forbidden'
+  /** Too many attempts in a short time (dashboard logins); try again later. */
+  | 'rate_limited'
   /** Any other runtime failure. */
   | 'failed';
 

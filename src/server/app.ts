@@ -1,34 +1,51 @@
 /**
  * A berth server as a Fastify app, without listening: what `berth serve`
  * starts and what tests call in-process. Access rules, errors, metrics and
- * the OpenAPI document are registered before the routes they apply to.
+ * the OpenAPI document are registered before the routes they apply to; the
+ * dashboard's pages after the API's routes, in a scope of their own.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
 import type { OpsDeps } from '../ops/deps.js';
 import type { RecordsDb } from '../store/records/db.js';
 import { JobStore } from '../store/records/jobs.js';
+import { SampleStore } from '../store/records/samples.js';
+import { SessionStore } from '../store/records/sessions.js';
 import { registerAccess, type AccessPolicy } from './auth.js';
 import type { ServerContext, ServerMode } from './context.js';
+import { pageNotFound, registerDashboard, registerDashboardOff, type Dashboard } from './dashboard/index.js';
 import { EventBus, StackWatcher } from './events.js';
 import { httpError } from './http-errors.js';
 import { JobRunner } from './jobs.js';
+import { LoginLimiter, type LoginLimitOptions } from './login-limit.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealth } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerStackRoutes } from './routes/stacks.js';
+import { StackSampler } from './sampler.js';
 import { SHARED } from './schemas.js';
+import { Sessions } from './sessions.js';
 
-export interface AppOptions extends Omit<AccessPolicy, 'readOnly'> {
+export interface AppOptions extends Omit<AccessPolicy, 'readOnly' | 'dashboard' | 'sessions'> {
   mode: ServerMode;
   /** Read-only even in web mode (BERTH_READ_ONLY=true); reporting always is. */
   readOnly?: boolean;
+  /** BERTH_SECRET_KEY: signs dashboard sessions. Without it the dashboard is off, unless the API is public. */
+  secretKey?: string;
   deps: OpsDeps;
   records: RecordsDb;
   https?: { cert: string; key: string };
   /** How often stack states are polled while someone listens to the events. */
   pollMs?: number;
+  /** How often stack states are sampled for the health timeline (0: only when asked). */
+  sampleMs?: number;
+  sessionTtlMs?: number;
+  loginLimit?: LoginLimitOptions;
+  /** The clock of sessions, samples and the login limit. */
+  now?: () => number;
   log?: (line: string) => void;
 }
 
@@ -42,9 +59,27 @@ export interface ServerApp {
 /** A stack.yaml is at most 1 MiB (as berth generate -f reads it); a JSON body wraps one. */
 const BODY_LIMIT = 1024 * 1024 + 4096;
 
+function context(o: AppOptions, readOnly: boolean): ServerContext {
+  const log = o.log ?? (() => undefined);
+  const bus = new EventBus();
+  const jobStore = new JobStore(o.records.db);
+  const watcher = new StackWatcher(o.deps, bus, o.pollMs);
+  const jobs = new JobRunner({ store: jobStore, deps: o.deps, bus, log });
+  const samples = new SampleStore(o.records.db);
+  const sampler = new StackSampler({ watcher, store: samples, everyMs: o.sampleMs, now: o.now, log });
+  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, log };
+}
+
+/** The dashboard, when it can be served: with sessions signed by the key, or open on a public (read-only) server. */
+function dashboardOf(o: AppOptions, ctx: ServerContext): Dashboard | undefined {
+  if (!o.secretKey && !o.publicApi) return undefined;
+  const now = o.now ?? Date.now;
+  const sessions = o.secretKey && !o.publicApi ? new Sessions({ store: new SessionStore(o.records.db), key: o.secretKey, secure: !!o.https, ttlMs: o.sessionTtlMs, now }) : undefined;
+  return { ctx, sessions, limiter: new LoginLimiter({ now, ...o.loginLimit }), token: o.token, now };
+}
+
 export async function buildApp(o: AppOptions): Promise<ServerApp> {
   const readOnly = o.mode === 'reporting' || !!o.readOnly;
-  const log = o.log ?? (() => undefined);
   const app = Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
@@ -52,41 +87,48 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
     // Unknown fields are refused rather than dropped; query strings are coerced (tail=5).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
   }) as unknown as FastifyInstance;
-  const bus = new EventBus();
-  const jobStore = new JobStore(o.records.db);
-  const watcher = new StackWatcher(o.deps, bus, o.pollMs);
-  const jobs = new JobRunner({ store: jobStore, deps: o.deps, bus, log });
-  const ctx: ServerContext = { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, log };
+  const ctx = context(o, readOnly);
+  const dashboard = dashboardOf(o, ctx);
   const streams = new Set<() => void>();
 
   app.addContentTypeParser(['text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   for (const s of SHARED) app.addSchema(s);
   app.setErrorHandler((e, req, reply) => {
     const h = httpError(e, o.deps.home);
-    if (h.unexpected) log(`${req.method} ${req.routeOptions.url ?? req.url}: ${h.body.error.message}`);
+    if (h.unexpected) ctx.log(`${req.method} ${req.routeOptions.url ?? req.url}: ${h.body.error.message}`);
     return reply.code(h.status).send(h.body);
   });
-  app.setNotFoundHandler((req, reply) => reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; GET /api/v1/openapi.json lists them` } }));
-  registerAccess(app, { token: o.token, readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics });
+  app.setNotFoundHandler((req, reply) => {
+    if (dashboard && !req.url.startsWith('/api/')) return pageNotFound(dashboard, req, reply);
+    return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; GET /api/v1/openapi.json lists them` } });
+  });
+  // Cookies are signed with the key (an unsigned one is never read); forms arrive URL-encoded.
+  await app.register(cookie, o.secretKey ? { secret: o.secretKey } : {});
+  await app.register(formbody);
+  registerAccess(app, { token: o.token, readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics, dashboard: !!dashboard, sessions: dashboard?.sessions });
   await registerOpenApi(app, o.mode, readOnly);
-  registerMetrics(app, { deps: o.deps, jobs: jobStore, watcher });
+  registerMetrics(app, { deps: o.deps, jobs: ctx.jobStore, watcher: ctx.watcher });
   registerHealth(app, ctx);
   registerStackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
-  registerEventRoutes(app, ctx, streams);
+  registerEventRoutes(app, ctx, streams, dashboard?.sessions);
+  if (dashboard) await registerDashboard(app, dashboard);
+  else registerDashboardOff(app, o.mode);
   app.addHook('onClose', async () => {
     for (const end of [...streams]) end();
   });
   // Jobs left behind by a previous process of this server cannot be running any more (a read-only server runs none, and leaves them alone).
-  const abandoned = readOnly ? 0 : await jobStore.failAbandoned(new Date().toISOString());
-  if (abandoned) log(`${abandoned} job(s) a previous run left queued or running are marked failed`);
+  const abandoned = readOnly ? 0 : await ctx.jobStore.failAbandoned(new Date().toISOString());
+  if (abandoned) ctx.log(`${abandoned} job(s) a previous run left queued or running are marked failed`);
   await app.ready();
+  ctx.sampler.start();
   return {
     app,
     ctx,
     async close() {
       await app.close();
-      await jobs.close();
+      await ctx.sampler.stop();
+      await ctx.jobs.close();
       await o.records.close();
     },
   };

@@ -1,14 +1,19 @@
 /**
- * Who may ask what. Every endpoint needs the bearer token (BERTH_AUTH_TOKEN)
- * except /healthz (what container probes call), /metrics when the server was
- * started with --public-metrics, and the API of a reporting server started
- * with --public. A read-only server refuses every method but GET and HEAD,
- * before anything else, whoever asks.
+ * Who may ask what. The API needs the bearer token (BERTH_AUTH_TOKEN) on
+ * every endpoint except /healthz (what container probes call), /metrics when
+ * the server was started with --public-metrics, and the API of a reporting
+ * server started with --public. A dashboard session may also read the API (a
+ * page's event stream and log tail), never change anything through it. The
+ * dashboard's pages need a session (a reporting server with --public: none);
+ * its login form and static files are open. A read-only server refuses every
+ * method but GET and HEAD before anything else, whoever asks, except logging
+ * in and out, which change no stack.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BerthError, errorJson } from '../errors.js';
 import { STATUS_OF } from './http-errors.js';
+import type { Sessions } from './sessions.js';
 
 export interface AccessPolicy {
   /** The bearer token; absent only when nothing needs it. */
@@ -17,6 +22,10 @@ export interface AccessPolicy {
   /** The API (and the events stream) without a token: a reporting server with --public. */
   publicApi: boolean;
   publicMetrics: boolean;
+  /** Whether the dashboard's pages are served. */
+  dashboard: boolean;
+  /** The dashboard's sessions; absent when its pages need none (--public) or it is off. */
+  sessions?: Sessions;
 }
 
 /** Equal lengths for timingSafeEqual, and no early exit on the first differing byte. */
@@ -27,28 +36,57 @@ export function tokenMatches(given: string, expected: string): boolean {
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
+/** Changes to sessions, not to stacks: a read-only server takes them. */
+const SESSION_PATHS = new Set(['/login', '/logout']);
 
-function refuse(reply: FastifyReply, e: BerthError, headers: Record<string, string>) {
+function refuse(reply: FastifyReply, e: BerthError, headers: Record<string, string> = {}) {
   return reply.code(STATUS_OF[e.code]).headers(headers).send(errorJson(e));
 }
 
-function needsToken(p: AccessPolicy, path: string): boolean {
-  if (path === '/healthz') return false;
-  if (path === '/metrics') return !p.publicMetrics;
-  if (path === '/api/v1' || path.startsWith('/api/v1/')) return !p.publicApi;
-  return true;
+type Guard = 'open' | 'token' | 'page';
+
+function guardOf(p: AccessPolicy, path: string): Guard {
+  if (path === '/healthz') return 'open';
+  if (path === '/metrics') return p.publicMetrics ? 'open' : 'token';
+  if (path === '/api/v1' || path.startsWith('/api/v1/')) return p.publicApi ? 'open' : 'token';
+  // Without the dashboard, / says why and everything else is the API's.
+  if (!p.dashboard) return path === '/' ? 'open' : 'token';
+  if (path === '/login' || path.startsWith('/assets/')) return 'open';
+  return p.sessions ? 'page' : 'open';
 }
 
+const bearerOk = (req: FastifyRequest, token: string | undefined) => {
+  const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
+  return !!token && !!m && tokenMatches(m[1]!.trim(), token);
+};
+
+const unauthorized = () => new BerthError('this endpoint needs Authorization: Bearer <BERTH_AUTH_TOKEN>; the token was missing or wrong', { code: 'unauthorized' });
+
 export function registerAccess(app: FastifyInstance, p: AccessPolicy): void {
+  app.decorateRequest('berthSession', null);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
-    if (p.readOnly && !READ_METHODS.has(req.method)) {
+    const path = req.url.split('?')[0]!;
+    const read = READ_METHODS.has(req.method);
+    if (p.readOnly && !read && !(p.sessions && SESSION_PATHS.has(path))) {
       return refuse(reply, new BerthError(`this berth server is read-only (reporting): ${req.method} is not allowed; make changes through the web server`, { code: 'read_only' }), { allow: 'GET, HEAD' });
     }
-    const path = req.url.split('?')[0]!;
-    if (!needsToken(p, path)) return;
-    const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-    if (!p.token || !m || !tokenMatches(m[1]!.trim(), p.token)) {
-      return refuse(reply, new BerthError('this endpoint needs Authorization: Bearer <BERTH_AUTH_TOKEN>; the token was missing or wrong', { code: 'unauthorized' }), { 'www-authenticate': 'Bearer realm="berth"' });
+    const guard = guardOf(p, path);
+    if (guard === 'open') return;
+    if (guard === 'token') {
+      if (bearerOk(req, p.token)) return;
+      if (read && p.sessions && path.startsWith('/api/v1/') && (req.berthSession = await p.sessions.of(req))) return;
+      return refuse(reply, unauthorized(), { 'www-authenticate': 'Bearer realm="berth"' });
+    }
+    if ((req.berthSession = await p.sessions!.of(req))) return;
+    // A page opened without a session goes to the login form; what a page's script fetches is told, and reloads.
+    if (read && !path.startsWith('/parts/')) return reply.redirect(`/login?next=${encodeURIComponent(req.url)}`, 303);
+    return refuse(reply, new BerthError('no dashboard session (logged out, or it expired): log in at /login', { code: 'unauthorized' }));
+  });
+  // After the body is parsed: a change made with a session must carry its CSRF token.
+  app.addHook('preHandler', async (req: FastifyRequest, reply: FastifyReply) => {
+    if (!req.berthSession || READ_METHODS.has(req.method)) return;
+    if (!p.sessions!.csrfMatches(req, req.berthSession)) {
+      return refuse(reply, new BerthError('this change is missing its CSRF token (or it belongs to another session); reload the page and try again', { code: 'forbidden' }));
     }
   });
 }

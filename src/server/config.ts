@@ -1,9 +1,11 @@
 /**
  * What `berth serve` runs with, from its flags and environment, checked
  * before anything starts: the mode, where it listens, TLS, the data folder,
- * where its records are, and the token. A missing or short token refuses to
- * start (unless nothing needs one: a reporting server with --public and
- * --public-metrics), with the fix.
+ * where its records are, the token and the key that signs dashboard
+ * sessions. A missing or short token refuses to start (unless nothing needs
+ * one: a reporting server with --public and --public-metrics), with the fix;
+ * so does a web server without BERTH_SECRET_KEY. A reporting server without
+ * it serves its API alone (its dashboard needs no key with --public).
  */
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -32,6 +34,8 @@ export interface ServeConfig {
   dataDir: string;
   records: RecordsLocation;
   token?: string;
+  /** BERTH_SECRET_KEY: signs dashboard sessions; without it (reporting only) the dashboard is off, unless --public. */
+  secretKey?: string;
   readOnly: boolean;
   publicApi: boolean;
   publicMetrics: boolean;
@@ -60,12 +64,18 @@ function tlsOf(f: ServeFlags, cwd: string): TlsChoice {
   return { kind: 'self-signed' };
 }
 
-function tokenOf(env: Readonly<Record<string, string | undefined>>, needed: boolean): string | undefined {
-  const token = env.BERTH_AUTH_TOKEN?.trim();
-  if (!needed) return token || undefined;
-  if (!token) throw new UsageError('BERTH_AUTH_TOKEN: is not set; berth serve answers API calls only with this bearer token: set it (e.g. export BERTH_AUTH_TOKEN=$(openssl rand -hex 32))', undefined, { path: 'BERTH_AUTH_TOKEN' });
-  if (token.length < MIN_TOKEN) throw new UsageError(`BERTH_AUTH_TOKEN: is shorter than ${MIN_TOKEN} characters, too easy to guess; use a long random one (e.g. openssl rand -hex 32)`, undefined, { path: 'BERTH_AUTH_TOKEN' });
-  return token;
+const SECRETS = {
+  BERTH_AUTH_TOKEN: 'berth serve answers API calls only with this bearer token',
+  BERTH_SECRET_KEY: "the web dashboard signs its session cookies with it (a stack's web service gets it from .env)",
+} as const;
+
+/** A secret from the environment, long enough to be hard to guess; required when `needed`. */
+function secretOf(env: Readonly<Record<string, string | undefined>>, name: keyof typeof SECRETS, needed: boolean): string | undefined {
+  const value = env[name]?.trim();
+  if (!value && !needed) return undefined;
+  if (!value) throw new UsageError(`${name}: is not set; ${SECRETS[name]}: set it (e.g. export ${name}=$(openssl rand -hex 32))`, undefined, { path: name });
+  if (value.length < MIN_TOKEN) throw new UsageError(`${name}: is shorter than ${MIN_TOKEN} characters, too easy to guess; use a long random one (e.g. openssl rand -hex 32)`, undefined, { path: name });
+  return value;
 }
 
 export function serveConfig(mode: string, f: ServeFlags, env: Readonly<Record<string, string | undefined>>, home: string, cwd: string): ServeConfig {
@@ -83,7 +93,8 @@ export function serveConfig(mode: string, f: ServeFlags, env: Readonly<Record<st
     tls: tlsOf(f, cwd),
     dataDir,
     records: recordsLocation(env, dataDir),
-    token: tokenOf(env, !(publicApi && publicMetrics)),
+    token: secretOf(env, 'BERTH_AUTH_TOKEN', !(publicApi && publicMetrics)),
+    secretKey: secretOf(env, 'BERTH_SECRET_KEY', m === 'web'),
     readOnly: m === 'reporting' || env.BERTH_READ_ONLY === 'true',
     publicApi,
     publicMetrics,

@@ -2,8 +2,10 @@
 import type { OpsDeps } from '../ops/deps.js';
 import type { RecordsDb } from '../store/records/db.js';
 import type { JobStore } from '../store/records/jobs.js';
+import type { SampleStore } from '../store/records/samples.js';
 import type { EventBus, StackWatcher } from './events.js';
 import type { JobRunner } from './jobs.js';
+import type { StackSampler } from './sampler.js';
 
 export type ServerMode = 'web' | 'reporting';
 
@@ -17,6 +19,9 @@ export interface ServerContext {
   jobs: JobRunner;
   bus: EventBus;
   watcher: StackWatcher;
+  /** Stack states through time (the health timeline), and what records them. */
+  samples: SampleStore;
+  sampler: StackSampler;
   /** One line to the server's log (never a secret). */
   log(line: string): void;
 }

@@ -17,10 +17,12 @@ import { fsError } from '../util/fs-errors.js';
 export const STATUS_OF: Record<ErrorCode, number> = {
   usage: 400,
   unauthorized: 401,
+  forbidden: 403,
   not_found: 404,
   read_only: 405,
   conflict: 409,
   locked: 409,
+  rate_limited: 429,
   damaged: 500,
   io: 500,
   failed: 500,

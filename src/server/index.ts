@@ -44,7 +44,7 @@ export async function startServer(cfg: ServeConfig, deps: OpsDeps, log: (line: s
   const records = await openRecords(cfg.records);
   let server;
   try {
-    server = await buildApp({ mode: cfg.mode, readOnly: cfg.readOnly, token: cfg.token, publicApi: cfg.publicApi, publicMetrics: cfg.publicMetrics, deps, records, https: tls.https, log });
+    server = await buildApp({ mode: cfg.mode, readOnly: cfg.readOnly, token: cfg.token, secretKey: cfg.secretKey, publicApi: cfg.publicApi, publicMetrics: cfg.publicMetrics, deps, records, https: tls.https, log });
   } catch (e) {
     await records.close();
     throw e;
@@ -64,7 +64,9 @@ export async function startServer(cfg: ServeConfig, deps: OpsDeps, log: (line: s
   const url = `${tls.https ? 'https' : 'http'}://${shown}:${port}`;
   log(`berth ${cfg.mode}${cfg.readOnly ? ' (read-only)' : ''} serving on ${url}; ${tls.note}`);
   log(`records in ${records.kind === 'sqlite' ? 'SQLite' : 'PostgreSQL'} at ${records.where}${records.migrated.length ? ` (migrated: ${records.migrated.join(', ')})` : ''}`);
-  if (cfg.publicApi) log('the API answers without a token (--public)');
+  if (cfg.publicApi) log('the API and the dashboard answer without a token (--public)');
+  else if (!cfg.secretKey) log('the dashboard is off: BERTH_SECRET_KEY (the key that signs its sessions) is not set; the API answers with the token');
+  else log(`the dashboard is at ${url}/ (log in with the API token)`);
   if (cfg.publicMetrics) log('/metrics answers without a token (--public-metrics)');
   return { url, close: () => server.close() };
 }

@@ -16,7 +16,7 @@ export const SHARED = [
   {
     $id: 'Error',
     type: 'object',
-    description: "An error as `berth --json` prints it; `code` says what kind (usage, not_found, conflict, locked, damaged, engine_unreachable, engine_failed, not_ready, io, unauthorized, read_only, failed).",
+    description: "An error as `berth --json` prints it; `code` says what kind (usage, not_found, conflict, locked, damaged, engine_unreachable, engine_failed, not_ready, io, unauthorized, forbidden, read_only, rate_limited, failed).",
     required: ['error'],
     properties: {
       error: {

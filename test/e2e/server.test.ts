@@ -35,7 +35,7 @@ describe.skipIf(!engine)('berth serve against a real engine', () => {
     name = sb.name('srv');
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
-    server = sb.start(['serve', 'web', '--no-tls', '--host', '127.0.0.1', '--port', String(port)], { BERTH_AUTH_TOKEN: token });
+    server = sb.start(['serve', 'web', '--no-tls', '--host', '127.0.0.1', '--port', String(port)], { BERTH_AUTH_TOKEN: token, BERTH_SECRET_KEY: randomBytes(32).toString('hex') });
     await until('the server to answer /healthz', async () => (await fetch(`${base}/healthz`)).ok, 30_000, 200);
   });
 

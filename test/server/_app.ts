@@ -11,19 +11,36 @@ import { MemoryEngine } from '../helpers/engine.js';
 import { testDeps } from '../helpers/deps.js';
 
 export const TOKEN = 'test-token-0123456789abcdef';
+export const SECRET_KEY = 'test-secret-key-0123456789abcdef';
 
 const v2 = (c: Command) => (c.argv.join(' ') === 'docker compose version --short' ? { code: 0, stdout: '2.29.1\n' } : undefined);
 
 export type Call = Omit<InjectOptions, 'method' | 'url'> & { token?: string | null };
 
-export async function testServer(o: Partial<Pick<AppOptions, 'mode' | 'publicApi' | 'publicMetrics' | 'readOnly'>> & { home?: string } = {}) {
+type Chosen = 'mode' | 'publicApi' | 'publicMetrics' | 'readOnly' | 'https' | 'now' | 'sessionTtlMs' | 'loginLimit' | 'sampleMs' | 'pollMs';
+
+/** Options as given; `secretKey: null` for a server without BERTH_SECRET_KEY. */
+export async function testServer(o: Partial<Pick<AppOptions, Chosen>> & { home?: string; secretKey?: string | null } = {}) {
   const home = o.home ?? fs.mkdtempSync(path.join(os.tmpdir(), 'berth-server-'));
   const engine = new MemoryEngine();
   const runner = new RecordingRunner(v2);
   const deps = testDeps(home, { engine, runner });
   const records = await openRecords({ kind: 'sqlite', file: path.join(home, 'server', 'berth.db') });
   const logged: string[] = [];
-  const server = await buildApp({ mode: o.mode ?? 'web', token: TOKEN, publicApi: !!o.publicApi, publicMetrics: !!o.publicMetrics, readOnly: o.readOnly, deps, records, pollMs: 50, log: (l) => logged.push(l) });
+  const { home: _home, secretKey, ...rest } = o;
+  const server = await buildApp({
+    mode: 'web',
+    pollMs: 50,
+    sampleMs: 0,
+    ...rest,
+    token: TOKEN,
+    secretKey: secretKey === null ? undefined : (secretKey ?? SECRET_KEY),
+    publicApi: !!o.publicApi,
+    publicMetrics: !!o.publicMetrics,
+    deps,
+    records,
+    log: (l) => logged.push(l),
+  });
   onTestFinished(async () => {
     await server.close();
     if (!o.home) fs.rmSync(home, { recursive: true, force: true });
@@ -54,3 +71,26 @@ export const SPEC = `services:
     image: x/worker:1
     command: [work]
 `;
+
+type TestApp = Awaited<ReturnType<typeof testServer>>;
+
+/** Logs in through the form; the cookie to send back, and the CSRF token the pages carry. */
+export async function login(s: TestApp, o: { remoteAddress?: string } = {}) {
+  const r = await s.call('POST', '/login', { token: null, payload: `token=${encodeURIComponent(TOKEN)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' }, ...o });
+  if (r.statusCode !== 303) throw new Error(`login answered ${r.statusCode}: ${r.body}`);
+  const c = r.cookies[0] as { name: string; value: string };
+  const cookie = `${c.name}=${encodeURIComponent(c.value)}`;
+  const page = await s.call('GET', '/stacks', { token: null, headers: { cookie } });
+  const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(page.body)?.[1] ?? '';
+  return { cookie, csrf, setCookie: String(r.headers['set-cookie']) };
+}
+
+/** A request as a logged-in browser makes it: the cookie, no bearer token; a form body when given one. */
+export function asBrowser(s: TestApp, cookie: string) {
+  return (method: 'GET' | 'POST', url: string, form?: Record<string, string>, headers: Record<string, string> = {}) =>
+    s.call(method, url, {
+      token: null,
+      headers: { cookie, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      ...(form ? { payload: new URLSearchParams(form).toString() } : {}),
+    });
+}

@@ -26,7 +26,6 @@ const ROUTES: [string, string, unknown?][] = [
   ['GET', '/api/v1/openapi.json'],
   ['GET', '/metrics'],
   ['GET', '/api/v1/no-such-route'],
-  ['GET', '/'],
   ['DELETE', '/api/v1/stacks/prod'],
 ];
 

@@ -12,14 +12,15 @@ import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
 import { serveConfig, startServer } from '../../src/server/index.js';
+import { MIGRATION_NAMES } from '../../src/store/records/migrations.js';
 import { main } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { testDeps } from '../helpers/deps.js';
 import { freshDatabase } from '../helpers/postgres.js';
-import { SPEC, TOKEN } from './_app.js';
+import { SECRET_KEY, SPEC, TOKEN } from './_app.js';
 
-const env = { BERTH_AUTH_TOKEN: TOKEN };
+const env = { BERTH_AUTH_TOKEN: TOKEN, BERTH_SECRET_KEY: SECRET_KEY };
 
 function tmpHome(): string {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-serve-'));
@@ -46,8 +47,10 @@ describe('berth serve', () => {
     const home = '/h';
     expect(serveConfig('web', {}, env, home, '/cwd')).toEqual({
       mode: 'web', port: 8080, host: '0.0.0.0', tls: { kind: 'self-signed' }, dataDir: '/h/server', records: { kind: 'sqlite', file: '/h/server/berth.db' },
-      token: TOKEN, readOnly: false, publicApi: false, publicMetrics: false,
+      token: TOKEN, secretKey: SECRET_KEY, readOnly: false, publicApi: false, publicMetrics: false,
     });
+    // A reporting server serves its API without the key (its dashboard is then off).
+    expect(serveConfig('reporting', {}, { BERTH_AUTH_TOKEN: TOKEN }, home, '/cwd').secretKey).toBeUndefined();
     expect(serveConfig('reporting', { dataDir: 'd', tls: false }, { ...env, BERTH_DATA_DIR: '/x' }, home, '/cwd')).toMatchObject({ readOnly: true, dataDir: '/cwd/d', tls: { kind: 'none' } });
     expect(serveConfig('web', {}, { ...env, BERTH_DATA_DIR: '/x', DATABASE_URL: 'postgresql://u:p@db/x' }, home, '/cwd')).toMatchObject({ dataDir: '/x', records: { kind: 'postgres' } });
     expect(serveConfig('web', { tlsCert: 'c.pem', tlsKey: 'k.pem' }, env, home, '/cwd').tls).toEqual({ kind: 'files', cert: '/cwd/c.pem', key: '/cwd/k.pem' });
@@ -55,6 +58,9 @@ describe('berth serve', () => {
     const refused: [string, Parameters<typeof serveConfig>[1], Record<string, string>, RegExp][] = [
       ['web', {}, {}, /^BERTH_AUTH_TOKEN: is not set/],
       ['web', {}, { BERTH_AUTH_TOKEN: 'short' }, /^BERTH_AUTH_TOKEN: is shorter than 16/],
+      ['web', {}, { BERTH_AUTH_TOKEN: TOKEN }, /^BERTH_SECRET_KEY: is not set; the web dashboard signs its session cookies with it/],
+      ['web', {}, { ...env, BERTH_SECRET_KEY: 'short' }, /^BERTH_SECRET_KEY: is shorter than 16/],
+      ['reporting', {}, { ...env, BERTH_SECRET_KEY: 'short' }, /^BERTH_SECRET_KEY: is shorter than 16/],
       ['reporting', { public: true }, {}, /^BERTH_AUTH_TOKEN: is not set/],
       ['web', { public: true }, env, /^--public: only a reporting server/],
       ['agent', {}, env, /^serve: "agent" is not a server/],
@@ -78,7 +84,7 @@ describe('berth serve', () => {
     expect(a.status).toBe(200);
     expect(first.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
     expect(lines[0]).toMatch(/^berth web serving on https:\/\/127\.0\.0\.1:\d+; self-signed certificate .*tls\.crt \(made now\)$/);
-    expect(lines[1]).toBe(`records in SQLite at ${path.join(home, 'server', 'berth.db')} (migrated: 0001_jobs)`);
+    expect(lines[1]).toBe(`records in SQLite at ${path.join(home, 'server', 'berth.db')} (migrated: ${MIGRATION_NAMES.join(', ')})`);
     const crt = fs.readFileSync(path.join(home, 'server', 'tls', 'tls.crt'), 'utf8');
     expect(new X509Certificate(crt).subjectAltName).toContain('IP Address:127.0.0.1');
     const second = await startServer(cfg, testDeps(home), () => undefined);
@@ -99,7 +105,7 @@ describe('berth serve', () => {
     const lines: string[] = [];
     const server = await startServer(cfg, testDeps(home, { engine }), (l) => lines.push(l));
     onTestFinished(() => server.close());
-    expect(lines[1]).toMatch(/^records in PostgreSQL at postgresql:\/\/berth_\w+@127\.0\.0\.1:\d+\/berth_\w+ \(migrated: 0001_jobs\)$/);
+    expect(lines[1]).toMatch(/^records in PostgreSQL at postgresql:\/\/berth_\w+@127\.0\.0\.1:\d+\/berth_\w+ \(migrated: 0001_jobs, 0002_sessions, 0003_stack_samples\)$/);
     expect(lines.join('\n')).not.toContain(new URL(db.url).password);
     const health = await fetch(`${server.url}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', storage: 'postgres' });

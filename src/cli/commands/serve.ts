@@ -1,10 +1,10 @@
-/** berth serve web|reporting: the REST API (and, read-only, the reporting server) until SIGINT or SIGTERM. */
+/** berth serve web|reporting: the REST API and the dashboard (and, read-only, the reporting server) until SIGINT or SIGTERM. */
 import type { CommandSpec } from '../spec.js';
 import { opsDeps } from '../deps.js';
 
 export const serve: CommandSpec = {
   name: 'serve',
-  doc: "run berth's server: web (REST API over this host's stacks) or reporting (read-only); needs BERTH_AUTH_TOKEN",
+  doc: "run berth's server: web (REST API and dashboard over this host's stacks) or reporting (read-only); needs BERTH_AUTH_TOKEN, and BERTH_SECRET_KEY for the dashboard",
   args: [['<mode>', 'web or reporting']],
   flags: [
     { flags: '--port <port>', doc: 'port to listen on', default: '8080' },
@@ -13,7 +13,7 @@ export const serve: CommandSpec = {
     { flags: '--tls-key <file>', doc: 'TLS private key (PEM), with --tls-cert' },
     { flags: '--no-tls', doc: 'plain HTTP: only behind a proxy that terminates TLS' },
     { flags: '--data-dir <dir>', doc: 'where the server keeps its records and certificate (default: $BERTH_DATA_DIR, else $BERTH_HOME/server)' },
-    { flags: '--public', doc: 'reporting only: answer the read-only API without a token' },
+    { flags: '--public', doc: 'reporting only: answer the read-only API and dashboard without a token or login' },
     { flags: '--public-metrics', doc: 'answer /metrics without a token (it holds no secret)' },
   ],
   async run(ctx, [mode], opts) {

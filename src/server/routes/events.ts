@@ -3,16 +3,19 @@
  * gets every stack's state as last seen, then changes as they happen: `job`
  * (a job's state), `job.log` (a line a job logged), `stack` (a stack's state,
  * ready and active service counts), `stack.removed`, `engine` (whether the
- * Docker engine answers). A comment every 15 s keeps proxies from closing it.
+ * Docker engine answers). A comment every 15 s keeps proxies from closing it;
+ * a stream a dashboard session opened ends then too once that session has
+ * (logged out or expired).
  */
 import type { FastifyInstance } from 'fastify';
 import type { ServerContext } from '../context.js';
 import type { ServerEvent } from '../events.js';
+import type { Sessions } from '../sessions.js';
 import { ERRORS } from '../schemas.js';
 
 const KEEPALIVE_MS = 15_000;
 
-export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, open: Set<() => void>): void {
+export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, open: Set<() => void>, sessions?: Sessions): void {
   app.get('/api/v1/events', {
     // A HEAD would open a stream nobody reads.
     exposeHeadRoute: false,
@@ -35,7 +38,11 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, op
     for (const stack of snap.stacks) send({ type: 'stack', stack });
     const off = ctx.bus.on(send);
     const stopWatching = ctx.watcher.listen();
-    const ping = setInterval(() => res.write(': ping\n\n'), KEEPALIVE_MS);
+    const session = req.berthSession;
+    const ping = setInterval(() => {
+      res.write(': ping\n\n');
+      if (session && sessions) void sessions.live(session).then((live) => live || close(), () => undefined);
+    }, KEEPALIVE_MS);
     const close = () => {
       clearInterval(ping);
       off();

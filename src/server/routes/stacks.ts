@@ -38,8 +38,23 @@ function specText(body: unknown): string {
   throw new UsageError('body: give the stack.yaml, as text/yaml or as JSON {"spec": "<stack.yaml text>"}', undefined, { path: 'body' });
 }
 
-/** Who asked: the token is shared, so the caller's address says who it was. */
-export const whoOf = (req: FastifyRequest) => `token@${req.ip}`;
+/** Who asked: the token is shared, so the caller's address says who it was (and whether it was a dashboard session). */
+export const whoOf = (req: FastifyRequest) => `${req.berthSession ? 'dashboard' : 'token'}@${req.ip}`;
+
+export interface ActionBody {
+  services?: string[];
+  wait?: boolean;
+  timeoutSeconds?: number;
+  replicas?: Record<string, number>;
+}
+
+/** An action's body (as the API takes it, and as the dashboard's forms are read into) as the operation's action. */
+export function stackAction(action: StackAction['action'], body: ActionBody): StackAction {
+  const timeoutMs = body.timeoutSeconds !== undefined ? body.timeoutSeconds * 1000 : undefined;
+  if (action === 'scale') return { action, replicas: body.replicas ?? {}, wait: body.wait, timeoutMs };
+  if (action === 'down') return { action, services: body.services };
+  return { action, services: body.services, wait: body.wait, timeoutMs };
+}
 
 function registerActions(app: FastifyInstance, ctx: ServerContext): void {
   for (const action of ['up', 'down', 'restart', 'scale'] as const) {
@@ -58,14 +73,7 @@ function registerActions(app: FastifyInstance, ctx: ServerContext): void {
         },
       },
       async (req, reply) => {
-        const body = (req.body ?? {}) as { services?: string[]; wait?: boolean; timeoutSeconds?: number; replicas?: Record<string, number> };
-        const timeoutMs = body.timeoutSeconds !== undefined ? body.timeoutSeconds * 1000 : undefined;
-        const a: StackAction =
-          action === 'scale'
-            ? { action, replicas: body.replicas!, wait: body.wait, timeoutMs }
-            : action === 'down'
-              ? { action, services: body.services }
-              : { action, services: body.services, wait: body.wait, timeoutMs };
+        const a = stackAction(action, (req.body ?? {}) as ActionBody);
         const job = await ctx.jobs.start(req.params.name, a, whoOf(req));
         return reply.code(202).header('location', `/api/v1/jobs/${job.id}`).send({ job });
       },
