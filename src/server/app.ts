@@ -114,7 +114,8 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
   registerEventRoutes(app, ctx, streams, dashboard?.sessions);
   if (dashboard) await registerDashboard(app, dashboard);
   else registerDashboardOff(app, o.mode);
-  app.addHook('onClose', async () => {
+  // Before the socket waits for its connections: an open event stream would keep it waiting forever.
+  app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
   });
   // Jobs left behind by a previous process of this server cannot be running any more (a read-only server runs none, and leaves them alone).

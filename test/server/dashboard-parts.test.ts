@@ -45,6 +45,8 @@ describe('the health timeline', () => {
     expect(spans.map((s) => [(s.from - T0) / 60_000, (s.to - T0) / 60_000, s.state])).toEqual([[0, 1, 'running'], [1, 2, 'degraded'], [2, 4, 'running'], [10, 11, 'stopped']]);
     expect(shares(spans)).toEqual([['running', 0.6], ['degraded', 0.2], ['stopped', 0.2]]);
     expect(spansOf([sample(-5, 'running')], { since: T0, until: T0 + 60_000, everyMs: 60_000 })).toEqual([]);
+    const equal = spansOf([sample(0, 'running'), sample(1, 'running'), sample(2, 'running', 2)], { since: T0, until: T0 + 3 * 60_000, everyMs: 60_000 });
+    expect(equal.map((s) => [(s.from - T0) / 60_000, (s.to - T0) / 60_000, s.ready])).toEqual([[0, 2, 1], [2, 3, 2]]);
   });
 
   it('draws an SVG picture that says in words what it shows, with the stack name escaped', () => {
@@ -54,7 +56,10 @@ describe('the health timeline', () => {
     expect(svg).toContain('<title id="timeline-title">Health of stack p&lt;rod, last 1 h (UTC)</title>');
     expect(svg).toContain('<desc id="timeline-desc">Share of sampled time: running 50%, degraded 50%.');
     expect(svg).toContain('<rect class="state state-running" x="0.0" y="8" width="360.0" height="28"><title>00:00-00:30 UTC: running, 2/2 ready</title></rect>');
-    expect(svg).toContain('<polyline class="ready-line" points="0.0,48.0 360.0,48.0 360.0,76.0 720.0,76.0">');
+    expect(svg).toContain('<path class="ready-line" d="M0.0,48.0 L360.0,48.0 L360.0,76.0 L720.0,76.0">');
+    // Where there are no samples, the line breaks.
+    const gap = spansOf([sample(0, 'running', 2), sample(40, 'running', 2)], { since: T0, until: T0 + 60 * 60_000, everyMs: 10 * 60_000 });
+    expect(timelineSvg('prod', gap, { since: T0, until: T0 + 60 * 60_000 }).text).toContain('d="M0.0,48.0 L240.0,48.0 M480.0,48.0 L720.0,48.0"');
     expect(svg).toContain('>00:15</text>');
     expect(timelineSvg('prod', [], { since: T0, until: T0 + 3600_000 }).text).toContain('no samples yet');
   });

@@ -17,14 +17,18 @@ export interface Span {
   active: number;
 }
 
-/** Each sample stands for the time until the next one, but no longer than two sampling periods. */
+/** Each sample stands for the time until the next one, but no longer than two sampling periods; equal neighbours make one span. */
 export function spansOf(samples: StackSample[], o: { since: number; until: number; everyMs: number }): Span[] {
   const out: Span[] = [];
   samples.forEach((s, i) => {
     const from = Math.max(o.since, Date.parse(s.at));
     const next = samples[i + 1] ? Date.parse(samples[i + 1]!.at) : o.until;
     const to = Math.min(next, Date.parse(s.at) + 2 * o.everyMs, o.until);
-    if (to > from) out.push({ from, to, state: s.state, ready: s.ready, active: s.active });
+    if (to <= from) return;
+    const last = out.at(-1);
+    // One span for a run of equal samples: fewer shapes, and no seams between them.
+    if (last && last.to === from && last.state === s.state && last.ready === s.ready && last.active === s.active) last.to = to;
+    else out.push({ from, to, state: s.state, ready: s.ready, active: s.active });
   });
   return out;
 }
@@ -60,9 +64,13 @@ export function timelineSvg(stack: string, spans: Span[], o: { since: number; un
   const x = (t: number) => ((t - o.since) / (o.until - o.since)) * W;
   const hours = Math.round((o.until - o.since) / 3600_000);
   const summary = spans.length ? shares(spans).map(([s, f]) => `${s} ${pct(f)}`).join(', ') : 'no samples yet';
-  const points = spans.flatMap((s) => {
-    const y = LINE.y + LINE.h - (s.active ? s.ready / s.active : 0) * LINE.h;
-    return [`${x(s.from).toFixed(1)},${y.toFixed(1)}`, `${x(s.to).toFixed(1)},${y.toFixed(1)}`];
+  // A step line of the ready share, broken where there are no samples.
+  let lastTo = -Infinity;
+  const path = spans.map((s) => {
+    const y = (LINE.y + LINE.h - (s.active ? s.ready / s.active : 0) * LINE.h).toFixed(1);
+    const step = `${s.from > lastTo ? 'M' : 'L'}${x(s.from).toFixed(1)},${y} L${x(s.to).toFixed(1)},${y}`;
+    lastTo = s.to;
+    return step;
   });
   return html`<svg class="timeline" viewBox="0 0 ${W} ${H}" role="img" aria-labelledby="timeline-title timeline-desc">
 <title id="timeline-title">Health of stack ${stack}, last ${hours} h (UTC)</title>
@@ -70,7 +78,7 @@ export function timelineSvg(stack: string, spans: Span[], o: { since: number; un
 <rect class="no-samples" x="0" y="${BAND.y}" width="${W}" height="${BAND.h}"></rect>
 ${spans.map((s) => html`<rect class="state state-${s.state}" x="${x(s.from).toFixed(1)}" y="${BAND.y}" width="${Math.max(0.5, x(s.to) - x(s.from)).toFixed(1)}" height="${BAND.h}"><title>${hhmm(s.from)}-${hhmm(s.to)} UTC: ${s.state}, ${s.ready}/${s.active} ready</title></rect>`)}
 <rect class="ready-area" x="0" y="${LINE.y}" width="${W}" height="${LINE.h}"></rect>
-${points.length ? html`<polyline class="ready-line" points="${points.join(' ')}"></polyline>` : ''}
+${path.length ? html`<path class="ready-line" d="${path.join(' ')}"></path>` : ''}
 ${ticks(o.since, o.until)}
 </svg>`;
 }

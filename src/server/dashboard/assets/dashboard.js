@@ -119,7 +119,8 @@
       const ask = form.dataset.confirm?.replace(/\{(\w+)\}/g, (_, k) => body.get(k) ?? k);
       if (ask && !(await confirmed(ask))) return;
       if (ask) body.set('confirm', 'yes');
-      const r = await fetch(form.action, { method: 'POST', body, headers: { accept: 'application/json', 'x-csrf-token': csrf } }).catch((e) => ({ ok: false, status: 0, json: async () => ({ error: { message: e.message } }) }));
+      // form.action would be its field named action.
+      const r = await fetch(form.getAttribute('action'), { method: 'POST', body, headers: { accept: 'application/json', 'x-csrf-token': csrf } }).catch((e) => ({ ok: false, status: 0, json: async () => ({ error: { message: e.message } }) }));
       if (r.status === 401) return location.reload();
       const data = await r.json().catch(() => ({}));
       progress.hidden = false;
