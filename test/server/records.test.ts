@@ -101,6 +101,7 @@ describe.each(backends)('records on $name', (backend) => {
     for (const [i, line] of lines.entries()) await jobs.log('j-1', { seq: i + 1, time: at(10 + i), line });
     expect((await jobs.logs('j-1')).map((l) => l.line)).toEqual(lines);
     expect((await jobs.logs('j-1')).map((l) => l.seq)).toEqual([1, 2, 3, 4]);
+    expect((await jobs.logs('j-1', 2)).map((l) => l.seq)).toEqual([3, 4]);
     expect(await jobs.logs('j-2')).toEqual([]);
     await expect(jobs.log('j-1', { seq: 1, time: at(20), line: 'twice' })).rejects.toThrow();
   });

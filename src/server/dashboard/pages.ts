@@ -101,8 +101,7 @@ function registerJobPages(app: FastifyInstance, d: Dashboard): void {
   // The lines after the last one a page shows, as list items.
   app.get<{ Params: { id: string }; Querystring: { after?: string } }>('/parts/deployments/:id/log', PAGE, async (req, reply) => {
     const j = await job(req.params.id);
-    const after = Number(req.query.after) || 0;
-    return sendHtml(reply, jobLog((await d.ctx.jobStore.logs(j.id)).filter((l) => l.seq > after)));
+    return sendHtml(reply, jobLog(await d.ctx.jobStore.logs(j.id, Number(req.query.after) || 0)));
   });
   app.get('/agents', PAGE, (req, reply) => sendHtml(reply, agentsPage(frameOf(d, req))));
 }

@@ -94,8 +94,9 @@ export class JobStore {
     return r && fromRow(r);
   }
 
-  async logs(id: string): Promise<JobLogLine[]> {
-    const rows = await this.db.selectFrom('job_logs').select(['seq', 'time', 'line']).where('job_id', '=', id).orderBy('seq').execute();
+  /** A job's log lines in order; only those after line `afterSeq` when given (what a page following it lacks). */
+  async logs(id: string, afterSeq = 0): Promise<JobLogLine[]> {
+    const rows = await this.db.selectFrom('job_logs').select(['seq', 'time', 'line']).where('job_id', '=', id).where('seq', '>', afterSeq).orderBy('seq').execute();
     return rows.map((r) => ({ seq: Number(r.seq), time: r.time, line: r.line }));
   }
 
