@@ -49,7 +49,7 @@ export function page(f: PageFrame, body: Html): SafeHtml {
 ${f.session ? html`<meta name="csrf-token" content="${f.session.csrf}">` : ''}
 <title>${f.title} · berth ${f.mode}</title>
 <link rel="stylesheet" href="/assets/dashboard.css">
-<script src="/assets/dashboard.js" defer></script>
+<script type="module" src="/assets/dashboard.js"></script>
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
