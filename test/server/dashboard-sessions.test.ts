@@ -5,7 +5,9 @@
  * CSRF on every change a page makes, the login rate limit, and the bearer
  * API unaffected by any of it.
  */
-import { describe, expect, it } from 'vitest';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { describe, expect, it, onTestFinished, vi } from 'vitest';
 import { selfSignedCert } from '../../src/ops/tls.js';
 import { SECRET_KEY, SPEC, TOKEN, asBrowser, login, testServer } from './_app.js';
 
@@ -91,6 +93,27 @@ describe('dashboard sessions', () => {
     expect(await s.records.db.selectFrom('sessions').selectAll().execute()).toEqual([]);
     expect((await browser('GET', '/stacks')).statusCode).toBe(303);
     expect((await browser('GET', '/api/v1/stacks')).statusCode).toBe(401);
+  });
+
+  it('an event stream a session opened ends once that session is over', async () => {
+    const s = await testServer();
+    const { cookie, csrf } = await login(s);
+    await s.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (s.app.server.address() as AddressInfo).port;
+    // Only the keep-alive's interval is faked: the stream checks its session when it pings.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    onTestFinished(() => void vi.useRealTimers());
+    const req = http.get({ host: '127.0.0.1', port, path: '/api/v1/events', headers: { cookie } });
+    onTestFinished(() => void req.destroy());
+    const res = await new Promise<http.IncomingMessage>((resolve) => req.on('response', resolve));
+    expect(res.statusCode).toBe(200);
+    const ended = new Promise<void>((resolve) => res.on('end', resolve).resume());
+    await vi.advanceTimersByTimeAsync(15_000);
+    expect(res.complete).toBe(false);
+    expect((await asBrowser(s, cookie)('POST', '/logout', { _csrf: csrf })).statusCode).toBe(303);
+    await vi.advanceTimersByTimeAsync(15_000);
+    await Promise.race([ended, new Promise((_, reject) => setTimeout(() => reject(new Error('the stream outlived its session')), 5000))]);
+    expect(res.complete).toBe(true);
   });
 
   it('a session ends when it expires, and expired sessions are cleared at the next login', async () => {
