@@ -1,5 +1,5 @@
 import type { ComponentDef } from './types.js';
-import { AUTH_TOKEN, BERTH_IMAGE, berthService } from './_berth.js';
+import { AUTH_TOKEN, BERTH_IMAGE, SECRET_KEY, berthService } from './_berth.js';
 
 export const reporting: ComponentDef<Record<string, never>> = {
   name: 'reporting',
@@ -10,9 +10,10 @@ export const reporting: ComponentDef<Record<string, never>> = {
   memory: '256m',
   consumer: true,
   options: {},
-  secrets: [AUTH_TOKEN],
+  // The key signs dashboard sessions: without it the read-only server serves its API only.
+  secrets: [AUTH_TOKEN, SECRET_KEY],
   build(ctx) {
-    const svc = berthService(ctx, reporting, ['serve', 'reporting'], 8080, { BERTH_AUTH_TOKEN: ctx.secret('authToken'), BERTH_READ_ONLY: 'true' }, { serve: true });
+    const svc = berthService(ctx, reporting, ['serve', 'reporting'], 8080, { BERTH_AUTH_TOKEN: ctx.secret('authToken'), BERTH_SECRET_KEY: ctx.secret('secretKey'), BERTH_READ_ONLY: 'true' }, { serve: true });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },
 };

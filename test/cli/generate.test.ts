@@ -64,6 +64,9 @@ describe('generate from flags', () => {
     const home = newHome();
     expect((await runCli(['generate', 'reports', '--reporting', '--port', '8081'], { home })).code).toBe(0);
     expect(compose(home, 'reports').services.reporting!.ports).toEqual(['0.0.0.0:8081:8080']);
+    // The read-only dashboard signs its sessions too.
+    expect(compose(home, 'reports').services.reporting!.environment!.BERTH_SECRET_KEY).toBe('${BERTH_SECRET_KEY}');
+    expect(Object.keys(env(home, 'reports')).filter((k) => !k.startsWith('COMPOSE_')).sort()).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY']);
     expect((await runCli(['generate', 'gpu1', '--agent', '--server-url', 'https://server:8080', '--gpus', 'all'], { home })).code).toBe(0);
     const agent = compose(home, 'gpu1').services.agent!;
     expect(agent.environment!.BERTH_SERVER_URL).toBe('https://server:8080');
