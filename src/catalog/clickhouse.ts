@@ -38,6 +38,7 @@ export const clickhouse: ComponentDef<Options> = {
   image: 'clickhouse/clickhouse-server:24.8.14.39',
   port: 8123,
   memory: '2g',
+  storage: '20g',
   defaultBind: '127.0.0.1',
   options: {
     database: opt(ident, 'identifier', 'database created on first start', 'app'),

@@ -15,6 +15,7 @@ export const qdrant: ComponentDef<Options> = {
   image: 'qdrant/qdrant:v1.12.5',
   port: 6333,
   memory: '1g',
+  storage: '10g',
   defaultBind: '127.0.0.1',
   options: {
     apiKey: opt(

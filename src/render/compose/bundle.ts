@@ -24,6 +24,15 @@ export const COMPOSE_NGINX: NginxTarget = { resolver: { address: '127.0.0.11', w
 
 export interface Bundle {
   files: FileOut[];
+  /** What of the stack the Compose target cannot carry out, per service. */
+  warnings: string[];
+}
+
+/** Compose has no autoscaler: it runs the least replicas the service asks for. */
+function composeWarnings(stack: ResolvedStack): string[] {
+  return stack.services.flatMap((s) =>
+    s.autoscale ? [`services.${s.origin.spec}.autoscale: Compose runs ${s.autoscale.min} replica(s); scaling up to ${s.autoscale.max} by load is Kubernetes-only (berth export ${stack.name} --to kubernetes)`] : [],
+  );
 }
 
 /** A config file at a mount's path, or in the folder it mounts. */
@@ -58,5 +67,6 @@ export function renderBundle(stack: ResolvedStack, specText: string, extra: Conf
       { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack, history), null, 2) + '\n' },
       ...configs.sort(byPath).map(({ consumers: _, ...file }) => file),
     ],
+    warnings: composeWarnings(stack),
   };
 }
