@@ -37,7 +37,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     memoryMiB: ctx.memoryMiB,
     cpus: o.cpus ?? parts.cpus,
     ports,
-    mainPort: parts.mainPort ?? def.port,
+    mainPort: parts.mainPort ?? def.clientPort ?? def.port,
     dependsOn,
     profiles: [...(o.profiles ?? parts.profiles ?? [])],
     environment: { ...(parts.environment ?? {}), ...o.env },

@@ -107,6 +107,8 @@ export interface Service {
   labels: Record<string, Text>;
   /** Main port inside the stack network (what a proxy route or a consumer connects to). */
   mainPort?: number;
+  /** Other ports it serves the stack's services on (Kafka's clients, OTLP receivers), beside its main, published and metrics ports. */
+  serves?: number[];
   /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
   metrics?: MetricsTarget;
   /** Whether the container is started again when it stops: long-running services always, jobs never. */

@@ -18,9 +18,9 @@ export function cpuQuantity(cpus: number): string {
   return milli % 1000 === 0 ? String(milli / 1000) : `${milli}m`;
 }
 
-/** Every port the container serves inside the cluster: its main port, its published ones, its metrics. */
+/** Every port the container serves inside the cluster: its main port, its published ones, its metrics, the others it serves. */
 export function servedPorts(s: Service): number[] {
-  const ports = [s.mainPort, ...s.ports.map((p) => p.container), s.metrics?.port].filter((p): p is number => p !== undefined);
+  const ports = [s.mainPort, ...s.ports.map((p) => p.container), s.metrics?.port, ...(s.serves ?? [])].filter((p): p is number => p !== undefined);
   return [...new Set(ports)].sort((a, b) => a - b);
 }
 

@@ -55,9 +55,12 @@ function configFiles(stack: ResolvedStack, kept: Service[]): ConfigFile[] {
   return [...stack.files, ...renderPrometheus(view), ...renderGrafana(view), ...renderOtel(view)];
 }
 
-function buildWarnings(kept: Service[], vars: Readonly<Record<string, string>>, warn: (m: string) => void): void {
+function lossWarnings(kept: Service[], vars: Readonly<Record<string, string>>, warn: (m: string) => void): void {
   for (const s of kept.filter((x) => x.build)) {
     warn(`services.${s.origin.spec}.build: Compose builds ${s.name}'s image on the host; a cluster pulls it, so push it to a registry and set image: (the manifests name ${plainText(s.image, vars)})`);
+  }
+  for (const s of kept.filter((x) => x.privileged)) {
+    warn(`services.${s.origin.spec}.privileged: kept as a privileged container, which a namespace under the baseline or restricted Pod Security Standard refuses; label the namespace pod-security.kubernetes.io/enforce=privileged, or drop privileged`);
   }
   for (const s of kept.filter((x) => x.ulimits)) {
     warn(`services.${s.name}: ulimits (${Object.keys(s.ulimits!).join(', ')}) are set by each node's container runtime on Kubernetes, not per pod; left out`);
@@ -71,7 +74,7 @@ export function planObjects(stack: ResolvedStack, opts: KubeOptions): KubePlan {
   const configs = configFiles(stack, kept);
   const secrets = planSecrets(stack, opts);
   secrets.warnings.forEach(warn);
-  buildWarnings(kept, stack.vars, warn);
+  lossWarnings(kept, stack.vars, warn);
   const volumes = planVolumes(kept);
   const ctx: WorkloadContext = { stack: stack.name, opts, vars: stack.vars, configs, byName: new Map(kept.map((s) => [s.name, s])), refOf: secrets.refOf, warn };
   const published = (s: Service) => (opts.serviceType === 'ClusterIP' ? [] : publicPorts(s).map((p) => p.container));
