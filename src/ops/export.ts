@@ -87,6 +87,6 @@ export function exportStack(deps: OpsDeps, req: ExportRequest): ExportResult {
   const bundle = renderKubernetes(stack, req.options);
   const format = req.options?.format ?? 'kustomize';
   const marker = { path: EXPORT_MARKER, content: JSON.stringify({ stack: req.name, to: req.to, format, berthVersion: BERTH_VERSION }, null, 2) + '\n' };
-  replaceDir(dir, [...bundle.files, marker]);
+  replaceDir(dir, [...bundle.files, marker], { durable: false });
   return { stack: req.name, to: req.to, dir, format, files: bundle.files.map((f) => f.path), warnings: [...stack.warnings, ...bundle.warnings], next: bundle.next };
 }

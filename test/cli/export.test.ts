@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { runCli } from '../helpers/cli.js';
 import { newHome } from './_util.js';
+import { objectsOf } from '../kubernetes/_export.js';
 
 async function generated(spec = 'services:\n  api:\n    component: app\n    image: x/api:1.0\n    health: /health\n  postgres: {}\n') {
   const home = newHome();
@@ -24,7 +25,7 @@ describe('berth export', () => {
     const out = path.join(home, 'k8s');
     expect(fs.statSync(path.join(out, 'base', 'secrets.env')).mode & 0o777).toBe(0o600);
     expect(fs.readFileSync(path.join(out, '.gitignore'), 'utf8')).toMatch(/^secrets\.env$/m);
-    expect(parse(fs.readFileSync(path.join(out, 'services', 'postgres', 'statefulset.yaml'), 'utf8')).kind).toBe('StatefulSet');
+    expect(objectsOf(fs.readFileSync(path.join(out, 'base', 'postgres.yaml'), 'utf8')).map((o) => o.kind)).toContain('StatefulSet');
     expect(fs.existsSync(path.join(home, 'stacks', 'demo', 'k8s'))).toBe(false);
   });
 
@@ -86,16 +87,14 @@ describe('berth export', () => {
       { home, cwd: home },
     );
     expect(r.code, r.stderr).toBe(0);
-    const api = parse(fs.readFileSync(path.join(home, 'k8s', 'services', 'api', 'deployment.yaml'), 'utf8'));
-    const pod = api.spec.template.spec;
+    const objects = objectsOf(fs.readFileSync(path.join(home, 'k8s', 'base', 'api.yaml'), 'utf8')) as any[];
+    const pod = objects.find((o) => o.kind === 'Deployment').spec.template.spec;
     expect(pod.nodeSelector).toEqual({ gpu: 'yes' });
     expect(pod.tolerations).toEqual([{ key: 'nvidia.com/gpu', operator: 'Equal', value: 'present', effect: 'NoSchedule' }]);
     expect(pod.containers[0].env.find((v: any) => v.name === 'POSTGRES_PASSWORD').valueFrom.secretKeyRef).toEqual({ name: 'prod-db', key: 'password' });
     // Its only secret comes from the existing Secret: berth generates none, and writes no env file.
     expect(fs.existsSync(path.join(home, 'k8s', 'base', 'secrets.env'))).toBe(false);
-    const services = fs.readFileSync(path.join(home, 'k8s', 'services', 'api', 'service.yaml'), 'utf8');
-    expect(services).toContain('name: api-public');
-    expect(services).toContain('type: LoadBalancer');
+    expect(objects.find((o) => o.kind === 'Service' && o.metadata.name === 'api-public').spec.type).toBe('LoadBalancer');
     expect(parse(fs.readFileSync(path.join(home, 'k8s', 'kustomization.yaml'), 'utf8')).namespace).toBe('prod');
   });
 

@@ -66,7 +66,7 @@ describe('DREDGE on Kubernetes', () => {
 
   it('serves TLS at the ingress with a certificate from the issuer, and pulls every image with the registry secret', () => {
     const ingress = find(objects, 'Ingress', 'nginx')!;
-    expect(ingress.metadata.annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/limit-rps': '10' });
+    expect((ingress.metadata as any).annotations).toMatchObject({ 'cert-manager.io/cluster-issuer': 'letsencrypt', 'nginx.ingress.kubernetes.io/limit-rps': '10' });
     expect(ingress.spec.tls).toEqual([{ hosts: ['dredge.example.com'], secretName: 'nginx-tls' }]);
     for (const w of objects.filter((o) => WORKLOAD_KINDS.includes(o.kind))) expect(podSpec(w).imagePullSecrets, w.metadata!.name).toEqual([{ name: 'ghcr-secret' }]);
   });

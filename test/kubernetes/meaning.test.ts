@@ -110,13 +110,15 @@ describe.each(listExamples())('%s exported to Kubernetes', (name) => {
   });
 
   it("runs under each profile's overlay what Compose runs under that profile, and the stack's own profiles at the top", () => {
-    const dirs = (kustomization: string) =>
-      (parse(e.files.find((f) => f.path === kustomization)!.content).resources as string[]).filter((r) => r.includes('services/')).map((r) => path.basename(r));
-    const always = dirs('base/kustomization.yaml');
-    const expected = (active: string[]) => e.stack.services.filter((s) => runsUnder(s.profiles, active) && e.files.some((f) => f.path.startsWith(`services/${s.name}/`))).map((s) => s.name).sort();
-    for (const p of e.stack.knownProfiles) expect([...always, ...dirs(`overlays/${p}/kustomization.yaml`)].sort(), `overlay ${p}`).toEqual(expected([p]));
-    expect([...always, ...dirs('kustomization.yaml')].sort(), 'the top').toEqual(expected(e.stack.profiles));
-    const dropped = e.stack.services.filter((s) => !e.files.some((f) => f.path.startsWith(`services/${s.name}/`)));
-    for (const s of dropped) expect(e.result.warnings.some((w) => w.startsWith(`services.${s.name}:`)), `${s.name} is left out with a warning`).toBe(true);
+    const kustomization = (at: string) => parse(e.files.find((f) => f.path === path.join(at, "kustomization.yaml"))!.content).resources as string[];
+    // The services of a folder: the manifests in it named after them (the stack's own files start with _).
+    const servicesIn = (folder: string) => kustomization(folder).filter((r) => !r.startsWith('_')).map((r) => path.basename(r, '.yaml'));
+    const folders = (at: string) => kustomization(at).map((r) => path.normalize(path.join(at, r)));
+    const running = (at: string) => folders(at).flatMap(servicesIn).sort();
+    const exported = (s: Service) => e.files.some((f) => f.path.endsWith(`/${s.name}.yaml`));
+    const expected = (active: string[]) => e.stack.services.filter((s) => runsUnder(s.profiles, active) && exported(s)).map((s) => s.name).sort();
+    for (const p of e.stack.knownProfiles) expect(running(`overlays/${p}`), `overlay ${p}`).toEqual(expected([p]));
+    expect(running('.'), 'the top').toEqual(expected(e.stack.profiles));
+    for (const s of e.stack.services.filter((x) => !exported(x))) expect(e.result.warnings.some((w) => w.startsWith(`services.${s.name}:`)), `${s.name} is left out with a warning`).toBe(true);
   });
 });

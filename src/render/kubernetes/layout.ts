@@ -1,13 +1,17 @@
 /**
- * The plan as files. kustomize: a base (namespace, default-deny policy,
- * shared claims, the generated Secret) with the services that run under no
- * profile, a folder per service, an overlay per profile (the base and that
- * profile's services, as `--profile p` runs under Compose), and at the top
- * the stack's own active profiles, so `kubectl apply -k DIR` runs what
- * `berth up` runs. plain: one manifests.yaml of the active profiles'
- * objects, for kubectl apply -f, and the Secret made by hand from the env file.
+ * The plan as files. kustomize: each service's objects in one file, in the
+ * folder of the profiles it runs under: `base/` for those with none (with the
+ * namespace, the default-deny policy, shared claims and the generated
+ * Secret), `profiles/<a+b>/` for those under a and b; an overlay per profile
+ * takes the base and every folder with that profile (as `--profile p` runs
+ * under Compose; a folder appears once, so no object twice), and the top
+ * takes the base and the folders of the stack's own active profiles, so
+ * `kubectl apply -k DIR` runs what `berth up` runs. plain: one
+ * manifests.yaml of the active profiles' objects, for kubectl apply -f, and
+ * the Secret made by hand from the env file.
  */
 import type { FileOut } from '../../model/files.js';
+import type { Service } from '../../model/service.js';
 import type { ResolvedStack } from '../../model/stack.js';
 import { runsUnder } from '../../resolve/profiles.js';
 import { toYaml } from '../../util/yaml.js';
@@ -33,43 +37,54 @@ function kustomization(stack: string, path: string, body: Record<string, unknown
   return yamlFile(path, stack, [{ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', ...body }]);
 }
 
-/** A service's folder: one file per kind of object, and the kustomization that lists them. */
-function serviceFolder(name: string, objects: KubeObject[], stack: string): FileOut[] {
-  const kinds = [...new Set(objects.map((o) => o.kind))];
-  const files = kinds.map((k) => yamlFile(`services/${name}/${k.toLowerCase()}.yaml`, stack, objects.filter((o) => o.kind === k)));
-  return [...files, kustomization(stack, `services/${name}/kustomization.yaml`, { resources: files.map((f) => f.path.split('/').pop()) })];
-}
-
 const GITIGNORE = { path: '.gitignore', content: `# The values of the stack's secrets (mode 0600): never commit them.\n${SECRETS_ENV}\n` };
 
-function profileServices(plan: KubePlan, active: string[]): string[] {
-  return plan.services.filter((s) => s.profiles.length && runsUnder(s.profiles, active)).map((s) => s.name);
+/** The folder of the services that run under exactly these profiles. */
+export const profileFolder = (profiles: string[]) => (profiles.length ? `profiles/${[...profiles].sort().join('+')}` : 'base');
+
+/** The folders of services with profiles, each with its profiles. */
+function profileSets(services: Service[]): Map<string, string[]> {
+  const sets = new Map<string, string[]>();
+  for (const s of services) if (s.profiles.length) sets.set(profileFolder(s.profiles), [...s.profiles].sort());
+  return sets;
+}
+
+function serviceFiles(plan: KubePlan, stack: string): FileOut[] {
+  return plan.services.map((s) => yamlFile(`${profileFolder(s.profiles)}/${s.name}.yaml`, stack, plan.perService.get(s.name) ?? []));
+}
+
+/** The stack's own files in base/, named with a _ no service name starts with. */
+function baseFiles(plan: KubePlan, stack: string): FileOut[] {
+  const byKind = (kinds: string[]) => plan.stackObjects.filter((o) => kinds.includes(o.kind));
+  return [
+    yamlFile('base/_namespace.yaml', stack, byKind(['Namespace'])),
+    yamlFile('base/_network-policy.yaml', stack, byKind(['NetworkPolicy'])),
+    ...(byKind(['ServiceAccount']).length ? [yamlFile('base/_job-waiter.yaml', stack, byKind(['ServiceAccount', 'Role', 'RoleBinding']))] : []),
+    ...(byKind(['PersistentVolumeClaim']).length ? [yamlFile('base/_volumes.yaml', stack, byKind(['PersistentVolumeClaim']))] : []),
+  ];
 }
 
 export function kustomizeLayout(stack: ResolvedStack, plan: KubePlan, opts: KubeOptions): KubeBundle {
   const ns = { namespace: opts.namespace };
-  const always = plan.services.filter((s) => !s.profiles.length).map((s) => `../services/${s.name}`);
-  const byKind = (kinds: string[]) => plan.stackObjects.filter((o) => kinds.includes(o.kind));
-  const baseFiles = [
-    yamlFile('base/namespace.yaml', stack.name, byKind(['Namespace'])),
-    yamlFile('base/network-policy.yaml', stack.name, byKind(['NetworkPolicy'])),
-    ...(byKind(['ServiceAccount']).length ? [yamlFile('base/job-waiter.yaml', stack.name, byKind(['ServiceAccount', 'Role', 'RoleBinding']))] : []),
-    ...(byKind(['PersistentVolumeClaim']).length ? [yamlFile('base/volumes.yaml', stack.name, byKind(['PersistentVolumeClaim']))] : []),
-  ];
+  const files = serviceFiles(plan, stack.name);
+  const base = [...baseFiles(plan, stack.name), ...files.filter((f) => f.path.startsWith('base/'))];
+  const sets = profileSets(plan.services);
+  const under = (active: string[]) => [...sets].filter(([, profiles]) => runsUnder(profiles, active)).map(([folder]) => folder).sort();
   const secretGenerator = plan.secretsEnv ? { secretGenerator: [{ name: generatedSecretName(stack.name), envs: [SECRETS_ENV] }] } : {};
-  const files: FileOut[] = [
+  const out: FileOut[] = [
     GITIGNORE,
-    kustomization(stack.name, 'kustomization.yaml', { ...ns, resources: ['base', ...profileServices(plan, stack.profiles).map((n) => `services/${n}`)] }),
-    ...baseFiles,
-    kustomization(stack.name, 'base/kustomization.yaml', { ...ns, resources: [...baseFiles.map((f) => f.path.slice('base/'.length)), ...always], ...secretGenerator }),
+    kustomization(stack.name, 'kustomization.yaml', { ...ns, resources: ['base', ...under(stack.profiles)] }),
+    kustomization(stack.name, 'base/kustomization.yaml', { ...ns, resources: base.map((f) => f.path.slice('base/'.length)), ...secretGenerator }),
     ...(plan.secretsEnv ? [{ path: `base/${SECRETS_ENV}`, content: plan.secretsEnv, mode: 0o600 }] : []),
-    ...[...plan.perService].flatMap(([name, objects]) => serviceFolder(name, objects, stack.name)),
-    ...stack.knownProfiles.map((p) =>
-      kustomization(stack.name, `overlays/${p}/kustomization.yaml`, { ...ns, resources: ['../../base', ...profileServices(plan, [p]).map((n) => `../../services/${n}`)] }),
+    ...base,
+    ...[...sets.keys()].map((folder) =>
+      kustomization(stack.name, `${folder}/kustomization.yaml`, { resources: files.filter((f) => f.path.startsWith(`${folder}/`)).map((f) => f.path.slice(folder.length + 1)) }),
     ),
+    ...files.filter((f) => !f.path.startsWith('base/')),
+    ...stack.knownProfiles.map((p) => kustomization(stack.name, `overlays/${p}/kustomization.yaml`, { ...ns, resources: ['../../base', ...under([p]).map((f) => `../../${f}`)] })),
   ];
-  const next = [`kubectl apply -k ${'<dir>'}${stack.profiles.length ? `   (profiles ${stack.profiles.join(', ')}; another: kubectl apply -k <dir>/overlays/<profile>)` : ''}`];
-  return { files, warnings: plan.warnings, next };
+  const next = [`kubectl apply -k <dir>${stack.profiles.length ? `   (profiles ${stack.profiles.join(', ')}; another: kubectl apply -k <dir>/overlays/<profile>)` : ''}`];
+  return { files: out, warnings: plan.warnings, next };
 }
 
 export function plainLayout(stack: ResolvedStack, plan: KubePlan, opts: KubeOptions): KubeBundle {

@@ -51,6 +51,7 @@ export function dnsLabel(name: string): string {
 /** Why `name` cannot be the name of a Service (consumers reach it by this name), or undefined. */
 export function serviceNameProblem(name: string): string | undefined {
   if (name.length > 63) return 'is longer than 63 characters';
+  if (name === 'kustomization') return "is the name of kustomize's own file, beside which its manifests are written";
   return /^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name) ? undefined : 'is not a Kubernetes Service name (lowercase letters, digits and -, starting with a letter)';
 }
 
