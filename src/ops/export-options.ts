@@ -70,7 +70,7 @@ function existingSecrets(specs: string[]): Record<string, ExistingSecret> {
 
 export function kubeOptionsFromFlags(f: ExportFlags): Partial<KubeOptions> {
   const options: Partial<KubeOptions> = {
-    format: pick<KubeFormat>(f.format, ['kustomize', 'plain'], '--format'),
+    format: pick<KubeFormat>(f.format, ['kustomize', 'plain', 'helm'], '--format'),
     namespace: named(f.namespace, '--namespace', DNS_LABEL),
     serviceType: pick<ServiceType>(f.serviceType, ['ClusterIP', 'NodePort', 'LoadBalancer'], '--service-type'),
     ingressClass: named(f.ingressClass, '--ingress-class'),

@@ -53,6 +53,18 @@ describe('berth export', () => {
     expect(fs.readFileSync(path.join(mine, 'notes.txt'), 'utf8')).toBe('keep me');
   });
 
+  it('writes a Helm chart with --format helm, the secrets in a 0600 values file kept out of git and of the package', async () => {
+    const home = await generated();
+    const r = await runCli(['export', 'demo', '--to', 'kubernetes', '-o', 'chart', '--format', 'helm'], { home, cwd: home });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('helm install demo chart -n demo --create-namespace -f chart/secrets.values.yaml');
+    const out = path.join(home, 'chart');
+    expect(parse(fs.readFileSync(path.join(out, 'Chart.yaml'), 'utf8'))).toMatchObject({ apiVersion: 'v2', name: 'demo' });
+    expect(fs.statSync(path.join(out, 'secrets.values.yaml')).mode & 0o777).toBe(0o600);
+    expect(fs.readFileSync(path.join(out, '.helmignore'), 'utf8')).toMatch(/^secrets\.values\.yaml$/m);
+    expect(fs.readFileSync(path.join(out, '.gitignore'), 'utf8')).toMatch(/^secrets\.values\.yaml$/m);
+  });
+
   it('prints JSON with the files and warnings, and never a secret value', async () => {
     const home = await generated();
     const r = await runCli(['export', 'demo', '--to', 'kubernetes', '-o', 'k8s', '--json'], { home, cwd: home });
@@ -66,7 +78,7 @@ describe('berth export', () => {
   it.each([
     [['export', 'demo'], /^berth: error: --to is required: berth export NAME --to kubernetes/],
     [['export', 'demo', '--to', 'swarm'], /--to swarm: berth exports to kubernetes/],
-    [['export', 'demo', '--to', 'kubernetes', '--format', 'helm'], /--format helm: use one of kustomize, plain/],
+    [['export', 'demo', '--to', 'kubernetes', '--format', 'yaml'], /--format yaml: use one of kustomize, plain, helm/],
     [['export', 'demo', '--to', 'kubernetes', '--service-type', 'External'], /--service-type External: use one of ClusterIP, NodePort, LoadBalancer/],
     [['export', 'demo', '--to', 'kubernetes', '--namespace', 'My_NS'], /--namespace My_NS: not a Kubernetes name/],
     [['export', 'demo', '--to', 'kubernetes', '--gpu-node-selector', 'gpu'], /--gpu-node-selector gpu: write it as label=value/],

@@ -15,6 +15,7 @@ import { exportExample, manifestObjects, objectsOf, type Exported } from '../kub
 import { objectProblems } from '../kubernetes/_schemas.js';
 import { needKubeTool } from '../helpers/kube-tools.js';
 import { run } from './_tools.js';
+import { runsUnder } from '../../src/resolve/profiles.js';
 
 const ROOT = path.join(REPO_ROOT, 'test', 'golden-kubernetes');
 const temps: string[] = [];
@@ -60,6 +61,30 @@ describe.each(examples)('example %s on Kubernetes', (name) => {
       expect(r.code, `kubectl kustomize ${dir}:\n${r.stderr}`).toBe(0);
       expect(objectsOf(r.stdout).flatMap(objectProblems), `kubectl kustomize ${dir}`).toEqual([]);
     }
+  });
+
+  it('exports a Helm chart that helm lint accepts and helm template renders, under each profile, into the services Compose runs there', async (ctx) => {
+    const helm = needKubeTool('helm', ctx.skip);
+    const chart = await exportExample(name, temps, { format: 'helm' });
+    const values = chart.files.some((f) => f.path === 'secrets.values.yaml') ? ['-f', path.join(chart.dir, 'secrets.values.yaml')] : [];
+    const lint = await run(helm, ['lint', chart.dir, ...values]);
+    expect(lint.code, `helm lint:\n${lint.stdout}${lint.stderr}`).toBe(0);
+    for (const active of [chart.stack.profiles, ...chart.stack.knownProfiles.map((p) => [p])]) {
+      const set = chart.stack.knownProfiles.flatMap((p) => ['--set', `profiles.${p}=${active.includes(p)}`]);
+      const r = await run(helm, ['template', 't', chart.dir, ...values, ...set]);
+      expect(r.code, `helm template (${active.join(',')}):\n${r.stderr}`).toBe(0);
+      const objects = objectsOf(r.stdout);
+      expect(objects.flatMap(objectProblems)).toEqual([]);
+      const running = objects.filter((o) => ['Deployment', 'StatefulSet', 'Job', 'Ingress'].includes(o.kind)).map((o) => o.metadata!.name!).sort();
+      const exported = new Set(chart.files.filter((f) => f.path.startsWith('templates/services/')).map((f) => path.basename(f.path, '.yaml')));
+      expect(running, `profiles ${active.join(',')}`).toEqual(chart.stack.services.filter((s) => exported.has(s.name) && runsUnder(s.profiles, active)).map((s) => s.name).sort());
+    }
+    for (const [key, value] of Object.entries(chart.stack.secrets)) {
+      for (const f of chart.files.filter((x) => x.path !== 'secrets.values.yaml')) expect(f.content.includes(value), `${f.path} holds ${key}`).toBe(false);
+    }
+    expect(chart.files.find((f) => f.path === '.helmignore')?.content).toMatch(/^secrets\.values\.yaml$/m);
+    const secrets = chart.files.find((f) => f.path === 'secrets.values.yaml');
+    if (secrets) expect(secrets.mode).toBe(0o600);
   });
 
   it('exports plain manifests that pass the same checks', async () => {

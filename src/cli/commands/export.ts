@@ -12,7 +12,7 @@ type Opts = ExportFlags & { to?: string; out?: string; profile?: string[]; json?
 const FLAGS: Flag[] = [
   { flags: '--to <target>', doc: 'what to export to: kubernetes' },
   { flags: '-o, --out <dir>', doc: 'folder to write (replaced as a whole; default ./<name>-kubernetes)' },
-  { flags: '--format <format>', doc: 'kustomize (overlays per profile) or plain (one manifests.yaml)', default: 'kustomize' },
+  { flags: '--format <format>', doc: 'kustomize (overlays per profile), plain (one manifests.yaml) or helm (a chart; profiles are values)', default: 'kustomize' },
   { flags: '--namespace <ns>', doc: "namespace of the stack's objects (default: the stack's name)" },
   { flags: '--profile <name>', doc: "active profile at the top of the output (repeatable; default: the stack's)", repeat: true },
   { flags: '--service-type <type>', doc: 'how published ports are reached: ClusterIP (not from outside), NodePort or LoadBalancer', default: 'ClusterIP' },
@@ -27,7 +27,7 @@ const FLAGS: Flag[] = [
 
 export const exportCommand: CommandSpec = {
   name: 'export',
-  doc: 'write a stack as Kubernetes manifests (Deployments, StatefulSets, probes, Secrets, Ingress, autoscalers, network policies)',
+  doc: 'write a stack as Kubernetes manifests or a Helm chart (Deployments, StatefulSets, probes, Secrets, Ingress, autoscalers, network policies)',
   args: [['<name>', 'stack name']],
   flags: FLAGS,
   async run(ctx, [name], raw) {

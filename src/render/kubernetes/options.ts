@@ -1,6 +1,6 @@
 /** What `berth export --to kubernetes` can be told: the layout, the namespace, how the stack is reached and where GPU pods go. */
 
-export type KubeFormat = 'kustomize' | 'plain';
+export type KubeFormat = 'kustomize' | 'plain' | 'helm';
 export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer';
 
 export interface Toleration {
