@@ -44,6 +44,8 @@ describe('DREDGE on Kubernetes', () => {
       metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }],
     });
     expect(mainContainer(workloadOf(objects, 'dredge-server')!).resources).toEqual({ limits: { cpu: '1', memory: '1024Mi' }, requests: { cpu: '1', memory: '1024Mi' } });
+    // Its name resolves to every replica, so Prometheus (dns_sd) scrapes each one, as under Compose.
+    expect(find(objects, 'Service', 'dredge-server')?.spec.clusterIP).toBe('None');
   });
 
   it('puts the MCP server on a GPU node with its GPU, and no other pod there', () => {

@@ -85,7 +85,9 @@ export function planObjects(stack: ResolvedStack, opts: KubeOptions): KubePlan {
     const perPod = volumes.perPod.get(s.name) ?? [];
     const objects = workload(s, perPod, ctx);
     const kind = objects[objects.length - 1]!.kind;
-    objects.push(...kubeServices(s, stack.name, { headless: kind === 'StatefulSet', type: opts.serviceType, routed: routed.has(s.name) }, warn));
+    // Headless for a StatefulSet (it names each pod) and for replicas: each has its address, as under Compose, so Prometheus scrapes every one.
+    const headless = kind === 'StatefulSet' || s.replicas > 1 || !!s.autoscale;
+    objects.push(...kubeServices(s, stack.name, { headless, type: opts.serviceType, routed: routed.has(s.name) }, warn));
     objects.push(...scalingObjects(s, kind, stack.name));
     const policy = allowPolicy(s, edges, stack.name, opts.ingressNamespace);
     if (policy) objects.push(policy);

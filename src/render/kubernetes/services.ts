@@ -2,7 +2,8 @@
  * Services: every workload that serves a port gets a ClusterIP Service of
  * its own name on its container ports, so consumers reach it by the name and
  * port they use under Compose. A StatefulSet's is headless (it names each
- * pod). Published ports (not bound to loopback) are reached from outside by
+ * pod), and so is a replicated service's: its name resolves to every ready
+ * replica, as Docker's DNS does. Published ports (not bound to loopback) are reached from outside by
  * a `<name>-public` Service of the chosen type on the host port; with
  * ClusterIP, they are not, and a warning says how to.
  */
