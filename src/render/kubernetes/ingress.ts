@@ -37,6 +37,8 @@ function tlsOf(proxy: Service, o: NginxConfig, opts: KubeOptions, warn: (m: stri
 }
 
 export function ingressOf(proxy: Service, o: NginxConfig, services: Service[], stack: string, opts: KubeOptions, warn: (m: string) => void): KubeObject {
+  const moved = proxy.ports.filter((p) => p.host !== p.container).map((p) => p.host);
+  if (moved.length) warn(`services.${proxy.name}.port: ${moved.join(', ')} published on the host; on Kubernetes its routes are served by the ingress controller on the controller's own ports (80 and 443)`);
   const paths = proxyRoutes(services, proxy, o).upstreams.map((u) => ({ path: u.path, pathType: 'Prefix', backend: { service: { name: u.host, port: { number: u.port } } } }));
   const http = { paths };
   const hosts = hostsOf(o);
