@@ -94,6 +94,13 @@ describe('what does not carry over is a warning naming the service', () => {
     expect(result.warnings).toContainEqual(expect.stringMatching(/^services\.agent\.gpu: all means every GPU of the host/));
   });
 
+  it('an autoscaled app without cpus: the CPU each replica asks for', async () => {
+    const { renderKubernetes } = await import('../../src/render/kubernetes/index.js');
+    const { resolveYaml } = await import('../unit/_resolve.js');
+    const stack = resolveYaml('services:\n  api:\n    component: app\n    image: x/api:1\n    autoscale: { min: 1, max: 3 }\n');
+    expect(renderKubernetes(stack).warnings).toContainEqual(expect.stringMatching(/^services\.api\.autoscale: scaling on CPU .* each asks for 100m/));
+  });
+
   it('dredge: the nginx exporter, whose nginx is an Ingress', async () => {
     const { result } = await exportExample('dredge', temps);
     expect(result.warnings).toContainEqual(expect.stringMatching(/^services\.nginx-exporter: reads the status page of nginx/));

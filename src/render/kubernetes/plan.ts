@@ -24,6 +24,7 @@ import { edgesOf } from './edges.js';
 import { allowPolicy, defaultDeny } from './network.js';
 import { jobWaiterAccess } from './wait.js';
 import { plainText } from './text.js';
+import { DEFAULT_CPU_REQUEST } from './container.js';
 
 export interface KubePlan {
   /** Service name -> its objects; every service that runs on Kubernetes, and each nginx as its Ingress. */
@@ -58,6 +59,9 @@ function configFiles(stack: ResolvedStack, kept: Service[]): ConfigFile[] {
 function lossWarnings(kept: Service[], vars: Readonly<Record<string, string>>, warn: (m: string) => void): void {
   for (const s of kept.filter((x) => x.build)) {
     warn(`services.${s.origin.spec}.build: Compose builds ${s.name}'s image on the host; a cluster pulls it, so push it to a registry and set image: (the manifests name ${plainText(s.image, vars)})`);
+  }
+  for (const s of kept.filter((x) => x.autoscale?.cpuPercent && x.cpus === undefined)) {
+    warn(`services.${s.origin.spec}.autoscale: scaling on CPU measures use against the CPU each replica asks for, and cpus is not set; each asks for ${DEFAULT_CPU_REQUEST} (set cpus:)`);
   }
   for (const s of kept.filter((x) => x.privileged)) {
     warn(`services.${s.origin.spec}.privileged: kept as a privileged container, which a namespace under the baseline or restricted Pod Security Standard refuses; label the namespace pod-security.kubernetes.io/enforce=privileged, or drop privileged`);
