@@ -6,7 +6,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/ops/**/*.test.ts'],
+          include: ['test/unit/**/*.test.ts', 'test/golden/**/*.test.ts', 'test/cli/**/*.test.ts', 'test/ops/**/*.test.ts', 'test/kubernetes/**/*.test.ts'],
           testTimeout: 120_000,
         },
       },

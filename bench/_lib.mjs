@@ -47,3 +47,18 @@ export function report(title, rows) {
   console.log(`\n${title}`);
   for (const r of rows) console.log(`  ${r}`);
 }
+
+/** A stack.yaml of n services: n/5 each of postgres, redis, apps using one of each, workers (2 replicas) and jobs of those apps. */
+export function bigSpec(n) {
+  // 500 services: 100 each of postgres, redis, apps using one of each, workers and jobs of those apps.
+  const lines = ['version: 1', 'services:'];
+  const k = n / 5;
+  for (let i = 0; i < k; i++) {
+    lines.push(`  pg${i}:`, '    component: postgres');
+    lines.push(`  cache${i}:`, '    component: redis');
+    lines.push(`  api${i}:`, '    component: app', '    image: registry.example.com/api:1.0.0', `    port: ${20000 + i}`, '    health: /health', `    uses: [pg${i}, cache${i}]`);
+    lines.push(`  worker${i}:`, '    component: worker', `    app: api${i}`, '    command: [python, -m, worker]', '    replicas: 2');
+    lines.push(`  migrate${i}:`, '    component: job', `    app: api${i}`, '    command: [python, -m, migrate]', `    before: [api${i}]`);
+  }
+  return lines.join('\n') + '\n';
+}

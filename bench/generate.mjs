@@ -4,25 +4,11 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { BIN, fmt, machine, medianOf, report, timeOnce } from './_lib.mjs';
+import { BIN, bigSpec, fmt, machine, medianOf, report, timeOnce } from './_lib.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-bench-gen-'));
 const env = { ...process.env, BERTH_HOME: home };
-
-function bigSpec(n) {
-  // 500 services: 100 each of postgres, redis, apps using one of each, workers and jobs of those apps.
-  const lines = ['version: 1', 'services:'];
-  const k = n / 5;
-  for (let i = 0; i < k; i++) {
-    lines.push(`  pg${i}:`, '    component: postgres');
-    lines.push(`  cache${i}:`, '    component: redis');
-    lines.push(`  api${i}:`, '    component: app', '    image: registry.example.com/api:1.0.0', `    port: ${20000 + i}`, '    health: /health', `    uses: [pg${i}, cache${i}]`);
-    lines.push(`  worker${i}:`, '    component: worker', `    app: api${i}`, '    command: [python, -m, worker]', '    replicas: 2');
-    lines.push(`  migrate${i}:`, '    component: job', `    app: api${i}`, '    command: [python, -m, migrate]', `    before: [api${i}]`);
-  }
-  return lines.join('\n') + '\n';
-}
 
 const specFile = path.join(home, 'big.yaml');
 fs.writeFileSync(specFile, bigSpec(500));

@@ -37,7 +37,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     memoryMiB: ctx.memoryMiB,
     cpus: o.cpus ?? parts.cpus,
     ports,
-    mainPort: parts.mainPort ?? def.port,
+    mainPort: parts.mainPort ?? def.clientPort ?? def.port,
     dependsOn,
     profiles: [...(o.profiles ?? parts.profiles ?? [])],
     environment: { ...(parts.environment ?? {}), ...o.env },
@@ -64,8 +64,9 @@ export function exporterService<O>(ctx: ComponentContext<O>, e: ExporterDef<O>, 
   };
 }
 
-export function volume(name: string, target: string): Mount {
-  return { type: 'volume', source: name, target };
+/** A named volume; `sizeMiB` for one whose size does not follow the service's data (a small config volume). */
+export function volume(name: string, target: string, sizeMiB?: number): Mount {
+  return { type: 'volume', source: name, target, ...(sizeMiB ? { storage: { sizeMiB } } : {}) };
 }
 
 /** Config berth writes into the stack dir (`path`: a file, or a folder of them), mounted read-only. */

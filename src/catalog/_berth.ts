@@ -3,7 +3,7 @@ import type { ComponentContext, SecretDecl } from './types.js';
 import type { Service } from '../model/service.js';
 import type { Text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
-import { FAST, cmd, httpGet } from './_health.js';
+import { FAST, httpGet } from './_health.js';
 import type { ComponentDef } from './types.js';
 
 export const BERTH_VERSION = '0.1.0';
@@ -20,10 +20,9 @@ export function nodeProbe(port: number, path: string) {
 /**
  * The same over HTTPS, for `berth serve`, which serves TLS with a certificate
  * it made itself: the probe asks its own container, so it does not verify it.
- * A command, not an HTTP probe: the model's HTTP probe has no scheme yet.
  */
 export function nodeTlsProbe(port: number, path: string) {
-  return cmd(['node', '-e', `require('https').get({host:'127.0.0.1',port:${port},path:'${path}',rejectUnauthorized:false,timeout:4000},r=>process.exit(r.statusCode===200?0:1)).on('error',()=>process.exit(1))`]);
+  return { http: { port, path, scheme: 'https' as const }, via: 'node' as const, ...FAST };
 }
 
 /**

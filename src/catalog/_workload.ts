@@ -9,11 +9,12 @@ import { dict } from '../spec/dict.js';
 import os from 'node:os';
 import path from 'node:path';
 import { argv, httpPath, names, opt, port, positive, type OptionDefs } from '../spec/fields.js';
+import { UsageError } from '../errors.js';
 import { imageText } from '../spec/common.js';
 import { readText, textSchema } from '../spec/text.js';
 import { mapProbeText, type Probe } from '../model/probe.js';
 import { mapAsString, mapLiterals, plainOf, secretText, splitText, type Text } from '../model/text.js';
-import type { BuildSpec, Mount, Service } from '../model/service.js';
+import type { Autoscale, BuildSpec, Mount, Service } from '../model/service.js';
 import { shell, cmd, httpGet, FAST } from './_health.js';
 
 /** The options as their schema reads them: commands as argv, and Text wherever a value may refer to a var or a secret. */
@@ -34,6 +35,7 @@ export interface WorkloadOptions {
   noNewPrivileges?: boolean;
   gpu?: boolean | number | 'all';
   secrets?: string[];
+  autoscale?: { min: number; max: number; cpu?: number; memory?: number };
 }
 
 export const buildSchema = v.union(
@@ -74,6 +76,32 @@ const volumeSpec = v.pipe(
     }
   }),
 );
+
+const percent = v.pipe(v.number('must be a percentage like 70'), v.integer('must be a whole percentage'), v.minValue(1, 'must be at least 1'), v.maxValue(1000, 'must be at most 1000'));
+
+const autoscaleSchema = v.pipe(
+  v.strictObject({ min: positive, max: positive, cpu: v.optional(percent), memory: v.optional(percent) }),
+  v.forward(v.partialCheck([['min'], ['max']], (a) => a.max >= a.min, 'must be at least min'), ['max']),
+);
+
+/** `autoscale:` of apps and workers. */
+export const AUTOSCALE_OPTION = opt(
+  autoscaleSchema,
+  '{min, max, cpu?, memory?}',
+  'replicas between min and max by average CPU and/or memory use (percent of what each replica asks for; cpu 80 unless one is given), by a Kubernetes HorizontalPodAutoscaler (berth export); Compose runs min',
+);
+
+/** Where a target scales by itself (Kubernetes); CPU at 80% when no target is given, as Kubernetes' own default. */
+export function autoscaleOf(a: WorkloadOptions['autoscale']): Autoscale | undefined {
+  if (!a) return undefined;
+  const targets = a.cpu === undefined && a.memory === undefined ? { cpuPercent: 80 } : { cpuPercent: a.cpu, memoryPercent: a.memory };
+  return { min: a.min, max: a.max, ...Object.fromEntries(Object.entries(targets).filter(([, x]) => x !== undefined)) };
+}
+
+/** Replicas and autoscale are two ways to say how many run: one of them. */
+export function refuseReplicasWithAutoscale(o: { replicas?: number; autoscale?: unknown }, where: string): void {
+  if (o.autoscale && o.replicas !== undefined) throw new UsageError(`${where}: use either replicas or autoscale (its min is the replica count where nothing scales), not both`);
+}
 
 export const gpuSchema = v.union([v.boolean(), positive, v.literal('all')], 'must be true, a number of GPUs, or all');
 

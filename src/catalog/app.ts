@@ -7,7 +7,7 @@ import { envTextMap, opt, port, positive, profiles, size } from '../spec/fields.
 import { baseService } from './_base.js';
 import { UsageError } from '../errors.js';
 import { mustParseSize, toMiB } from '../util/size.js';
-import { WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, workloadSecrets, type WorkloadOptions } from './_workload.js';
+import { AUTOSCALE_OPTION, autoscaleOf, refuseReplicasWithAutoscale, WORKLOAD_OPTIONS, buildOf, hardeningOf, expandPlaceholders, gpuOf, healthOf, metricsOf, mountsOf, secretEnv, workloadSecrets, type WorkloadOptions } from './_workload.js';
 
 export interface AppOptions extends WorkloadOptions {
   replicas?: number;
@@ -37,6 +37,7 @@ export const app: ComponentDef<AppOptions> = {
   options: {
     ...WORKLOAD_OPTIONS,
     replicas: opt(positive, 'number', 'identical containers behind one service name (no host port)', '1'),
+    autoscale: AUTOSCALE_OPTION,
     instances: opt(
       dict(v.pipe(v.string(), v.regex(/^[a-z0-9][a-z0-9_-]*$/, 'must be an instance id (lowercase letters, digits, - and _)')), instance),
       'map',
@@ -68,16 +69,19 @@ export const app: ComponentDef<AppOptions> = {
     base.image = common.image;
     const published = (p: number | false | undefined) => (typeof p === 'number' ? [{ host: p, container: containerPort, bind: o.bind ?? '0.0.0.0' }] : []);
 
+    refuseReplicasWithAutoscale(o, where);
     if (!o.instances) {
-      const replicas = o.replicas ?? 1;
+      const replicas = o.autoscale?.min ?? o.replicas ?? 1;
       if (replicas > 1 && typeof o.port === 'number') {
-        throw new UsageError(`${where}.replicas: ${replicas} replicas cannot share host port ${o.port}; drop port (put nginx in front) or use instances with one port each`);
+        throw new UsageError(`${where}.${o.autoscale ? 'autoscale' : 'replicas'}: ${replicas} replicas cannot share host port ${o.port}; drop port (put nginx in front) or use instances with one port each`);
       }
       base.ports = published(o.port);
       base.replicas = replicas;
+      base.autoscale = autoscaleOf(o.autoscale);
       return { services: [expandPlaceholders(base, { name: ctx.service, instance: ctx.service, index: 1, port: o.port || containerPort })], volumes: named };
     }
     if (o.replicas && o.replicas > 1) throw new UsageError(`${where}: use either instances or replicas, not both`);
+    if (o.autoscale) throw new UsageError(`${where}.autoscale: each instance is one container of its own; scale an app without instances`);
     if (Object.keys(o.instances).length === 0) {
       throw new UsageError(`${where}.instances: empty, so no service would run; add at least one instance, like a: {port: 8001}, or remove instances:`);
     }

@@ -38,6 +38,7 @@ export const clickhouse: ComponentDef<Options> = {
   image: 'clickhouse/clickhouse-server:24.8.14.39',
   port: 8123,
   memory: '2g',
+  storage: '20g',
   defaultBind: '127.0.0.1',
   options: {
     database: opt(ident, 'identifier', 'database created on first start', 'app'),
@@ -78,6 +79,8 @@ export const clickhouse: ComponentDef<Options> = {
       mounts: [volume(`${ctx.service}-data`, '/var/lib/clickhouse'), configMount(file, '/etc/clickhouse-server/config.d/berth.xml')],
       probe: httpGet(8123, '/ping'),
       metrics: { port: 9363, path: '/metrics' },
+      // The native protocol (CLICKHOUSE_NATIVE_PORT), beside HTTP.
+      serves: [9000],
       stopGraceMs: 30_000,
       ulimits: { nofile: { soft: 262144, hard: 262144 } },
     });

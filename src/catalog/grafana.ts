@@ -10,6 +10,7 @@ export const grafana: ComponentDef<Record<string, never>> = {
   image: 'grafana/grafana:11.4.0',
   port: 3000,
   memory: '192m',
+  storage: '1g',
   options: {},
   secrets: [{ key: 'adminPassword', suffix: 'ADMIN_PASSWORD', kind: 'password', doc: 'password of the admin user', initOnly: true }],
   build(ctx) {

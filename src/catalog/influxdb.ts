@@ -21,6 +21,7 @@ export const influxdb: ComponentDef<Options> = {
   image: 'influxdb:2.7.12',
   port: 8086,
   memory: '512m',
+  storage: '10g',
   defaultBind: '127.0.0.1',
   options: {
     org: opt(word, 'name', 'organisation created on first start', 'berth'),
@@ -57,7 +58,7 @@ export const influxdb: ComponentDef<Options> = {
         INFLUXD_STORAGE_CACHE_MAX_MEMORY_SIZE: String(Math.floor(ctx.memoryMiB / 4) * 1024 * 1024),
         GOMEMLIMIT: goMemLimit(ctx.memoryMiB),
       },
-      mounts: [volume(`${ctx.service}-data`, '/var/lib/influxdb2'), volume(`${ctx.service}-config`, '/etc/influxdb2')],
+      mounts: [volume(`${ctx.service}-data`, '/var/lib/influxdb2'), volume(`${ctx.service}-config`, '/etc/influxdb2', 100)],
       probe: cmd(['influx', 'ping']),
       metrics: { port: 8086, path: '/metrics' },
     });

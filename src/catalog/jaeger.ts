@@ -41,6 +41,8 @@ export const jaeger: ComponentDef<Options> = {
       ],
       probe: httpGet(14269, '/'),
       metrics: { port: 14269, path: '/metrics' },
+      // OTLP over gRPC and HTTP, from the stack's tracers.
+      serves: [4317, 4318],
     });
     return { services: [svc] };
   },

@@ -21,6 +21,7 @@ export const kafka: ComponentDef<Options> = {
   port: 9094,
   clientPort: 9092,
   memory: '1280m',
+  storage: '20g',
   minMemory: { size: '256m', why: 'the JVM needs a heap of at least 64 MiB and as much again beside it' },
   defaultBind: '127.0.0.1',
   options: {

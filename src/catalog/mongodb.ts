@@ -11,6 +11,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
   image: 'mongo:7.0.15',
   port: 27017,
   memory: '1g',
+  storage: '10g',
   minMemory: { size: '512m', why: "WiredTiger's smallest cache is 256 MiB" },
   defaultBind: '127.0.0.1',
   options: {},
@@ -50,7 +51,7 @@ export const mongodb: ComponentDef<Record<string, never>> = {
     const svc = baseService(ctx, mongodb, {
       command: ['mongod', '--wiredTigerCacheSizeGB', String(cacheGB), '--bind_ip_all'],
       environment: { MONGO_INITDB_ROOT_USERNAME: 'root', MONGO_INITDB_ROOT_PASSWORD: ctx.secret('password') },
-      mounts: [volume(`${ctx.service}-data`, '/data/db'), volume(`${ctx.service}-config`, '/data/configdb')],
+      mounts: [volume(`${ctx.service}-data`, '/data/db'), volume(`${ctx.service}-config`, '/data/configdb', 100)],
       // mongosh is a Node program: probe less often than the cheap checks.
       stopGraceMs: 30_000,
       probe: cmd(['mongosh', '--quiet', '--norc', '--eval', "quit(db.adminCommand('ping').ok ? 0 : 1)"], SLOW),

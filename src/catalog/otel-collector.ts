@@ -1,6 +1,9 @@
 import type { ComponentDef } from './types.js';
 import { baseService, configMount } from './_base.js';
 
+/** The port the collector serves the OTLP metrics it receives on, when there is no VictoriaMetrics to write them to (render/otel.ts). */
+export const OTLP_REEXPORT_PORT = 8889;
+
 export const otelCollector: ComponentDef<Record<string, never>> = {
   name: 'otel-collector',
   summary: 'OpenTelemetry Collector (contrib): OTLP in, traces to Jaeger, metrics to Prometheus/VictoriaMetrics, Kafka metrics when Kafka is present',
@@ -23,6 +26,8 @@ export const otelCollector: ComponentDef<Record<string, never>> = {
       // The image is distroless (no shell, no wget): no in-container probe is possible;
       // the health_check extension on 13133 is there for external probes.
       metrics: { port: 8888, path: '/metrics' },
+      // OTLP over gRPC, and the OTLP metrics re-exported for Prometheus (resolve/scrape.ts).
+      serves: [4317, OTLP_REEXPORT_PORT],
       config: { kind: 'otel', file, memoryLimitMiB: Math.max(32, Math.floor(ctx.memoryMiB * 0.8)) },
     });
     return { services: [svc] };

@@ -25,6 +25,7 @@ export const postgres: ComponentDef<Options> = {
   variants: { timescaledb: 'timescale/timescaledb:2.19.3-pg17' },
   port: 5432,
   memory: '1g',
+  storage: '10g',
   minMemory: { size: '64m', why: 'shared_buffers is at least 16 MiB and every connection needs its own memory' },
   defaultBind: '127.0.0.1',
   options: {

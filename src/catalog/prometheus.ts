@@ -18,6 +18,7 @@ export const prometheus: ComponentDef<Options> = {
   image: 'prom/prometheus:v2.55.1',
   port: 9090,
   memory: '512m',
+  storage: '10g',
   options: {
     retention: opt(duration, 'duration', 'how long samples are kept', '15d'),
     scrapeInterval: opt(duration, 'duration', 'scrape and rule evaluation interval', '15s'),

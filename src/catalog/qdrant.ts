@@ -15,6 +15,7 @@ export const qdrant: ComponentDef<Options> = {
   image: 'qdrant/qdrant:v1.12.5',
   port: 6333,
   memory: '1g',
+  storage: '10g',
   defaultBind: '127.0.0.1',
   options: {
     apiKey: opt(
@@ -49,6 +50,8 @@ export const qdrant: ComponentDef<Options> = {
         "bash -c 'exec 3<>/dev/tcp/127.0.0.1/6333 && printf \"GET /readyz HTTP/1.0\\r\\n\\r\\n\" >&3 && head -n1 <&3 | grep -q \" 200 \"'",
       ),
       metrics: keyed ? undefined : { port: 6333, path: '/metrics' },
+      // gRPC (QDRANT_GRPC_PORT), beside HTTP.
+      serves: [6334],
     });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },

@@ -20,6 +20,7 @@ export const redis: ComponentDef<Options> = {
   image: 'redis:7.4.3-bookworm',
   port: 6379,
   memory: '300m',
+  storage: '2g',
   minMemory: { size: '32m', why: 'maxmemory is at least 8 MiB and the server needs room beside it' },
   defaultBind: '127.0.0.1',
   options: {

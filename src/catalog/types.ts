@@ -84,6 +84,7 @@ export interface CommonOptions {
   healthcheck?: Partial<ProbeTiming>;
   labels?: Record<string, Text>;
   external?: string;
+  storage?: { size?: string | number; class?: string };
 }
 
 export interface ComponentDef<O = any> {
@@ -98,6 +99,8 @@ export interface ComponentDef<O = any> {
   clientPort?: number;
   /** Default memory limit. */
   memory: string;
+  /** Default size of its data volumes where the target sizes them (a Kubernetes claim). */
+  storage?: string;
   /** The least memory it runs in, with why: a smaller limit would put its own cache or heap at or over mem_limit. */
   minMemory?: { size: string; why: string };
   options: OptionDefs;

@@ -18,6 +18,7 @@ export const victoriaMetrics: ComponentDef<Options> = {
   image: 'victoriametrics/victoria-metrics:v1.106.1',
   port: 8428,
   memory: '256m',
+  storage: '20g',
   options: {
     retention: opt(duration, 'duration', 'how long samples are kept (e.g. 30d, 12w, 1y)', '30d'),
     scrapeInterval: opt(duration, 'duration', 'scrape interval when it scrapes itself', '15s'),

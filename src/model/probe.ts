@@ -12,7 +12,17 @@ import type { Text } from './text.js';
  */
 export type HttpClient = 'wget' | 'curl' | 'curl-or-wget' | 'node';
 
-export type ProbeCheck = { http: { port: number; path: Text }; via: HttpClient } | { exec: Text[] } | { shell: Text };
+/**
+ * An HTTP GET of a port of the container itself. `scheme: 'https'` is for a
+ * server with a certificate of its own making, so the probe does not verify it.
+ */
+export interface HttpCheck {
+  port: number;
+  path: Text;
+  scheme?: 'https';
+}
+
+export type ProbeCheck = { http: HttpCheck; via: HttpClient } | { exec: Text[] } | { shell: Text };
 
 export interface ProbeTiming {
   intervalMs: number;

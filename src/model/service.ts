@@ -29,7 +29,7 @@ export interface PortMapping {
  * (Grafana's provisioning, nginx's certificates).
  */
 export type Mount = (
-  | { type: 'volume'; source: string; target: Text }
+  | { type: 'volume'; source: string; target: Text; storage?: VolumeStorage }
   | { type: 'bind'; source: Text; target: Text }
   | { type: 'config'; path: string; target: string }
 ) & {
@@ -37,6 +37,29 @@ export type Mount = (
   /** The stack.yaml key a mount the user gave comes from (services.api.volumes): errors name it, and generate checks its host path exists. */
   givenAt?: string;
 };
+
+/**
+ * How much disk a named volume asks for, and from which storage class, where
+ * the target sizes volumes (Kubernetes claims); Compose's named volumes have
+ * no size. Filled by resolve for every named volume.
+ */
+export interface VolumeStorage {
+  sizeMiB: number;
+  /** The storage class to claim it from; none: the cluster's default. */
+  className?: string;
+}
+
+/**
+ * Replicas follow the load between `min` and `max` where the target can scale
+ * by itself (a Kubernetes HorizontalPodAutoscaler); elsewhere `min` run.
+ * The targets are average utilization, in percent of what each replica asks for.
+ */
+export interface Autoscale {
+  min: number;
+  max: number;
+  cpuPercent?: number;
+  memoryPercent?: number;
+}
 
 export interface BuildSpec {
   context: Text;
@@ -77,11 +100,15 @@ export interface Service {
   cpus?: number;
   profiles: string[];
   replicas: number;
+  /** Scale between bounds by load; `replicas` is its `min`. */
+  autoscale?: Autoscale;
   gpu?: { count: number | 'all' };
   /** The user's container labels (`labels:`). */
   labels: Record<string, Text>;
   /** Main port inside the stack network (what a proxy route or a consumer connects to). */
   mainPort?: number;
+  /** Other ports it serves the stack's services on (Kafka's clients, OTLP receivers), beside its main, published and metrics ports. */
+  serves?: number[];
   /** Where a Prometheus-compatible collector scrapes this service, inside the stack network. */
   metrics?: MetricsTarget;
   /** Whether the container is started again when it stops: long-running services always, jobs never. */

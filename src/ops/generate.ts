@@ -98,6 +98,7 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
     if (req.probeHost !== false) checkHostPaths(stack, specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
+    stack.warnings.push(...bundle.warnings);
     if (!req.dryRun) replaceDir(dir, bundle.files);
     const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas }));
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle, services };

@@ -1,8 +1,9 @@
 /**
  * Spec -> ResolvedStack, as a pipeline of passes: name the secrets, build
  * every component's fragment, add exporters when the stack collects metrics,
- * wire consumers and jobs, settle the dependency graph and the profiles, check
- * ports, memory and ${VAR} references, then settle the secrets' values. Pure
+ * size the named volumes, wire consumers and jobs, settle the dependency
+ * graph and the profiles, check ports, memory and ${VAR} references, then
+ * settle the secrets' values. Pure
  * but for the RNG and the host probes it is handed.
  */
 import type { ResolvedStack } from '../model/stack.js';
@@ -12,6 +13,7 @@ import type { PublishedPort } from './ports.js';
 import { nameSecrets, secretRef } from './secret-names.js';
 import { buildFragments, serviceList, stackIndex, type BuildEnv } from './fragments.js';
 import { addExporters } from './exporters.js';
+import { settleStorage } from './storage.js';
 import { wireConsumers, wireGrafana, wireJobs } from './wiring.js';
 import { settleDependencies } from './graph.js';
 import { checkConfigs } from './config-checks.js';
@@ -61,6 +63,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const env: BuildEnv = { stack: stackIndex(name, spec.services), images, secrets, specDir: input.specDir };
   const { produced, externals, volumes, volumesOf, files } = buildFragments(spec.services, env);
   addExporters(spec.services, produced, env);
+  settleStorage(spec.services, produced);
   const services = serviceList(produced);
 
   const wiring = { spec: spec.services, produced, externals, secretRef: (service: string, key: string) => secretRef(secrets, service, key) };

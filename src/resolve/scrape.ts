@@ -13,8 +13,9 @@ export interface ScrapeEndpoint {
   path: string;
 }
 
-/** The port the OTel Collector serves the OTLP metrics it receives on, when there is no VictoriaMetrics to write them to (render/otel.ts). */
-export const OTLP_REEXPORT_PORT = 8889;
+import { OTLP_REEXPORT_PORT } from '../catalog/otel-collector.js';
+
+export { OTLP_REEXPORT_PORT };
 
 export function scrapeEndpoints(services: Service[]): ScrapeEndpoint[] {
   const measured = services

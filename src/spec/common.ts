@@ -18,6 +18,12 @@ export const healthOverride = v.pipe(
 /** A service's own `image:`, read as Text (a tag may be a ${VAR}). */
 export const imageText = v.pipe(imageRef, readText());
 
+/** Disk for a service's named volumes where the target sizes them (Kubernetes claims); Compose's volumes have no size. */
+export const storageOption = v.strictObject({
+  size: v.optional(size),
+  class: v.optional(v.pipe(v.string('must be a storage class name'), v.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a storage class name like standard or fast-ssd'))),
+});
+
 export const COMMON_OPTIONS: OptionDefs = {
   component: opt(v.string(), 'string', 'catalog component this service is built from', 'the service name'),
   image: opt(imageText, 'image', 'image reference, overriding the catalog pin and `images:`'),
@@ -30,6 +36,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(dict(v.string(), textSchema), 'map', 'extra container labels'),
+  storage: opt(storageOption, '{size, class}', "size and storage class of the service's named volumes on Kubernetes (berth export); Compose volumes have no size", "the component's own, else 1g"),
 };
 
 /** Options only datastores (components that offer connection env) accept. */

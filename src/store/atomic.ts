@@ -13,7 +13,8 @@ import { STACK_NAME_RE } from '../util/names.js';
 const TMP = '.tmp-';
 const OLD = '.old-';
 
-function writeTree(dir: string, files: FileOut[]): void {
+/** `durable`: each file reaches the disk before the swap (a stack's own files); off for output berth can write again. */
+function writeTree(dir: string, files: FileOut[], durable: boolean): void {
   fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (const f of files) {
     const target = path.join(dir, f.path);
@@ -22,7 +23,7 @@ function writeTree(dir: string, files: FileOut[]): void {
     const fd = fs.openSync(target, 'wx', f.mode ?? 0o644);
     try {
       fs.writeSync(fd, f.content);
-      fs.fsyncSync(fd);
+      if (durable) fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
@@ -50,7 +51,12 @@ export function repairStackDir(parent: string, name: string): void {
   for (const e of [...olds, ...entries.filter((x) => x.startsWith(`${TMP}${name}.`))]) fs.rmSync(path.join(parent, e), { recursive: true, force: true });
 }
 
-export function replaceDir(dir: string, files: FileOut[]): void {
+/**
+ * `durable: false` skips the fsync of every file, for output that is made
+ * again by running the command again (an export): the swap stays atomic, and
+ * a few thousand fsyncs would cost seconds.
+ */
+export function replaceDir(dir: string, files: FileOut[], o: { durable?: boolean } = {}): void {
   const parent = path.dirname(dir);
   const name = path.basename(dir);
   fs.mkdirSync(parent, { recursive: true, mode: 0o700 });
@@ -59,7 +65,7 @@ export function replaceDir(dir: string, files: FileOut[]): void {
   const tmp = path.join(parent, TMP + suffix);
   const old = path.join(parent, OLD + suffix);
   try {
-    writeTree(tmp, files);
+    writeTree(tmp, files, o.durable ?? true);
   } catch (e) {
     fs.rmSync(tmp, { recursive: true, force: true });
     throw e;

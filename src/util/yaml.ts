@@ -1,4 +1,5 @@
 import { Document, isScalar, isSeq, visit } from 'yaml';
+import { fastWritable, fastYaml, type Library } from './yaml-fast.js';
 
 /** Recursively sorts object keys so every rendered file is deterministic. Arrays keep their order. */
 export function sortKeys<T>(value: T): T {
@@ -20,6 +21,35 @@ export function sortKeys<T>(value: T): T {
  */
 export function toYaml(value: unknown, opts: { sort?: boolean } = {}): string {
   const data = opts.sort === false ? value : sortKeys(value);
+  return fastWritable(data) ? fastYaml(data, LIBRARY) : libraryYaml(data);
+}
+
+const TO_STRING = { lineWidth: 0, indentSeq: true, flowCollectionPadding: false } as const;
+
+function libraryDoc(value: unknown, flow?: boolean): string {
+  const doc = new Document(value, { version: '1.1', aliasDuplicateObjects: false });
+  if (flow && isSeq(doc.contents)) doc.contents.flow = true;
+  return doc.toString(TO_STRING);
+}
+
+/** The library's texts repeat (ports, quantities, lists like [ReadWriteOnce]): kept, up to a bound. */
+const written = new Map<string, string>();
+
+/** The library's text of one value (a scalar, a key, a one-line list), for the fast writer. */
+export const LIBRARY: Library = {
+  doc(value, flow) {
+    const key = `${flow ? 'F' : 'B'}${JSON.stringify(value)}`;
+    let text = written.get(key);
+    if (text === undefined) {
+      text = libraryDoc(value, flow);
+      if (written.size < 100_000) written.set(key, text);
+    }
+    return text;
+  },
+};
+
+/** toYaml by the library alone, for data the fast writer leaves to it (and for the test that holds the two equal). */
+export function libraryYaml(data: unknown): string {
   const doc = new Document(data, { version: '1.1', aliasDuplicateObjects: false });
   // Short lists of scalars read best on one line, as in hand-written Compose files.
   // Lists holding absolute host paths stay one item per line: their length depends
@@ -32,7 +62,7 @@ export function toYaml(value: unknown, opts: { sort?: boolean } = {}): string {
       if (node.items.length > 0 && width <= 100) node.flow = true;
     },
   });
-  return doc.toString({ lineWidth: 0, indentSeq: true, flowCollectionPadding: false });
+  return doc.toString(TO_STRING);
 }
 
 /** A copy of a map with its keys in sorted order (for maps inside hand-ordered objects). */

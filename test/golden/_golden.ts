@@ -24,20 +24,20 @@ export function listExamples(): string[] {
     .sort();
 }
 
-/** Golden folders (and mode files) whose example is gone. */
-export function staleGoldens(examples: string[]): string[] {
+/** Golden folders (and mode files) whose example is gone. `root`: where the goldens of a target are (Compose's by default). */
+export function staleGoldens(examples: string[], root = GOLDEN_ROOT): string[] {
   const known = new Set(examples);
   return fs
-    .readdirSync(GOLDEN_ROOT, { withFileTypes: true })
+    .readdirSync(root, { withFileTypes: true })
     .filter((d) => !OWN_FILES.has(d.name) && !d.name.endsWith('.ts'))
     .map((d) => (d.isDirectory() ? d.name : d.name.replace(/\.modes\.json$/, '')))
     .filter((n) => !known.has(n))
     .sort();
 }
 
-export function removeGolden(name: string): void {
-  fs.rmSync(path.join(GOLDEN_ROOT, name), { recursive: true, force: true });
-  fs.rmSync(path.join(GOLDEN_ROOT, `${name}.modes.json`), { force: true });
+export function removeGolden(name: string, root = GOLDEN_ROOT): void {
+  fs.rmSync(path.join(root, name), { recursive: true, force: true });
+  fs.rmSync(path.join(root, `${name}.modes.json`), { force: true });
 }
 
 /** Absolute paths that depend on where the repository is checked out become placeholders. */
@@ -55,28 +55,29 @@ function walk(dir: string, base = ''): string[] {
   });
 }
 
-export function writeGolden(name: string, files: FileOut[]): void {
-  removeGolden(name);
-  const dir = path.join(GOLDEN_ROOT, name);
+export function writeGolden(name: string, files: FileOut[], root = GOLDEN_ROOT): void {
+  removeGolden(name, root);
+  const dir = path.join(root, name);
   for (const f of files) {
     const p = path.join(dir, f.path);
     fs.mkdirSync(path.dirname(p), { recursive: true });
     fs.writeFileSync(p, normalize(f.content));
   }
   const modes = Object.fromEntries(files.map((f) => [f.path, modeString(f)]).sort(([a], [b]) => a!.localeCompare(b!)));
-  fs.writeFileSync(path.join(GOLDEN_ROOT, `${name}.modes.json`), JSON.stringify(modes, null, 2) + '\n');
+  fs.writeFileSync(path.join(root, `${name}.modes.json`), JSON.stringify(modes, null, 2) + '\n');
 }
 
 /** Every difference between the bundle and the golden folder, as readable messages naming the file. */
-export function compareGolden(name: string, files: FileOut[]): string[] {
-  const dir = path.join(GOLDEN_ROOT, name);
+export function compareGolden(name: string, files: FileOut[], root = GOLDEN_ROOT): string[] {
+  const dir = path.join(root, name);
+  const shown = path.relative(REPO_ROOT, root);
   const hint = `(run UPDATE_GOLDEN=1 npx vitest run --project unit test/golden if the change is intended)`;
-  if (!fs.existsSync(dir)) return [`test/golden/${name}/ does not exist ${hint}`];
+  if (!fs.existsSync(dir)) return [`${shown}/${name}/ does not exist ${hint}`];
   const problems: string[] = [];
   const rendered = new Map(files.map((f) => [f.path, f]));
   const golden = new Set(walk(dir));
   for (const f of files) {
-    const where = `test/golden/${name}/${f.path}`;
+    const where = `${shown}/${name}/${f.path}`;
     if (!golden.has(f.path)) {
       problems.push(`${f.path}: rendered, but ${where} is missing ${hint}`);
       continue;
@@ -86,14 +87,14 @@ export function compareGolden(name: string, files: FileOut[]): string[] {
     if (want !== got) problems.push(`${f.path}: differs from ${where}\n${unifiedDiff(want, got)}`);
   }
   for (const g of [...golden].sort()) {
-    if (!rendered.has(g)) problems.push(`${g}: test/golden/${name}/${g} exists, but berth no longer renders it ${hint}`);
+    if (!rendered.has(g)) problems.push(`${g}: ${shown}/${name}/${g} exists, but berth no longer renders it ${hint}`);
   }
-  const modesFile = path.join(GOLDEN_ROOT, `${name}.modes.json`);
+  const modesFile = path.join(root, `${name}.modes.json`);
   const modes: Record<string, string> = fs.existsSync(modesFile) ? JSON.parse(fs.readFileSync(modesFile, 'utf8')) : {};
   for (const f of files) {
     const want = modes[f.path];
     if (want !== undefined && want !== modeString(f)) problems.push(`${f.path}: mode ${modeString(f)}, golden ${name}.modes.json says ${want}`);
-    if (want === undefined && golden.has(f.path)) problems.push(`${f.path}: no mode in test/golden/${name}.modes.json ${hint}`);
+    if (want === undefined && golden.has(f.path)) problems.push(`${f.path}: no mode in ${shown}/${name}.modes.json ${hint}`);
   }
   return problems;
 }

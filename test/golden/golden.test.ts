@@ -74,7 +74,7 @@ const examples = listExamples();
 describe('golden folders', () => {
   it('has an example for every golden folder', () => {
     const stale = staleGoldens(examples);
-    if (UPDATE) stale.forEach(removeGolden);
+    if (UPDATE) stale.forEach((n) => removeGolden(n));
     else expect(stale, `golden folders without an example (remove them, or run with UPDATE_GOLDEN=1)`).toEqual([]);
   });
 });

@@ -17,6 +17,7 @@ import { main } from '../../src/cli/main.js';
 import type { IO } from '../../src/cli/io.js';
 import { renderPrometheus } from '../../src/render/prometheus.js';
 import { composeText } from '../../src/render/compose/text.js';
+import { healthTest } from '../../src/render/compose/probe.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { resolveYaml, svc } from '../unit/_resolve.js';
 import { TOKEN } from './_app.js';
@@ -60,10 +61,9 @@ describe.each(['web', 'reporting'])('the %s component and berth serve', (compone
     const { url, port } = await serveAsGenerated(s.command!.map(composeText), env);
     expect(url).toMatch(/^https:/);
     // The probe, as Docker and berth run it in the container, against this server's port.
-    const check = s.probe!;
-    if (!('exec' in check)) throw new Error(`expected a command probe, got ${JSON.stringify(check)}`);
-    const [node, ...args] = check.exec.map(composeText);
-    expect(node).toBe('node');
+    expect(s.probe).toMatchObject({ http: { scheme: 'https', path: '/healthz' }, via: 'node' });
+    const [form, node, ...args] = healthTest(s.probe!);
+    expect([form, node]).toEqual(['CMD', 'node']);
     const probe = args.map((a) => a.replace(`port:${s.metrics!.port}`, `port:${port}`));
     expect(probe.join(' ')).toContain(`port:${port},path:'/healthz'`);
     // Run aside: the server answers from this very process.

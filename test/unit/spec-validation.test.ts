@@ -84,7 +84,7 @@ describe('volumes: a volume name or a host path as source', () => {
   it('names stay named volumes; relative and absolute paths are bind mounts from the stack.yaml directory', () => {
     const s = resolveYaml(api('data_1.x-y:/d', './conf:/etc/conf:ro', '../shared:/s', '.cache:/c', '/srv/x:/x:rw'));
     expect(svc(s, 'api').mounts).toEqual([
-      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false, givenAt: 'services.api.volumes' },
+      { type: 'volume', source: 'data_1.x-y', target: '/d', readOnly: false, givenAt: 'services.api.volumes', storage: { sizeMiB: 1024 } },
       { type: 'bind', source: '/tmp/spec/conf', target: '/etc/conf', readOnly: true, givenAt: 'services.api.volumes' },
       { type: 'bind', source: '/tmp/shared', target: '/s', readOnly: false, givenAt: 'services.api.volumes' },
       { type: 'bind', source: '/tmp/spec/.cache', target: '/c', readOnly: false, givenAt: 'services.api.volumes' },

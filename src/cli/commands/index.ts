@@ -11,5 +11,6 @@ import { logs, exec } from './logs.js';
 import { remove, clean } from './remove.js';
 import { serve } from './serve.js';
 import { image } from './image.js';
+import { exportCommand } from './export.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, serve, image];
+export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, exportCommand, serve, image];

@@ -4,9 +4,7 @@
  * stack's services read). A service that mounts config files gets a label with
  * their hash, so changed config recreates it on the next up.
  */
-import { createHash } from 'node:crypto';
 import type { ConfigFile, FileOut } from '../../model/files.js';
-import type { Service } from '../../model/service.js';
 import type { ResolvedStack } from '../../model/stack.js';
 import { renderCompose } from './file.js';
 import { COMPOSE_FILE, MANIFEST_FILE, SPEC_FILE } from '../files.js';
@@ -17,29 +15,22 @@ import { renderGrafana } from '../grafana.js';
 import { renderNginx, type NginxTarget } from '../nginx.js';
 import { renderOtel } from '../otel.js';
 import { buildManifest } from '../manifest.js';
-import { byText } from '../../util/order.js';
+import { byPath, configHash } from '../config-files.js';
 
 /** Containers of a Compose stack find each other through Docker's DNS server. */
 export const COMPOSE_NGINX: NginxTarget = { resolver: { address: '127.0.0.11', what: "Docker's embedded DNS" } };
 
 export interface Bundle {
   files: FileOut[];
+  /** What of the stack the Compose target cannot carry out, per service. */
+  warnings: string[];
 }
 
-/** A config file at a mount's path, or in the folder it mounts. */
-const mountedBy = (file: ConfigFile, path: string) => file.path === path || file.path.startsWith(`${path}/`);
-const byPath = (a: FileOut, b: FileOut) => byText(a.path, b.path);
-
-/** The hash of the config files a service mounts, mount by mount (each one's files by path). */
-function configHash(s: Service, configs: ConfigFile[]): string | undefined {
-  const mounts = s.mounts.filter((m) => m.type === 'config');
-  if (!mounts.length) return undefined;
-  const mine = configs.filter((f) => f.consumers.includes(s.name));
-  const h = createHash('sha256');
-  for (const m of mounts) {
-    for (const f of mine.filter((x) => mountedBy(x, m.path)).sort(byPath)) h.update(f.path).update('\0').update(f.content).update('\0');
-  }
-  return h.digest('hex').slice(0, 16);
+/** Compose has no autoscaler: it runs the least replicas the service asks for. */
+function composeWarnings(stack: ResolvedStack): string[] {
+  return stack.services.flatMap((s) =>
+    s.autoscale ? [`services.${s.origin.spec}.autoscale: Compose runs ${s.autoscale.min} replica(s); scaling up to ${s.autoscale.max} by load is Kubernetes-only (berth export ${stack.name} --to kubernetes)`] : [],
+  );
 }
 
 /** `extra`: config files made outside rendering (nginx's kept certificates). */
@@ -58,5 +49,6 @@ export function renderBundle(stack: ResolvedStack, specText: string, extra: Conf
       { path: MANIFEST_FILE, content: JSON.stringify(buildManifest(stack, history), null, 2) + '\n' },
       ...configs.sort(byPath).map(({ consumers: _, ...file }) => file),
     ],
+    warnings: composeWarnings(stack),
   };
 }
