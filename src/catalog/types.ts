@@ -84,6 +84,7 @@ export interface CommonOptions {
   healthcheck?: Partial<ProbeTiming>;
   labels?: Record<string, Text>;
   external?: string;
+  node?: string;
 }
 
 export interface ComponentDef<O = any> {

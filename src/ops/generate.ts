@@ -11,7 +11,8 @@ import { writeInterpolated } from '../spec/interpolation.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../model/stack.js';
 import type { RandomSecret } from '../resolve/secrets.js';
-import { renderBundle, type Bundle } from '../render/compose/bundle.js';
+import type { Bundle } from '../render/compose/bundle.js';
+import { nodePart, renderMachines } from '../render/nodes.js';
 import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
@@ -95,9 +96,10 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
     refuseStackFolderPaths(home, stack);
     refuseSharedNetwork(home, stack);
     // Also on --dry-run: it only reads, and a dry run should fail where the real one would.
-    if (req.probeHost !== false) checkHostPaths(stack, specDir);
+    // Paths of services on other nodes are theirs, not this host's.
+    if (req.probeHost !== false) checkHostPaths(nodePart(stack, undefined), specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
-    const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
+    const bundle = renderMachines(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
     const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas }));
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle, services };

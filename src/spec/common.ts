@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { dict } from './dict.js';
 import { opt, port, size, cpus, profiles, envTextMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
 import { readText, textSchema } from './text.js';
+import { nodeName } from './nodes.js';
 
 /** Health timing as written (interval: 5s), read as the probe timing it overrides (intervalMs: 5000). */
 export const healthOverride = v.pipe(
@@ -30,6 +31,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   dependsOn: opt(names, 'list', 'extra services to start (and be healthy) first'),
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(dict(v.string(), textSchema), 'map', 'extra container labels'),
+  node: opt(nodeName, 'node', 'the machine it runs on: a key of nodes: (berth deploy puts it there)', 'the machine berth runs on'),
 };
 
 /** Options only datastores (components that offer connection env) accept. */
