@@ -10,5 +10,6 @@ import { status } from './status.js';
 import { logs, exec } from './logs.js';
 import { remove, clean } from './remove.js';
 import { serve } from './serve.js';
+import { deploy, releases, rollback } from './deploy.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, serve];
+export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, deploy, releases, rollback, serve];
