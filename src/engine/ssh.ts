@@ -31,6 +31,9 @@ export interface SshOptions {
   controlDir?: string;
 }
 
+/** What ssh itself says when it cannot connect or log in. */
+const SSH_FAILED = /^ssh: |Permission denied \(|Host key verification failed|kex_exchange_identification|Connection (refused|closed|timed out|reset)|Could not resolve hostname|mux_client/m;
+
 /** The master outlives a berth killed mid-deploy by this long at most, once nothing uses it. */
 const PERSIST_SECONDS = 60;
 
@@ -84,8 +87,8 @@ export class SshTransport {
 
   private async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
     const r = await this.local.run({ argv: this.argv(remoteLine(cmd)) }, opts);
-    // 255 is ssh's own failure (the connection), not the command's.
-    if (r.code === 255 && /^(ssh|kex_|Connection|Host key|Permission denied|mux_client)/m.test(r.stderr)) throw this.unreachable(r);
+    // 255 is also the exit code of ssh's own failure (the connection), told apart by what ssh says.
+    if (r.code === 255 && SSH_FAILED.test(r.stderr)) throw this.unreachable(r);
     return r;
   }
 

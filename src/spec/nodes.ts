@@ -16,7 +16,7 @@ export const nodeName = v.pipe(
 
 const address = v.pipe(
   v.string('must be a host name or IP address'),
-  v.regex(/^(?:[A-Za-z0-9][A-Za-z0-9.-]*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'must be a host name or IP address (no scheme, port or brackets), like backend.example or 10.0.0.5'),
+  v.regex(/^(?:[A-Za-z0-9][A-Za-z0-9.-]*|[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*)$/, 'is not a host name or IP address (no scheme, port or brackets), like backend.example or 10.0.0.5'),
 );
 
 const sshUrl = v.pipe(
@@ -34,7 +34,7 @@ export const nodeSchema = v.strictObject(
 
 export const nodesSchema = v.pipe(
   dict(nodeName, nodeSchema, 'must be a map of node name: {host, address}'),
-  v.check((n) => Object.keys(n).length > 0, 'names no node; remove nodes: or add one, like core: {host: ssh://deploy@backend.example}'),
+  v.check((n) => Object.keys(n).length > 0, 'needs at least one node; add one, like core: {host: ssh://deploy@backend.example}, or remove nodes:'),
 );
 
 export interface NodeSpec {
