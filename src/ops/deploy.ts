@@ -17,7 +17,7 @@ import { imageFacts, shipImages } from '../engine/images.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
-import { makeCurrent, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { makeCurrent, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
 import { nodeSession } from './node-session.js';
 import { Connections, openWithNodes, whoDeploys } from './nodes.js';
 import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
@@ -34,6 +34,8 @@ export interface DeployOptions {
   tag?: string;
   /** Send images from this machine instead of pulling them on the node. */
   shipImages?: boolean;
+  /** Release folders kept on each node after a healthy deploy (default 5). */
+  keep?: number;
   timeoutMs: number;
   acceptNewHostKey?: boolean;
   onUpdate?(node: string, views: ServiceView[]): void;
@@ -91,7 +93,10 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string
   record.result = 'healthy';
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
-  for (const p of places) deps.store.releases.setCurrent(record.stack, p.node.name, record.number);
+  for (const p of places) {
+    deps.store.releases.setCurrent(record.stack, p.node.name, record.number);
+    await prune(p, o.keep ?? 5);
+  }
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */

@@ -60,7 +60,7 @@ export interface GenerateResult {
   created: boolean;
   bundle: Bundle;
   /** What a front end shows of each service; the image as stack.yaml writes it (${IMAGE_TAG} as written). */
-  services: { name: string; component: string; image: string; ports: ResolvedStack['services'][number]['ports']; profiles: string[]; replicas: number }[];
+  services: { name: string; component: string; image: string; ports: ResolvedStack['services'][number]['ports']; profiles: string[]; replicas: number; node?: string }[];
 }
 
 export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promise<GenerateResult> {
@@ -101,7 +101,7 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
     const bundle = renderMachines(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     if (!req.dryRun) replaceDir(dir, bundle.files);
-    const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas }));
+    const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas, ...(s.node ? { node: s.node } : {}) }));
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle, services };
   };
   // A dry run writes nothing, not even a lock.

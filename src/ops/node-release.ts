@@ -72,3 +72,11 @@ export async function readBack(p: NodePlace, n: number): Promise<{ files: FileOu
   const record = await read(RECORD_FILE).then((t) => parseRelease(t, `${p.node.name}:${dir}/${RECORD_FILE}`), () => undefined);
   return { files: [{ path: MANIFEST_FILE, content: manifest }, { path: ENV_FILE, content: env, mode: 0o600 }], ...(record ? { record } : {}) };
 }
+
+/** Removes the release folders past the newest `keep` (never the running one); their records stay here. */
+export async function prune(p: NodePlace, keep: number): Promise<number[]> {
+  const old = p.numbers.slice(0, Math.max(0, p.numbers.length - keep)).filter((n) => n !== p.current);
+  if (old.length) await must(p.remote.runner, ['rm', '-rf', ...old.map((n) => releaseDir(p, n))], `removing old releases on ${p.node.name}`);
+  p.numbers = p.numbers.filter((n) => !old.includes(n));
+  return old;
+}

@@ -81,6 +81,7 @@ export class FakeNode {
     if (cmd === 'docker' && argv[1] === 'compose') return { code: 1, stderr: "docker: 'compose' is not a docker command." };
     if (cmd === 'docker-compose' && argv.includes('version')) return { stdout: '1.29.2\n' };
     if (cmd === 'docker-compose' && argv.includes('--no-start')) return this.create(cwd, argv), {};
+    if (cmd === 'rm') return argv.slice(2).forEach((d) => [...this.files.keys()].filter((f) => f.startsWith(`${d}/`)).forEach((f) => this.files.delete(f))), {};
     if (cmd === 'cat') return this.files.has(argv[1]!) ? { stdout: this.files.get(argv[1]!) } : { code: 1, stderr: 'No such file' };
     if (cmd !== 'sh') return {};
     if (script!.includes('.berth/releases')) {

@@ -88,6 +88,14 @@ describe('deploy', () => {
     await expect(rollbackStack(deps, 'shop', 7, { timeoutMs: 5000 })).rejects.toThrow('stack shop has no release 7; berth releases shop lists them');
   });
 
+  it('keeps the newest release folders on each node; an older release cannot be rolled back to there', async () => {
+    const { deps, runner, core } = await setup();
+    for (const tag of ['a', 'b', 'c']) await deployStack(deps, 'shop', { timeoutMs: 5000, vars: [`API_TAG=${tag}`], keep: 2 });
+    expect(runner.commands.map((c) => c.argv.at(-1))).toContain('exec rm -rf /home/deploy/.berth/releases/shop/core/1');
+    expect([...core.files.keys()].filter((f) => f.endsWith('/release.json'))).toEqual(['/home/deploy/.berth/releases/shop/core/2/release.json', '/home/deploy/.berth/releases/shop/core/3/release.json']);
+    await expect(rollbackStack(deps, 'shop', 1, { timeoutMs: 5000 })).rejects.toThrow('release 1 is no longer on node core (/home/deploy/.berth/releases/shop/core); deploy again instead');
+  });
+
   it('keeps no secret value in a release record, here or on the nodes', async () => {
     const { home, deps, core, workers, secrets } = await setup();
     await deployStack(deps, 'shop', { timeoutMs: 5000 });

@@ -8,6 +8,7 @@ import { opsDeps } from '../deps.js';
 import { printJson, table } from '../output.js';
 import { progress, type Progress } from '../progress.js';
 import { listOf } from './lifecycle.js';
+import { UsageError } from '../../errors.js';
 
 const NODE_FLAGS = [
   { flags: '--node <name>', doc: 'only this node (repeatable; default: every node of the stack)', repeat: true },
@@ -15,20 +16,27 @@ const NODE_FLAGS = [
   { flags: '--accept-new-host-key', doc: "trust a node's ssh host key seen for the first time (a changed one is still refused)" },
 ];
 
-/** Progress per node: the services of the node being started, as up shows them. */
-async function nodeProgress(ctx: Context, json: boolean): Promise<{ update(node: string, views: ServiceView[]): void; done(): void }> {
+/** Runs `fn` showing the services of the node being started, as up shows them (a fresh block per node). */
+async function withNodeProgress<T>(ctx: Context, json: boolean, fn: (update: (node: string, views: ServiceView[]) => void) => Promise<T>): Promise<T> {
   let shown: { node: string; p: Progress } | undefined;
-  const make = () => progress(ctx.io, json ? { plainTo: (t) => ctx.io.err(t) } : {});
   let pending = Promise.resolve();
-  return {
-    update(node, views) {
-      pending = pending.then(async () => {
-        if (shown?.node !== node) (shown?.p.done(), (shown = { node, p: await make() }));
-        shown.p.update(views);
-      });
-    },
-    done: () => void pending.then(() => shown?.p.done()),
+  const update = (node: string, views: ServiceView[]) => {
+    pending = pending.then(async () => {
+      if (shown?.node !== node) (shown?.p.done(), (shown = { node, p: await progress(ctx.io, json ? { plainTo: (t) => ctx.io.err(t) } : {}) }));
+      shown.p.update(views);
+    });
   };
+  try {
+    return await fn(update);
+  } finally {
+    await pending.then(() => shown?.p.done());
+  }
+}
+
+/** A whole number from 1, or a usage error naming where it was given. */
+function positiveInt(v: unknown, where: string, fix = 'give a whole number from 1'): number {
+  if (!/^[1-9]\d*$/.test(String(v))) throw new UsageError(`${where}: ${JSON.stringify(v)} is not a whole number from 1; ${fix}`);
+  return Number(v);
 }
 
 const common = (opts: Record<string, unknown>) => ({
@@ -46,22 +54,20 @@ export const deploy: CommandSpec = {
     { flags: '--tag <tag>', doc: 'IMAGE_TAG for this release' },
     { flags: '--var <NAME=value>', doc: 'set a variable of the stack for this release (repeatable)', repeat: true },
     { flags: '--ship-images', doc: 'send the images from this machine (docker save | docker load) instead of pulling them on the nodes' },
+    { flags: '--keep <n>', doc: 'release folders kept on each node (older ones are removed)', default: '5' },
   ],
   async run(ctx, [name], opts) {
     const { deployStack } = await import('../../ops/deploy.js');
-    const show = await nodeProgress(ctx, !!opts.json);
-    let r: ReleaseRecord;
-    try {
-      r = await deployStack(opsDeps(ctx, { json: !!opts.json }), String(name), {
+    const r = await withNodeProgress(ctx, !!opts.json, (onUpdate) =>
+      deployStack(opsDeps(ctx, { json: !!opts.json }), String(name), {
         ...common(opts),
         vars: listOf(opts.var),
         tag: opts.tag === undefined ? undefined : String(opts.tag),
         shipImages: !!opts.shipImages,
-        onUpdate: (node, v) => show.update(node, v),
-      });
-    } finally {
-      show.done();
-    }
+        keep: opts.keep === undefined ? undefined : positiveInt(opts.keep, '--keep'),
+        onUpdate,
+      }),
+    );
     if (opts.json) printJson(ctx.io, r);
     else ctx.io.out(`\nRelease ${r.number} of stack ${r.stack} is healthy on ${Object.keys(r.nodes).join(', ')}.\n`);
     return 0;
@@ -75,15 +81,8 @@ export const rollback: CommandSpec = {
   flags: NODE_FLAGS,
   async run(ctx, [name, number], opts) {
     const { rollbackStack } = await import('../../ops/rollback.js');
-    const { UsageError } = await import('../../errors.js');
-    if (number !== undefined && !/^[1-9]\d*$/.test(String(number))) throw new UsageError(`release: ${JSON.stringify(number)} is not a release number; berth releases ${String(name)} lists them`);
-    const show = await nodeProgress(ctx, !!opts.json);
-    let r;
-    try {
-      r = await rollbackStack(opsDeps(ctx, { json: !!opts.json }), String(name), number === undefined ? undefined : Number(number), { ...common(opts), onUpdate: (n, v) => show.update(n, v) });
-    } finally {
-      show.done();
-    }
+    const release = number === undefined ? undefined : positiveInt(number, 'release', `berth releases ${String(name)} lists them`);
+    const r = await withNodeProgress(ctx, !!opts.json, (onUpdate) => rollbackStack(opsDeps(ctx, { json: !!opts.json }), String(name), release, { ...common(opts), onUpdate }));
     if (opts.json) printJson(ctx.io, { stack: String(name), release: r.number, nodes: r.nodes });
     else ctx.io.out(`\nStack ${String(name)} is back at release ${r.number}: ${Object.entries(r.nodes).map(([n, x]) => `${n} runs release ${x}`).join(', ') || 'no node changed'}.\n`);
     return 0;
