@@ -3,6 +3,7 @@
  * SSH is the transport today (ssh.ts); an agent on the host can be another,
  * behind the same shape, so the operations do not know which they use.
  */
+import { BerthError } from '../errors.js';
 import { DockerApi, type Engine } from './docker-api.js';
 import type { Runner } from './runner.js';
 import { SshTransport, type SshOptions } from './ssh.js';
@@ -31,6 +32,16 @@ export async function openSsh(url: string, local: Runner, o: RemoteOptions = {})
   }
   const api = o.engineAt ? undefined : new DockerApi({ DOCKER_HOST: `unix://${t.engineSocket}` });
   const engine = o.engineAt?.(t.engineSocket) ?? api!;
+  try {
+    await engine.ping();
+  } catch (e) {
+    api?.close();
+    await t.close();
+    const socket = o.dockerSocket ?? '/var/run/docker.sock';
+    throw new BerthError(`the Docker engine on ${url} does not answer at ${socket} there (${(e as Error).message.split(';')[0]}); check that dockerd runs on it and that the ssh user may use it (the docker group)`, {
+      code: 'engine_unreachable',
+    });
+  }
   return {
     where: url,
     runner: t.runner,

@@ -28,13 +28,13 @@ services:
   worker: {component: worker, node: workers, image: "x/worker:\${WORKER_TAG}", command: [work], health: /health, uses: [db]}
 `;
 
-async function setup() {
+async function setup(spec = SPEC) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-deploy-'));
   onTestFinished(() => fs.rmSync(home, { recursive: true, force: true }));
   const nodes = { 'deploy@core.example': new FakeNode('/home/deploy'), 'workers.example': new FakeNode('/root') };
   const { runner, connect } = fakeNodes(nodes);
   const deps = Object.assign(testDeps(home, { runner, env: { USER: 'ci' } }), { connect });
-  await generateStack(deps, { name: 'shop', ...loadSpec(deps, 'shop', { text: SPEC, dir: home }), random: countingSecrets(), makeCert: fakeCert, probeHost: false });
+  await generateStack(deps, { name: 'shop', ...loadSpec(deps, 'shop', { text: spec, dir: home }), random: countingSecrets(), makeCert: fakeCert, probeHost: false });
   const secrets = Object.entries(parseEnv(fs.readFileSync(path.join(home, 'stacks', 'shop', '.env'), 'utf8'))).filter(([k]) => /PASSWORD|SECRET/.test(k));
   return { home, deps, runner, core: nodes['deploy@core.example'], workers: nodes['workers.example'], secrets };
 }
@@ -113,11 +113,16 @@ describe('deploy', () => {
     expect(env).toEqual({ path: '.env', mode: 0o600, secret: true });
   });
 
-  it('refuses a stack without nodes, an unknown node and a --tag the stack has no variable for, before touching any node', async () => {
+  it('refuses an unknown node, a --tag the stack has no variable for, a secret as a --var and secrets from the environment, before touching any node', async () => {
     const { deps, runner } = await setup();
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, nodes: ['edge'] })).rejects.toThrow('--node: edge is not a node of stack shop; its nodes: core, workers');
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, tag: 'v3' })).rejects.toThrow('--tag sets IMAGE_TAG, which stack shop does not have');
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, vars: ['JWT_SECRET=x'] })).rejects.toThrow('--var: JWT_SECRET is a secret of stack shop');
     expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
+    const fromEnv = await setup(`secretsFromEnv: [JWT_SECRET]\n${SPEC}`);
+    await expect(deployStack(fromEnv.deps, 'shop', { timeoutMs: 1000 })).rejects.toThrow(
+      "shop-core uses JWT_SECRET from berth's environment (secretsFromEnv), which deploy does not carry to other hosts yet; take it off secretsFromEnv",
+    );
+    expect(fromEnv.runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
   });
 });
