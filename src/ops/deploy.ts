@@ -93,10 +93,7 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string
   record.result = 'healthy';
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
-  for (const p of places) {
-    deps.store.releases.setCurrent(record.stack, p.node.name, record.number);
-    await prune(p, o.keep ?? 5);
-  }
+  for (const p of places) await prune(p, o.keep ?? 5);
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
@@ -116,6 +113,7 @@ async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, re
   try {
     await withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o));
     node.result = 'healthy';
+    deps.store.releases.setCurrent(p.stack, p.node.name, n);
     return { node };
   } catch (e) {
     const error = e instanceof BerthError ? e : new BerthError((e as Error).message);

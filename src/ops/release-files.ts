@@ -17,6 +17,7 @@ import { ENV_FILE, envLine, parseEnv } from '../render/env.js';
 import { MANIFEST_FILE, NODES_DIR } from '../render/files.js';
 import { parseManifest } from '../store/manifest.js';
 import { runsUnder } from '../resolve/profiles.js';
+import { byText } from '../util/order.js';
 
 /** A node's part of a stack as a release: its files (.env at mode 0600), its manifest, its .env entries. */
 export interface ReleaseBundle {
@@ -69,7 +70,7 @@ const secretFile = (f: FileOut) => f.path === ENV_FILE || ((f.mode ?? 0o644) & 0
 export function fileRecords(files: FileOut[]): ReleaseFile[] {
   return files
     .map((f) => (secretFile(f) ? { path: f.path, mode: f.mode ?? 0o600, secret: true as const } : { path: f.path, mode: f.mode ?? 0o644, sha256: sha256(f.content), content: f.content }))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
+    .sort((a, b) => byText(a.path, b.path));
 }
 
 /** A hash of the .env entries that are not secrets, and the secrets' names. */
