@@ -169,6 +169,8 @@ async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[]
       await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
       node.result = 'rolled-back';
       back.push(`${p.node.name} to release ${node.previous}`);
+      // The node's own record of the release says so too.
+      await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: 'rolled-back' }).catch(() => undefined);
     } catch (e) {
       rollbackError ??= e as Error;
     }

@@ -75,6 +75,9 @@ describe('deploy', () => {
     expect([image(core, 'api'), image(workers, 'worker')]).toEqual(['x/api:good', 'x/worker:good']);
     const [second] = listReleases(deps, 'shop').releases;
     expect(second).toMatchObject({ number: 2, result: 'rolled-back', vars: { API_TAG: 'v2', WORKER_TAG: 'bad' }, nodes: { core: { result: 'rolled-back', previous: 1 }, workers: { result: 'rolled-back', failedService: 'worker' } } });
+    const onNode = (n: FakeNode, file: string) => JSON.parse(n.files.get(file)!) as { result: string; nodes: Record<string, { result: string }> };
+    expect(onNode(core, '/home/deploy/.berth/releases/shop/core/2/release.json')).toMatchObject({ result: 'rolled-back', nodes: { core: { result: 'rolled-back' } } });
+    expect(onNode(workers, '/root/.berth/releases/shop/workers/2/release.json').nodes.workers!.result).toBe('rolled-back');
   });
 
   it('rollback puts release N back on every node; with no N, the last healthy release before the running one', async () => {
