@@ -92,12 +92,38 @@ function layersHeld(file: string, chains: Set<string>): Set<string> {
 }
 
 /**
+ * `docker save` archives made here during one command, by the images they
+ * hold: a deploy that sends the same images to several nodes saves them once.
+ */
+export class SavedImages {
+  private dir?: string;
+  private readonly files = new Map<string, Promise<string>>();
+  constructor(private readonly local: Runner) {}
+
+  file(refs: string[]): Promise<string> {
+    const key = [...refs].sort().join('\n');
+    let f = this.files.get(key);
+    if (!f) {
+      this.dir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'berth-images-'));
+      const file = path.join(this.dir, `${this.files.size}.tar`);
+      f = must(this.local, ['docker', 'save', '-o', file, ...refs], 'docker save').then(() => file);
+      this.files.set(key, f);
+    }
+    return f;
+  }
+
+  dispose(): void {
+    if (this.dir) fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
  * Makes the host have each image as this machine has it: nothing for one it
  * has, a tag for one it has under another name, else `docker save` here and
  * `docker load` there, without the layers the host holds (all of them again
  * if the host's engine refuses that). Returns the references sent.
  */
-export async function shipImages(local: Runner, remote: Runner, refs: string[]): Promise<string[]> {
+export async function shipImages(local: Runner, remote: Runner, refs: string[], saved: SavedImages): Promise<string[]> {
   const ids = await inspectEach(local, refs);
   const missing = refs.find((_, i) => !ids[i]);
   if (missing) throw new BerthError(`image ${missing} is not on this machine; build or pull it here first (--ship-images sends what this machine has)`, { code: 'not_found' });
@@ -109,15 +135,9 @@ export async function shipImages(local: Runner, remote: Runner, refs: string[]):
     else send.push(ref);
   }
   if (!send.length) return [];
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-images-'));
-  try {
-    const file = path.join(dir, 'images.tar');
-    await must(local, ['docker', 'save', '-o', file, ...send], 'docker save');
-    const held = layersHeld(file, await hostChains(remote));
-    const load = (skip: Set<string>) => must(remote, ['docker', 'load', '-q'], `docker load of ${send.join(', ')}`, Readable.from(tarWithout(file, (n) => skip.has(n))));
-    await load(held).catch((e) => (held.size ? load(new Set()) : Promise.reject(e)));
-    return send;
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
+  const file = await saved.file(send);
+  const held = layersHeld(file, await hostChains(remote));
+  const load = (skip: Set<string>) => must(remote, ['docker', 'load', '-q'], `docker load of ${send.join(', ')}`, Readable.from(tarWithout(file, (n) => skip.has(n))));
+  await load(held).catch((e) => (held.size ? load(new Set()) : Promise.reject(e)));
+  return send;
 }

@@ -13,7 +13,7 @@ import { BERTH_VERSION } from '../catalog/_berth.js';
 import type { ManifestNode } from '../model/manifest.js';
 import { RELEASE_FORMAT, type NodeRelease, type ReleaseRecord } from '../model/release.js';
 import { composeArgs } from '../engine/compose.js';
-import { imageFacts, shipImages } from '../engine/images.js';
+import { imageFacts, SavedImages, shipImages } from '../engine/images.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
@@ -41,6 +41,9 @@ export interface DeployOptions {
   onUpdate?(node: string, views: ServiceView[]): void;
 }
 
+/** What one deploy shares between its nodes: the images saved here once. */
+type DeployRun = DeployOptions & { saved: SavedImages };
+
 /** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
 function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
   if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
@@ -57,6 +60,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
     const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(s.ref.dir, n, vars)] as const));
     for (const b of bundles.values()) releaseImages(b);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
+    const saved = new SavedImages(deps.runner);
     try {
       const places: NodePlace[] = [];
       for (const n of nodes) places.push(await conns.place(name, n));
@@ -73,16 +77,17 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
         result: 'deploying',
       };
       deps.store.releases.write(record);
-      await deployAll(deps, places, bundles, record, o);
+      await deployAll(deps, places, bundles, record, { ...o, saved });
       return record;
     } finally {
+      saved.dispose();
       await conns.closeAll();
     }
   });
 }
 
 /** Each node in turn; the first that fails stops the deploy and undoes it everywhere it got. */
-async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string, ReleaseBundle>, record: ReleaseRecord, o: DeployOptions): Promise<void> {
+async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string, ReleaseBundle>, record: ReleaseRecord, o: DeployRun): Promise<void> {
   const reached: NodePlace[] = [];
   for (const p of places) {
     reached.push(p);
@@ -97,7 +102,7 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
-async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, record: ReleaseRecord, o: DeployOptions): Promise<{ node: NodeRelease; error?: BerthError }> {
+async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
   const n = record.number;
   const node: NodeRelease = {
     host: p.node.host,
@@ -134,14 +139,14 @@ interface NodeDeploy {
 }
 
 /** Under the node's lock: files, images, then up's start and wait; the node runs the release once it is healthy. */
-async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: NodeDeploy, o: DeployOptions): Promise<void> {
+async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: NodeDeploy, o: DeployRun): Promise<void> {
   const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
   say(`copying release ${n}`);
   await upload(p, n, bundle.files, deps.now());
   const images = releaseImages(bundle);
   const refs = [...new Set(images.map((i) => i.ref))];
   say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
-  if (o.shipImages) await shipImages(deps.runner, p.remote.runner, refs);
+  if (o.shipImages) await shipImages(deps.runner, p.remote.runner, refs, o.saved);
   else await runCompose(s, composeArgs.pull(images.map((i) => i.service)), { what: 'pull' });
   const facts = await imageFacts(p.remote.runner, refs);
   node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
@@ -155,7 +160,7 @@ async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: No
  * release it ran before (last first); one that had none is left for the
  * user to look at. Throws the failure, saying what was undone.
  */
-async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployOptions): Promise<never> {
+async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
   const back: string[] = [];
   const left: string[] = [];
   let rollbackError: Error | undefined;
