@@ -85,6 +85,7 @@ export interface CommonOptions {
   labels?: Record<string, Text>;
   external?: string;
   storage?: { size?: string | number; class?: string };
+  node?: string;
 }
 
 export interface ComponentDef<O = any> {

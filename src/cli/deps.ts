@@ -14,6 +14,7 @@ export function opsDeps(ctx: Context, o: { json?: boolean; signal?: AbortSignal 
   const onEvent = (e: OpsEvent) => {
     if (e.type === 'command' || e.type === 'note') (o.json ? io.err : io.out)(`${e.type === 'note' ? '# ' : ''}${e.type === 'command' ? e.line : e.message}\n`);
     else if (e.type === 'warning') warn(io, e.message);
+    else if (e.type === 'progress') io.err(`${e.message}\n`);
     else warn(io, `waiting for ${e.holder} to finish with stack ${e.stack}`);
   };
   return makeDeps({

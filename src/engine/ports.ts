@@ -11,7 +11,8 @@ export interface PortHolder {
   holder: string;
 }
 
-export async function busyPorts(engine: Engine, manifest: Manifest, profiles: string[]): Promise<PortHolder[]> {
+/** `local`: the engine runs on this machine, whose own listeners are asked too (a node's engine answers for its containers only). */
+export async function busyPorts(engine: Engine, manifest: Manifest, profiles: string[], local = true): Promise<PortHolder[]> {
   const wanted = manifest.services
     .filter((s) => runsUnder(s.profiles, profiles))
     .flatMap((s) => s.ports.map((p) => ({ ...p, service: s.name })));
@@ -32,13 +33,13 @@ export async function busyPorts(engine: Engine, manifest: Manifest, profiles: st
       });
       continue;
     }
-    if (await portTaken(w.host, w.bind)) busy.push({ port: w.host, service: w.service, holder: probe(w.host) ?? 'another process on this host' });
+    if (local && (await portTaken(w.host, w.bind))) busy.push({ port: w.host, service: w.service, holder: probe(w.host) ?? 'another process on this host' });
   }
   return busy;
 }
 
-export async function ensurePortsFree(engine: Engine, manifest: Manifest, profiles: string[]): Promise<void> {
-  const busy = await busyPorts(engine, manifest, profiles);
+export async function ensurePortsFree(engine: Engine, manifest: Manifest, profiles: string[], local = true): Promise<void> {
+  const busy = await busyPorts(engine, manifest, profiles, local);
   if (!busy.length) return;
   const [first, ...rest] = busy;
   throw new BerthError(

@@ -5,7 +5,9 @@
  */
 import { spawn } from 'node:child_process';
 import os from 'node:os';
+import type { Readable } from 'node:stream';
 import { BerthError } from '../errors.js';
+import { shellLine } from './shell.js';
 
 export interface Command {
   argv: string[];
@@ -17,7 +19,8 @@ export interface Command {
 export interface RunOptions {
   /** inherit: the child uses the terminal (logs -f, exec). pipe: output is captured. */
   stdio?: 'pipe' | 'inherit';
-  input?: string;
+  /** What the child reads on stdin: text, bytes (a tar of files), or a stream (images on their way to another host). */
+  input?: string | Buffer | Readable;
   signal?: AbortSignal;
   onStdout?(chunk: string): void;
   onStderr?(chunk: string): void;
@@ -37,9 +40,9 @@ export interface Runner {
   readonly probe?: Runner;
 }
 
-/** For display only: how the argv would look typed in a shell. */
+/** For display: how the argv would look typed in a shell. */
 export function formatArgv(argv: string[]): string {
-  return argv.map((a) => (/^[A-Za-z0-9_./:=@%+,-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return shellLine(argv);
 }
 
 /** Where signals sent to berth arrive (the entry point's process); a runner passes them on to a child on the terminal. */
@@ -81,7 +84,9 @@ export class ProcessRunner implements Runner {
         child.stdin.on('error', (e: NodeJS.ErrnoException) => {
           if (e.code !== 'EPIPE' && e.code !== 'ECONNRESET') reject(e);
         });
-        child.stdin.end(opts.input ?? '');
+        const input = opts.input ?? '';
+        if (typeof input === 'string' || Buffer.isBuffer(input)) child.stdin.end(input);
+        else input.on('error', (e) => (child.kill(), reject(e))).pipe(child.stdin);
       }
       child.on('error', (e: NodeJS.ErrnoException) => {
         if (e.code === 'ENOENT') reject(new BerthError(`${file} is not installed (or not on PATH); install it and try again`));
@@ -104,8 +109,17 @@ export class ProcessRunner implements Runner {
   }
 }
 
+/** Runs `cmd`; a non-zero exit is an error saying `what` failed, with the command's last words. Resolves to its stdout. */
+export async function runOrFail(runner: Runner, cmd: Command, what: string, opts: RunOptions = {}): Promise<string> {
+  const r = await runner.run(cmd, opts);
+  if (r.code !== 0) throw new BerthError(`${what} failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit code ${r.code}`}`, { code: 'engine_failed' });
+  return r.stdout;
+}
+
 export interface Recorded extends Command {
   stdio?: RunOptions['stdio'];
+  /** What it was given on stdin, when text or bytes. */
+  input?: string | Buffer;
 }
 
 /** Records every command; answers with scripted results (default: success, no output). */
@@ -113,7 +127,9 @@ export class RecordingRunner implements Runner {
   readonly commands: Recorded[] = [];
   constructor(private readonly answer: (cmd: Command) => Partial<RunResult> | undefined = () => undefined) {}
   async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
-    this.commands.push({ ...cmd, stdio: opts.stdio });
+    const input = typeof opts.input === 'string' || Buffer.isBuffer(opts.input) ? opts.input : undefined;
+    if (opts.input && !input) (opts.input as Readable).resume();
+    this.commands.push({ ...cmd, stdio: opts.stdio, ...(input !== undefined ? { input } : {}) });
     const r = { code: 0, stdout: '', stderr: '', ...(this.answer(cmd) ?? {}) };
     if (r.stdout) opts.onStdout?.(r.stdout);
     return r;

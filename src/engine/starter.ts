@@ -94,5 +94,5 @@ export function startFailed(stack: string, f: StartFailure): BerthError {
   const fix = gpu
     ? 'this host has no NVIDIA container runtime: install the NVIDIA Container Toolkit and restart dockerd, or run the GPU services on a GPU host'
     : `fix what the engine says, then run berth up ${stack} again`;
-  return new BerthError(`service ${f.service} of stack ${stack} could not start: ${f.reason.replace(/\s+/g, ' ').trim()}; ${fix}`, { code: 'engine_failed' });
+  return new BerthError(`service ${f.service} of stack ${stack} could not start: ${f.reason.replace(/\s+/g, ' ').trim()}; ${fix}`, { code: 'engine_failed', path: `services.${f.service}` });
 }

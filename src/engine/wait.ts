@@ -99,7 +99,9 @@ async function poll(o: WaitOptions, prober: Prober): Promise<WaitResult> {
 async function findProblem(engine: Engine, watched: ServiceView[], startDone: boolean): Promise<{ reason: 'failed' | 'unhealthy' | 'crashloop'; culprit: ServiceView } | undefined> {
   const failed = watched.find((v) => v.state === 'failed');
   if (failed) return { reason: 'failed', culprit: failed };
-  const unhealthy = watched.find((v) => v.state === 'unhealthy');
+  // While Compose still creates, an unhealthy container may be one it is about to replace (a changed
+  // service of a running stack: a rollback from a release that failed its health check).
+  const unhealthy = startDone && watched.find((v) => v.state === 'unhealthy');
   if (unhealthy) return { reason: 'unhealthy', culprit: unhealthy };
   for (const v of watched.filter((x) => x.state === 'exited' || x.state === 'restarting')) {
     const infos = await Promise.all(v.containers.map((c) => engine.inspect(c.id).catch(() => undefined)));

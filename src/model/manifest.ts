@@ -40,6 +40,16 @@ export interface InitOnlySecret {
   volumes: string[];
 }
 
+/** A node of the stack: where berth deploys its bundle (nodes/<name>/ in the stack dir) and how it reaches it. */
+export interface ManifestNode {
+  name: string;
+  /** ssh://[user@]host[:port] */
+  host: string;
+  address: string;
+  /** Its Compose project: <stack>-<node>. */
+  project: string;
+}
+
 export const MANIFEST_FORMAT = 1;
 
 export interface Manifest {
@@ -61,6 +71,8 @@ export interface Manifest {
   initOnlySecrets: InitOnlySecret[];
   /** The folder relative paths in stack.yaml were written against (kept for regenerating from the stored copy). */
   specDir?: string;
+  /** Machines the stack runs on besides this one, in deploy order (their services are in their own bundles). */
+  nodes?: ManifestNode[];
   /** The stack's network when stack.yaml names it. */
   network?: { name: string; external: boolean };
 }

@@ -114,6 +114,8 @@ export interface Service {
   /** Whether the container is started again when it stops: long-running services always, jobs never. */
   restart: 'always' | 'never';
   origin: Origin;
+  /** The node (of the stack's nodes) it runs on; none: the machine berth runs on. */
+  node?: string;
   privileged?: boolean;
   capAdd?: string[];
   /** user[:group] to run as. */

@@ -10,6 +10,18 @@ export interface StackNetwork {
   external?: boolean;
 }
 
+/**
+ * A machine the stack runs on besides this one (`nodes:` in stack.yaml): how
+ * berth reaches it (an ssh:// URL) and the address its services are reached
+ * at by services on other machines.
+ */
+export interface StackNode {
+  name: string;
+  /** ssh://[user@]host[:port] */
+  host: string;
+  address: string;
+}
+
 /** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */
 export interface ExternalService {
   name: string;
@@ -27,6 +39,8 @@ export interface ResolvedStack {
   externals: ExternalService[];
   /** Named volumes. */
   volumes: string[];
+  /** The other machines the stack runs on, in the order berth deploys them (a node after those it uses); none: this machine only. */
+  nodes?: StackNode[];
   /** The stack's network, when stack.yaml sets one (else the target's default network of the stack). */
   network?: StackNetwork;
   /** Files components asked for (config.d snippets); stack-level configs are added by render/. */

@@ -11,7 +11,8 @@ import { writeInterpolated } from '../spec/interpolation.js';
 import { resolveStack } from '../resolve/index.js';
 import type { ResolvedStack } from '../model/stack.js';
 import type { RandomSecret } from '../resolve/secrets.js';
-import { renderBundle, type Bundle } from '../render/compose/bundle.js';
+import type { Bundle } from '../render/compose/bundle.js';
+import { nodePart, renderMachines } from '../render/nodes.js';
 import { ENV_FILE, envLineOf } from '../render/env.js';
 import { stackDir, stacksDir, validateStackName } from '../store/home.js';
 import { replaceDir, repairStackDir } from '../store/atomic.js';
@@ -59,7 +60,7 @@ export interface GenerateResult {
   created: boolean;
   bundle: Bundle;
   /** What a front end shows of each service; the image as stack.yaml writes it (${IMAGE_TAG} as written). */
-  services: { name: string; component: string; image: string; ports: ResolvedStack['services'][number]['ports']; profiles: string[]; replicas: number }[];
+  services: { name: string; component: string; image: string; ports: ResolvedStack['services'][number]['ports']; profiles: string[]; replicas: number; node?: string }[];
 }
 
 export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promise<GenerateResult> {
@@ -95,12 +96,13 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
     refuseStackFolderPaths(home, stack);
     refuseSharedNetwork(home, stack);
     // Also on --dry-run: it only reads, and a dry run should fail where the real one would.
-    if (req.probeHost !== false) checkHostPaths(stack, specDir);
+    // Paths of services on other nodes are theirs, not this host's.
+    if (req.probeHost !== false) checkHostPaths(nodePart(stack, undefined), specDir);
     const certs = await tlsMaterials(stack, created ? undefined : dir, req.makeCert ?? selfSignedCert, req.rotateSecrets);
-    const bundle = renderBundle(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
+    const bundle = renderMachines(stack, req.specText, certs, { volumesEver: previous?.volumesEver });
     stack.warnings.push(...bundle.warnings);
     if (!req.dryRun) replaceDir(dir, bundle.files);
-    const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas }));
+    const services = stack.services.map((s) => ({ name: s.name, component: s.component, image: writeInterpolated(s.image), ports: s.ports, profiles: s.profiles, replicas: s.replicas, ...(s.node ? { node: s.node } : {}) }));
     return { stack, dir, files: bundle.files.map((f) => f.path), created, bundle, services };
   };
   // A dry run writes nothing, not even a lock.

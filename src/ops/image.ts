@@ -53,6 +53,8 @@ function buildFailed(output: string, base: string): BerthError {
  */
 export async function ensureBerthImage(s: Session): Promise<void> {
   if (!s.manifest.services.some((x) => x.image === BERTH_IMAGE)) return;
+  // On another node (deploy) the release's images were pulled or shipped already; a build context is this machine's.
+  if (s.deps.onHost) return;
   const engine = s.engine();
   if (await engine.imageExists(BERTH_IMAGE)) return;
   try {

@@ -36,7 +36,15 @@ function applyRuntime(s: Session): void {
 export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean } = {}): Session {
   validateStackName(name);
   const manifest = deps.store.stacks.requireManifest(name);
-  const ref = { name, dir: deps.store.stacks.dir(name) };
+  if (!manifest.services.length && manifest.nodes?.length) {
+    const nodes = manifest.nodes.map((n) => n.name).join(', ');
+    throw new UsageError(`stack ${name} runs on its nodes (${nodes}), none of it on this machine; berth deploy ${name} puts it there, berth releases ${name} shows what runs`);
+  }
+  return makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }, opts);
+}
+
+/** A session on a stack whose files are at `ref` (a stored stack, or a release folder on a node). */
+export function makeSession(deps: OpsDeps, manifest: Manifest, ref: StackRef, opts: { dryRun?: boolean } = {}): Session {
   const dryRun = !!opts.dryRun;
   const runner = dryRun ? new DryRunRunner((line) => deps.onEvent({ type: 'command', line }), deps.runner) : deps.runner;
   const session: Session = {

@@ -54,7 +54,8 @@ export function describeFailure(r: Failure, elapsedMs: number, timeoutMs: number
   }
 }
 
-/** The error for a wait that ended badly, with the culprit's last log lines. */
+/** The error for a wait that ended badly, with the culprit's last log lines; its path names the culprit (services.<name>). */
 export async function notReady(s: Session, r: Failure, elapsedMs: number, timeoutMs: number, waitingFor?: string[]): Promise<BerthError> {
-  return new BerthError(describeFailure(r, elapsedMs, timeoutMs, waitingFor), { code: 'not_ready', details: r.culprit ? await lastLogs(s, r.culprit, LOG_LINES, r.probes) : undefined });
+  const culprit = r.culprit && { details: await lastLogs(s, r.culprit, LOG_LINES, r.probes), path: `services.${r.culprit.name}` };
+  return new BerthError(describeFailure(r, elapsedMs, timeoutMs, waitingFor), { code: 'not_ready', ...culprit });
 }

@@ -176,7 +176,7 @@ export async function preflight(s: Session, profiles: string[], allowSecretChang
   mustHaveStoredSecrets(s);
   refuseEnvOverrides(s);
   await mustOwnNetwork(s);
-  await ensurePortsFree(s.engine(), s.manifest, profiles);
+  await ensurePortsFree(s.engine(), s.manifest, profiles, !s.deps.onHost);
   await ensureBerthImage(s);
   return guardInitSecrets(s, allowSecretChange);
 }

@@ -7,6 +7,7 @@ import { MANIFEST_FORMAT, type DependencyCondition, type Manifest } from '../mod
 import { BERTH_VERSION } from '../catalog/_berth.js';
 
 export { MANIFEST_FILE } from './files.js';
+import { nodeProject } from './files.js';
 export type { Manifest, ManifestService } from '../model/manifest.js';
 
 /** The manifest keeps the words it has always stored (Compose's depends_on conditions), whatever the model calls them. */
@@ -44,6 +45,7 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
     secrets: [...new Set([...Object.keys(stack.secrets), ...stack.secretsFromEnv])].sort(),
     initOnlySecrets: stack.initOnlySecrets,
     specDir: stack.specDir,
+    ...(stack.nodes?.length ? { nodes: stack.nodes.map((n) => ({ ...n, project: nodeProject(stack.name, n.name) })) } : {}),
     ...(stack.network?.name ? { network: { name: stack.network.name, external: !!stack.network.external } } : {}),
   };
 }

@@ -1,13 +1,14 @@
 /**
  * Spec -> ResolvedStack, as a pipeline of passes: name the secrets, build
  * every component's fragment, add exporters when the stack collects metrics,
- * size the named volumes, wire consumers and jobs, settle the dependency
- * graph and the profiles, check ports, memory and ${VAR} references, then
+ * size the named volumes, place them on their nodes, wire consumers and jobs,
+ * settle the dependency graph and the profiles, split what crosses nodes,
+ * check each machine's ports and memory and the ${VAR} references, then
  * settle the secrets' values. Pure
  * but for the RNG and the host probes it is handed.
  */
 import type { ResolvedStack } from '../model/stack.js';
-import type { ValidSpec } from './spec.js';
+import type { SpecService, ValidSpec } from './spec.js';
 import type { RandomSecret } from './secrets.js';
 import type { PublishedPort } from './ports.js';
 import { nameSecrets, secretRef } from './secret-names.js';
@@ -22,6 +23,8 @@ import { checkPorts } from './ports.js';
 import { budgetOf, checkBudget } from './memory.js';
 import { settleReferences, settleVars } from './refs.js';
 import { settleSecretValues } from './secret-values.js';
+import { byNode, placeServices, reachAcross, scrapeAcross, splitAcrossNodes } from './nodes.js';
+import type { Service } from '../model/service.js';
 
 export interface ResolveInput {
   name: string;
@@ -65,8 +68,15 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   addExporters(spec.services, produced, env);
   settleStorage(spec.services, produced);
   const services = serviceList(produced);
+  const placement = placeServices(spec, produced);
 
-  const wiring = { spec: spec.services, produced, externals, secretRef: (service: string, key: string) => secretRef(secrets, service, key) };
+  const wiring = {
+    spec: spec.services,
+    produced,
+    externals,
+    secretRef: (service: string, key: string) => secretRef(secrets, service, key),
+    reach: (provider: SpecService, consumer: string) => reachAcross(placement, provider, produced.get(provider.name) ?? [], consumer),
+  };
   wireConsumers(wiring);
   wireJobs(wiring);
   wireGrafana(services, secrets.byService);
@@ -74,9 +84,8 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   checkConfigs(services);
 
   const profiles = settleProfiles(services, input.profiles ?? spec.raw.profiles ?? []);
-  const portWarnings = checkPorts(name, services, input.otherPorts ?? [], input.listener);
-  const budget = budgetOf(input.memoryBudget, spec.raw.memoryBudget);
-  const memoryWarnings = checkBudget(services, profiles.active, budget, input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER);
+  const nodeOrder = splitAcrossNodes(services, placement.nodes.keys());
+  const hostWarnings = checkMachines(name, services, profiles.active, budgetOf(input.memoryBudget, spec.raw.memoryBudget), input);
 
   const vars = settleVars(spec.raw.vars, secrets.declared);
   const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
@@ -104,6 +113,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     services,
     externals: [...externals.values()],
     volumes: [...volumes].sort(),
+    ...(placement.nodes.size ? { nodes: nodeOrder.map((n) => placement.nodes.get(n)!) } : {}),
     network: spec.raw.network,
     files,
     profiles: profiles.active,
@@ -112,6 +122,20 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     secretNames: secrets.byService,
     specDir: input.specDir,
     ...values,
-    warnings: [...profiles.warnings, ...portWarnings, ...memoryWarnings, ...values.warnings],
+    warnings: [...profiles.warnings, ...hostWarnings, ...scrapeAcross(services, placement, profiles.active), ...values.warnings],
   };
+}
+
+/**
+ * Ports and memory hold per machine: each node's services are checked on
+ * their own; only this machine's are also checked against other stacks'
+ * ports, its listeners and its memory.
+ */
+function checkMachines(name: string, services: Service[], active: string[], budget: number | undefined, input: ResolveInput): string[] {
+  return [...byNode(services)].flatMap(([node, group]) => {
+    const here = node === '';
+    const ports = here ? checkPorts(name, group, input.otherPorts ?? [], input.listener) : checkPorts(name, group, []);
+    const memory = checkBudget(group, active, budget, here ? (input.hostMemoryMiB ?? Number.MAX_SAFE_INTEGER) : Number.MAX_SAFE_INTEGER);
+    return [...ports, ...memory.map((m) => (here ? m : `node ${node}: ${m}`))];
+  });
 }

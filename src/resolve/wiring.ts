@@ -17,6 +17,8 @@ export interface WiringInput {
   produced: Map<string, Service[]>;
   externals: Map<string, ExternalService>;
   secretRef(service: string, key: string): Text;
+  /** Where `consumer` reaches `provider` when it runs on another node (resolve/nodes.ts); undefined on the same one. */
+  reach?(provider: SpecService, consumer: string): { host: string; port: number } | undefined;
 }
 
 function profilesOf(s: SpecService): string[] {
@@ -40,13 +42,13 @@ function defaultUses(consumer: SpecService, spec: SpecService[]): string[] {
     .map((s) => s.name);
 }
 
-export function connectionEnv(provider: SpecService, input: WiringInput, prefixed: boolean): Record<string, Text> {
-  const ext = input.externals.get(provider.name);
+export function connectionEnv(provider: SpecService, input: WiringInput, prefixed: boolean, consumer: string): Record<string, Text> {
+  const at = input.externals.get(provider.name) ?? input.reach?.(provider, consumer);
   const env = provider.def.connection!({
     service: provider.name,
     options: provider.options,
-    host: ext?.host ?? provider.name,
-    port: ext?.port ?? provider.def.clientPort ?? provider.def.port ?? 0,
+    host: at?.host ?? provider.name,
+    port: at?.port ?? provider.def.clientPort ?? provider.def.port ?? 0,
     secret: (key) => input.secretRef(provider.name, key),
   });
   if (!prefixed) return env;
@@ -74,7 +76,7 @@ export function wireConsumers(input: WiringInput): void {
           `${where}: ${used} only runs under ${describeProfiles(profilesOf(provider))}, but ${consumer.name} can run without it; give ${consumer.name} the same profiles, or take them off ${used}`,
         );
       }
-      Object.assign(env, connectionEnv(provider, input, (perComponent.get(provider.def.name) ?? 0) > 1));
+      Object.assign(env, connectionEnv(provider, input, (perComponent.get(provider.def.name) ?? 0) > 1, consumer.name));
       if (!input.externals.has(used) && covered) needs.push(used);
     }
     for (const svc of input.produced.get(consumer.name) ?? []) {

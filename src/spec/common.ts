@@ -3,6 +3,7 @@ import * as v from 'valibot';
 import { dict } from './dict.js';
 import { opt, port, size, cpus, profiles, envTextMap, names, ipAddress, imageRef, healthDuration, positive, type OptionDefs } from './fields.js';
 import { readText, textSchema } from './text.js';
+import { nodeName } from './nodes.js';
 
 /** Health timing as written (interval: 5s), read as the probe timing it overrides (intervalMs: 5000). */
 export const healthOverride = v.pipe(
@@ -37,6 +38,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(dict(v.string(), textSchema), 'map', 'extra container labels'),
   storage: opt(storageOption, '{size, class}', "size and storage class of the service's named volumes on Kubernetes (berth export); Compose volumes have no size", "the component's own, else 1g"),
+  node: opt(nodeName, 'node', 'the machine it runs on: a key of nodes: (berth deploy puts it there)', 'the machine berth runs on'),
 };
 
 /** Options only datastores (components that offer connection env) accept. */

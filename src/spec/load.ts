@@ -12,9 +12,10 @@ import { UsageError, type Issue } from '../errors.js';
 import { imageOverrideMap } from './common.js';
 import { envMap, networkProblem, networkSchema, profiles, size, type OptionDefs } from './fields.js';
 import { keysAt, schemaIssues } from './issues.js';
+import { nodesSchema } from './nodes.js';
 import type { StackSpec } from './types.js';
 
-const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'services'];
+const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'nodes', 'services'];
 
 const TopLevel = v.strictObject({
   version: v.optional(v.literal(1, 'must be 1')),
@@ -27,6 +28,7 @@ const TopLevel = v.strictObject({
     v.union([v.literal(true), v.array(v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an env name like DB_PASSWORD')))], 'must be true (all) or a list of secret names'),
   ),
   network: v.optional(networkSchema),
+  nodes: v.optional(nodesSchema),
   services: v.pipe(
     dict(v.string(), v.union([dict(v.string(), v.unknown()), v.null()], 'must be a map of options (or empty)'), 'must be a map of service name: options'),
     v.check((s) => Object.keys(s).length > 0, 'needs at least one service; see berth catalog for components'),

@@ -1,4 +1,5 @@
 import type { StackNetwork } from '../model/stack.js';
+import type { NodeSpec } from './nodes.js';
 
 /** stack.yaml as written (after schema validation of its top level). */
 export interface StackSpec {
@@ -11,5 +12,7 @@ export interface StackSpec {
   /** Secrets never stored: berth up reads them from its environment (true: all of them). */
   secretsFromEnv?: true | string[];
   network?: StackNetwork;
+  /** Other machines the stack runs on; a service names its own with `node:`. */
+  nodes?: Record<string, NodeSpec>;
   services: Record<string, Record<string, unknown> | null>;
 }

@@ -21,7 +21,7 @@ export interface LockOptions {
  * with the pid, it names one process, so a pid reused after a crash or a
  * reboot is not mistaken for the owner. Undefined where there is no /proc.
  */
-function startTime(pid: number): string | undefined {
+export function startTime(pid: number): string | undefined {
   try {
     const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
     // The command name (field 2) may hold spaces and parentheses: count fields after its closing one.
@@ -31,7 +31,8 @@ function startTime(pid: number): string | undefined {
   }
 }
 
-function alive(owner: Owner): boolean {
+/** Whether the process that took a lock still runs: its pid is alive and, when known, started when the owner did. */
+export function alive(owner: { pid: number; started?: string }): boolean {
   try {
     process.kill(owner.pid, 0);
   } catch (e) {

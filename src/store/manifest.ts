@@ -46,6 +46,7 @@ const Format1 = v.object({
   initOnlySecrets: v.array(v.object({ name: v.string(), service: v.string(), volumes: names })),
   specDir: v.optional(v.string()),
   network: v.optional(v.object({ name: v.string(), external: v.boolean() })),
+  nodes: v.optional(v.array(v.object({ name: v.string(), host: v.string(), address: v.string(), project: v.string() }))),
 });
 
 function migrate0(m: v.InferOutput<typeof Format0>): Manifest {

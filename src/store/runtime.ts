@@ -42,7 +42,11 @@ function file(home: string, name: string): string {
 }
 
 export function readRuntime(home: string, name: string): RuntimeState {
-  const f = file(home, name);
+  return readRuntimeFile(file(home, name));
+}
+
+/** The run-time state kept in file `f` (a stack's, or a node's beside its releases). */
+export function readRuntimeFile(f: string): RuntimeState {
   let text: string;
   try {
     text = fs.readFileSync(f, 'utf8');
@@ -66,8 +70,11 @@ export function readRuntime(home: string, name: string): RuntimeState {
 
 /** Applies `change` to the stored state; written beside, then renamed, so a reader never sees half a file. */
 export function updateRuntime(home: string, name: string, change: (s: RuntimeState) => RuntimeState): void {
-  const f = file(home, name);
-  const next = change(readRuntime(home, name));
+  updateRuntimeFile(file(home, name), change);
+}
+
+export function updateRuntimeFile(f: string, change: (s: RuntimeState) => RuntimeState): void {
+  const next = change(readRuntimeFile(f));
   fs.mkdirSync(path.dirname(f), { recursive: true, mode: 0o700 });
   const empty = !Object.keys(next.scale).length && !next.vars && !next.profiles && !Object.keys(next.initSecrets).length;
   if (empty) return fs.rmSync(f, { force: true });

@@ -1,6 +1,6 @@
 /**
  * berth's records behind small interfaces: stacks (their files and manifest),
- * locks (one command per stack), and run-time state. Operations use these, not
+ * locks (one command per stack), run-time state, and releases. Operations use these, not
  * the files, so a front end that keeps records elsewhere (a server's
  * database) supplies its own without a second copy of the stack logic.
  * fileStore() is the one every front end uses today: $BERTH_HOME on disk.
@@ -12,6 +12,7 @@ import { replaceDir, repairStackDir } from './atomic.js';
 import { stackDir, stacksDir } from './home.js';
 import { isLocked, withLock } from './lock.js';
 import { forgetRuntime, readRuntime, updateRuntime, type RuntimeState } from './runtime.js';
+import { fileReleases, type ReleaseStore } from './releases.js';
 import { listStackNames, readManifest, readSpecText, readStackEnv, requireManifest, stackExists } from './stacks.js';
 
 export interface StackStore {
@@ -39,7 +40,8 @@ export interface StackStore {
 export interface LockStore {
   /** Runs fn holding the stack's lock; `onWait` is told once who holds it, while waiting. */
   withLock<T>(name: string, command: string, fn: () => Promise<T> | T, onWait?: (holder: string) => void): Promise<T>;
-  isLocked(name: string): boolean;
+  /** Whether a live command holds it now; asked of this machine's locks only (a node's lock answers through withLock). */
+  isLocked?(name: string): boolean;
 }
 
 export interface RuntimeStore {
@@ -52,6 +54,8 @@ export interface Store {
   stacks: StackStore;
   locks: LockStore;
   runtime: RuntimeStore;
+  /** What berth deploy put on the stack's nodes. */
+  releases: ReleaseStore;
 }
 
 export function fileStore(home: string): Store {
@@ -77,5 +81,6 @@ export function fileStore(home: string): Store {
       update: (name, change) => updateRuntime(home, name, change),
       forget: (name) => forgetRuntime(home, name),
     },
+    releases: fileReleases(home),
   };
 }

@@ -60,9 +60,14 @@ function print(ctx: Context, result: GenerateResult, opts: Opts): void {
   if (opts.dryRun) return io.out(result.bundle.files.find((f) => f.path === COMPOSE_FILE)!.content);
   io.out(`${result.created ? 'Generated' : 'Regenerated'} stack ${stack.name} in ${result.dir}\n\n`);
   const ports = (s: (typeof result.services)[number]) => s.ports.map((p) => `${p.bind === '0.0.0.0' ? '' : `${hostAddress(p.bind)}:`}${p.host}->${p.container}`).join(', ') || '-';
-  io.out(table(['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES'], result.services.map((s) => [s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''), s.component, s.image || '(build)', ports(s), s.profiles.join(',') || '-'])));
+  const row = (s: (typeof result.services)[number]) => [s.name + (s.replicas > 1 ? ` x${s.replicas}` : ''), s.component, s.image || '(build)', ports(s), s.profiles.join(',') || '-'];
+  // A stack on nodes says where each service runs (- : this machine).
+  const nodes = !!stack.nodes?.length;
+  io.out(table(['SERVICE', 'COMPONENT', 'IMAGE', 'PORTS', 'PROFILES', ...(nodes ? ['NODE'] : [])], result.services.map((s) => [...row(s), ...(nodes ? [s.node ?? '-'] : [])])));
   const secrets = stack.generatedSecrets.length ? `; generated ${stack.generatedSecrets.length} secret(s) into .env (mode 0600)` : '';
-  io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: berth up ${stack.name}\n`);
+  const here = result.services.some((s) => !s.node);
+  const next = nodes ? [...(here ? [`berth up ${stack.name}`] : []), `berth deploy ${stack.name}`].join(', then ') : `berth up ${stack.name}`;
+  io.out(`\n${stack.services.length} services, ${stack.volumes.length} volumes${secrets}.\nNext: ${next}\n`);
 }
 
 async function run(ctx: Context, [name]: unknown[], raw: Record<string, unknown>): Promise<number> {

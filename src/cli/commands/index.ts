@@ -12,5 +12,6 @@ import { remove, clean } from './remove.js';
 import { serve } from './serve.js';
 import { image } from './image.js';
 import { exportCommand } from './export.js';
+import { deploy, releases, rollback } from './deploy.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, exportCommand, serve, image];
+export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, deploy, releases, rollback, exportCommand, serve, image];

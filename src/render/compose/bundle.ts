@@ -27,7 +27,7 @@ export interface Bundle {
 }
 
 /** Compose has no autoscaler: it runs the least replicas the service asks for. */
-function composeWarnings(stack: ResolvedStack): string[] {
+export function composeWarnings(stack: ResolvedStack): string[] {
   return stack.services.flatMap((s) =>
     s.autoscale ? [`services.${s.origin.spec}.autoscale: Compose runs ${s.autoscale.min} replica(s); scaling up to ${s.autoscale.max} by load is Kubernetes-only (berth export ${stack.name} --to kubernetes)`] : [],
   );

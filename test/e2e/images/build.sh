@@ -22,7 +22,7 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-COMPONENTS=(postgres redis prometheus postgres-exporter redis-exporter nginx nginx-exporter app)
+COMPONENTS=(postgres redis prometheus postgres-exporter redis-exporter nginx nginx-exporter app host)
 BASE_TAG=berth-test/base:latest
 SUITE=bookworm
 ROOTFS="${BERTH_TEST_CACHE:-/var/cache/berth-test/rootfs}"

@@ -1,0 +1,37 @@
+/**
+ * The one place berth writes a command line for a POSIX shell. Programs run
+ * here get argv arrays and no shell; a command run on another host over ssh
+ * reaches that host as one line its login shell (sh, bash, dash, zsh) reads,
+ * so each argument is quoted here, once, and nowhere else. The same quoting
+ * shows commands to the user (--dry-run, errors).
+ */
+import type { Command } from './runner.js';
+
+/** Characters that mean nothing to a shell anywhere in a word (no ~ or # at its start, no glob, no $). */
+const PLAIN = /^[A-Za-z0-9_./:=@%+,-]+$/;
+
+/** One argument as one shell word: as it is when plain, else in single quotes (a ' inside as '\''). */
+export function shellWord(arg: string): string {
+  // No command line can carry a NUL: sh would cut the argument there.
+  if (arg.includes('\0')) throw new Error('internal: an argument holds a NUL byte, which no command line can carry');
+  return PLAIN.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** argv as the words of one command line. */
+export function shellLine(argv: string[]): string {
+  return argv.map(shellWord).join(' ');
+}
+
+/**
+ * A command as the one line a remote shell runs: into its folder, with its
+ * extra environment (names checked by whoever set them; never a secret), then
+ * its argv in place of the shell. argv in, one line out, every word quoted.
+ */
+export function remoteLine(cmd: Command): string {
+  const env = Object.entries(cmd.env ?? {}).map(([k, v]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) throw new Error(`internal: ${JSON.stringify(k)} is not an environment name`);
+    return `${k}=${v}`;
+  });
+  const run = `exec ${shellLine(env.length ? ['env', ...env, ...cmd.argv] : cmd.argv)}`;
+  return cmd.cwd ? `cd ${shellWord(cmd.cwd)} && ${run}` : run;
+}

@@ -1,0 +1,62 @@
+/**
+ * A release: one `berth deploy` of a stack, numbered per stack, and what it
+ * put on each node. Kept in $BERTH_HOME and, per node, beside the release's
+ * files on the node. Holds no secret value: files that carry secrets (.env,
+ * private keys) are named, not copied or hashed; the non-secret env is a hash.
+ */
+
+export type ReleaseResult = 'deploying' | 'healthy' | 'failed' | 'rolled-back';
+
+export interface ReleaseFile {
+  path: string;
+  mode: number;
+  /** Present for files without secrets. */
+  sha256?: string;
+  content?: string;
+  /** The file carries secrets (.env, a private key): neither its content nor a hash of it is kept. */
+  secret?: true;
+}
+
+export interface ReleaseImage {
+  service: string;
+  ref: string;
+  /** The image id on the node (sha256:...). */
+  id: string;
+  /** repo@sha256:... when the image came from a registry. */
+  digest?: string;
+}
+
+export interface NodeRelease {
+  host: string;
+  /** The Compose project on the node. */
+  project: string;
+  /** The release's folder on the node. */
+  dir: string;
+  files: ReleaseFile[];
+  /** sha256 of the .env entries that are not secrets (sorted NAME=value lines); the secrets' names, never their values. */
+  env: { hash: string; secrets: string[] };
+  images: ReleaseImage[];
+  /** The release the node ran before this one. */
+  previous?: number;
+  result: ReleaseResult;
+  /** Why it failed: berth's one line (the failing service, its state), no log lines. */
+  error?: string;
+  failedService?: string;
+}
+
+export const RELEASE_FORMAT = 1;
+
+export interface ReleaseRecord {
+  format: typeof RELEASE_FORMAT;
+  stack: string;
+  number: number;
+  startedAt: string;
+  finishedAt?: string;
+  /** user@machine that ran the deploy. */
+  by: string;
+  berthVersion: string;
+  /** Variables this release set (--tag, --var), on top of stack.yaml's. */
+  vars: Record<string, string>;
+  nodes: Record<string, NodeRelease>;
+  result: ReleaseResult;
+}

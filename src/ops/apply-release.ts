@@ -1,0 +1,33 @@
+/**
+ * Puts a release that is on a node back in charge: its images under the
+ * references it ran (a tag that moved since is moved back), Compose run in
+ * its folder, berth's staged start, the wait for health, then `current`. What
+ * rollback does, by hand or after a deploy failed its health gate. Volumes
+ * are never touched: the data stays as the later release left it.
+ */
+import type { ServiceView } from '../engine/state.js';
+import { putBack } from '../engine/images.js';
+import type { OpsDeps } from './deps.js';
+import { makeCurrent, readBack, releaseDir, type NodePlace } from './node-release.js';
+import { bundleOf } from './release-files.js';
+import { nodeSession } from './node-session.js';
+import { withStackLock } from './session.js';
+import { upLocked } from './up.js';
+
+export interface ApplyOptions {
+  timeoutMs: number;
+  onUpdate?(views: ServiceView[]): void;
+}
+
+/** Starts release `n` of the node again and waits until it is healthy; the node then runs it. */
+export async function applyRelease(deps: OpsDeps, p: NodePlace, n: number, o: ApplyOptions): Promise<void> {
+  deps.onEvent({ type: 'progress', message: `${p.node.name}: starting release ${n}` });
+  const { files, record } = await readBack(p, n);
+  const s = nodeSession(deps, p, n, bundleOf(files, p.node.project, `${p.node.name}:${releaseDir(p, n)}`));
+  await withStackLock(s, 'rollback', async () => {
+    for (const image of record?.nodes[p.node.name]?.images ?? []) await putBack(p.remote.runner, image);
+    await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate });
+    await makeCurrent(p, n);
+  });
+  deps.store.releases.setCurrent(p.stack, p.node.name, n);
+}

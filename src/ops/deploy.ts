@@ -1,0 +1,196 @@
+/**
+ * berth deploy: a new release of a stack on its nodes. Node by node (a node
+ * after those it uses): the node's bundle copied into a new release folder,
+ * its images pulled there (or sent from here), then the same start as `up`
+ * (its checks, the staged start, the wait for health) on the node's engine,
+ * under the stack's lock here and on the node. A release that fails its
+ * health gate on any node is undone on every node it reached, each back to
+ * the release it ran before, and the deploy fails naming the service. Every
+ * deploy is recorded here and on each node.
+ */
+import { BerthError, UsageError } from '../errors.js';
+import { BERTH_VERSION } from '../catalog/_berth.js';
+import type { ManifestNode } from '../model/manifest.js';
+import { RELEASE_FORMAT, type NodeRelease, type ReleaseRecord } from '../model/release.js';
+import { composeArgs } from '../engine/compose.js';
+import { imageFacts, SavedImages, shipImages } from '../engine/images.js';
+import type { ServiceView } from '../engine/state.js';
+import type { OpsDeps } from './deps.js';
+import { applyRelease } from './apply-release.js';
+import { makeCurrent, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { nodeSession } from './node-session.js';
+import { Connections, openWithNodes, whoDeploys } from './nodes.js';
+import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
+import { runCompose, withStackLock, type Session } from './session.js';
+import { upLocked } from './up.js';
+import { parseVars, stackVars } from './up-checks.js';
+
+export interface DeployOptions {
+  /** Only these nodes (default: all of the stack's). */
+  nodes?: string[];
+  /** NAME=value pairs for variables of the stack, for this release. */
+  vars?: string[];
+  /** IMAGE_TAG for this release. */
+  tag?: string;
+  /** Send images from this machine instead of pulling them on the node. */
+  shipImages?: boolean;
+  /** Release folders kept on each node after a healthy deploy (default 5). */
+  keep?: number;
+  timeoutMs: number;
+  acceptNewHostKey?: boolean;
+  onUpdate?(node: string, views: ServiceView[]): void;
+}
+
+/** What one deploy shares between its nodes: the images saved here once. */
+type DeployRun = DeployOptions & { saved: SavedImages };
+
+/** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
+function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
+  if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
+    throw new UsageError(`--tag sets IMAGE_TAG, which stack ${s.ref.name} does not have; add IMAGE_TAG under vars: in stack.yaml and use \${IMAGE_TAG} in an image`);
+  }
+  return parseVars(s, [...(o.vars ?? []), ...(o.tag !== undefined ? [`IMAGE_TAG=${o.tag}`] : [])]);
+}
+
+export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions): Promise<ReleaseRecord> {
+  const { s, nodes } = openWithNodes(deps, name, o.nodes);
+  const vars = releaseVars(s, o);
+  return withStackLock(s, 'deploy', async () => {
+    // Every node's bundle and images are checked before any node is touched.
+    const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(s.ref.dir, n, vars)] as const));
+    for (const b of bundles.values()) releaseImages(b);
+    const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
+    const saved = new SavedImages(deps.runner);
+    try {
+      const places: NodePlace[] = [];
+      for (const n of nodes) places.push(await conns.place(name, n));
+      const known = [...deps.store.releases.list(name).map((r) => r.number), ...places.flatMap((p) => p.numbers)];
+      const record: ReleaseRecord = {
+        format: RELEASE_FORMAT,
+        stack: name,
+        number: Math.max(0, ...known) + 1,
+        startedAt: new Date(deps.now()).toISOString(),
+        by: whoDeploys(deps),
+        berthVersion: BERTH_VERSION,
+        vars,
+        nodes: {},
+        result: 'deploying',
+      };
+      deps.store.releases.write(record);
+      await deployAll(deps, places, bundles, record, { ...o, saved });
+      return record;
+    } finally {
+      saved.dispose();
+      await conns.closeAll();
+    }
+  });
+}
+
+/** Each node in turn; the first that fails stops the deploy and undoes it everywhere it got. */
+async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string, ReleaseBundle>, record: ReleaseRecord, o: DeployRun): Promise<void> {
+  const reached: NodePlace[] = [];
+  for (const p of places) {
+    reached.push(p);
+    const { node, error } = await deployNode(deps, p, bundles.get(p.node.name)!, record, o);
+    record.nodes[p.node.name] = node;
+    if (error) return failed(deps, record, reached, p.node, error, o);
+  }
+  record.result = 'healthy';
+  record.finishedAt = new Date(deps.now()).toISOString();
+  deps.store.releases.write(record);
+  for (const p of places) await prune(p, o.keep ?? 5);
+}
+
+/** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
+async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
+  const n = record.number;
+  const node: NodeRelease = {
+    host: p.node.host,
+    project: p.node.project,
+    dir: releaseDir(p, n),
+    files: fileRecords(bundle.files),
+    env: envRecord(bundle),
+    images: [],
+    ...(p.current !== undefined ? { previous: p.current } : {}),
+    result: 'deploying',
+  };
+  const s = nodeSession(deps, p, n, bundle);
+  try {
+    await withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o));
+    node.result = 'healthy';
+    deps.store.releases.setCurrent(p.stack, p.node.name, n);
+    return { node };
+  } catch (e) {
+    const error = e instanceof BerthError ? e : new BerthError((e as Error).message);
+    Object.assign(node, { result: 'failed', error: error.message, ...(error.path?.startsWith('services.') ? { failedService: error.path.slice('services.'.length) } : {}) });
+    return { node, error };
+  } finally {
+    // Beside the release's files, when they got there.
+    await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: node.result }).catch(() => undefined);
+  }
+}
+
+/** Release n of a node, as it is being deployed. */
+interface NodeDeploy {
+  p: NodePlace;
+  n: number;
+  bundle: ReleaseBundle;
+  node: NodeRelease;
+}
+
+/** Under the node's lock: files, images, then up's start and wait; the node runs the release once it is healthy. */
+async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: NodeDeploy, o: DeployRun): Promise<void> {
+  const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
+  say(`copying release ${n}`);
+  await upload(p, n, bundle.files, deps.now());
+  const images = releaseImages(bundle);
+  const refs = [...new Set(images.map((i) => i.ref))];
+  say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
+  if (o.shipImages) await shipImages(deps.runner, p.remote.runner, refs, o.saved);
+  else await runCompose(s, composeArgs.pull(images.map((i) => i.service)), { what: 'pull' });
+  const facts = await imageFacts(p.remote.runner, refs);
+  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
+  say(`starting release ${n}`);
+  await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
+  await makeCurrent(p, n);
+}
+
+/**
+ * A node failed its gate: every node this deploy reached goes back to the
+ * release it ran before (last first); one that had none is left for the
+ * user to look at. Throws the failure, saying what was undone.
+ */
+async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
+  const back: string[] = [];
+  const left: string[] = [];
+  let rollbackError: Error | undefined;
+  for (const p of [...reached].reverse()) {
+    const node = record.nodes[p.node.name];
+    if (!node || node.previous === undefined) {
+      left.push(p.node.name);
+      continue;
+    }
+    try {
+      await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
+      node.result = 'rolled-back';
+      back.push(`${p.node.name} to release ${node.previous}`);
+      // The node's own record of the release says so too.
+      await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: 'rolled-back' }).catch(() => undefined);
+    } catch (e) {
+      rollbackError ??= e as Error;
+    }
+  }
+  record.result = back.length ? 'rolled-back' : 'failed';
+  record.finishedAt = new Date(deps.now()).toISOString();
+  deps.store.releases.write(record);
+  const undone = [
+    back.length ? `rolled back ${back.join(', ')} (healthy again)` : '',
+    left.length ? `${left.join(', ')} had no earlier release and ${left.length > 1 ? 'are' : 'is'} left as the failed release made ${left.length > 1 ? 'them' : 'it'}` : '',
+    rollbackError ? `rolling back failed too: ${rollbackError.message}` : '',
+  ].filter(Boolean);
+  throw new BerthError(`release ${record.number} of stack ${record.stack} failed on node ${at.name}: ${error.message}; ${undone.join('; ')}`, {
+    code: error.code,
+    details: error.details,
+    path: error.path,
+  });
+}

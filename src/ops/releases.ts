@@ -1,0 +1,23 @@
+/** berth releases: a stack's releases as recorded here, newest first, with what each node runs now. */
+import type { ReleaseRecord } from '../model/release.js';
+import type { OpsDeps } from './deps.js';
+import { openWithNodes } from './nodes.js';
+
+export interface ReleaseList {
+  stack: string;
+  /** Newest first; with a node asked for, only the releases that reached it. */
+  releases: ReleaseRecord[];
+  /** node -> the release it runs now. */
+  current: Record<string, number>;
+}
+
+export function listReleases(deps: OpsDeps, name: string, o: { node?: string } = {}): ReleaseList {
+  const { nodes } = openWithNodes(deps, name, o.node ? [o.node] : []);
+  const wanted = new Set(nodes.map((n) => n.name));
+  const releases = deps.store.releases
+    .list(name)
+    .filter((r) => !o.node || r.nodes[o.node])
+    .reverse();
+  const current = Object.fromEntries(Object.entries(deps.store.releases.current(name)).filter(([n]) => wanted.has(n)));
+  return { stack: name, releases, current };
+}

@@ -1,0 +1,135 @@
+/**
+ * berth deploy across two real hosts over real ssh, in the shape of seed 003:
+ * the core node (host A) runs PostgreSQL and an app, the workers node (host
+ * B) a worker that reaches A's database at A's address and published port.
+ * Then a release whose app fails its health check is rolled back by itself
+ * (the data written before it still there), a good release goes on, and
+ * berth rollback brings release 1 back, images and all.
+ */
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { Sandbox } from './harness.js';
+import { HOST_IMAGE, TestHosts, type TestHost } from './hosts.js';
+
+const engine = inject('engine');
+
+interface Release {
+  number: number;
+  result: string;
+  nodes: Record<string, { result: string; failedService?: string; images: { service: string; ref: string; id: string }[] }>;
+}
+
+/** An image built here from a Dockerfile on stdin (no context). */
+function build(tag: string, dockerfile: string): string {
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
+  return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim();
+}
+
+describe.skipIf(!engine)('deploy to other hosts over ssh', () => {
+  const repo = `berth-e2e-deploy-${randomBytes(3).toString('hex')}/app`;
+  const ids: Record<string, string> = {};
+  let sb: Sandbox;
+  let hosts: TestHosts;
+  let a: TestHost;
+  let b: TestHost;
+  let name: string;
+  const berth = (args: string[]) => sb.berth(args, { env: { BERTH_SSH_CONFIG: hosts.sshConfig } });
+  const releases = async (...more: string[]): Promise<Release[]> => JSON.parse((await berth(['releases', name, '--json', ...more])).stdout).releases;
+  const container = (h: TestHost, service: string) => hosts.sh(h, `docker ps -q --filter label=com.docker.compose.service=${service}`).trim();
+  const psql = (sql: string) => hosts.sh(a, `docker exec ${container(a, 'db')} psql -U app -d app -tAc "${sql}"`).trim();
+
+  beforeAll(async () => {
+    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
+    sb = new Sandbox();
+    hosts = new TestHosts();
+    ids.good = build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
+    ids.v2 = build(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
+    // Serves /healthz instead of /health: its health check gets 404s.
+    ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
+    [a, b] = (await hosts.start(2)) as [TestHost, TestHost];
+    // The stand-ins the stack runs on, once per host volume; the app's own images go with --ship-images.
+    await Promise.all([hosts.load(a, ['berth-test/postgres:latest', 'berth-test/app:latest']), hosts.load(b, ['berth-test/app:latest'])]);
+    name = sb.name('deploy');
+    await sb.generate(
+      name,
+      `nodes:
+  core: {host: "${a.url}"}
+  workers: {host: "${b.url}"}
+vars: {IMAGE_TAG: good}
+services:
+  db: {component: postgres, node: core, port: 5432, bind: 0.0.0.0, memory: 256m}
+  api:
+    component: app
+    node: core
+    image: "${repo}:\${IMAGE_TAG}"
+    port: 8000
+    health: /health
+    healthcheck: {interval: 1s, retries: 2, startPeriod: 1s}
+    memory: 128m
+  worker:
+    component: worker
+    node: workers
+    app: api
+    command: [test-app]
+    health: /check
+    uses: [db]
+    memory: 128m
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await hosts?.stop();
+    await sb?.cleanup();
+    execFileSync('docker', ['rmi', '-f', `${repo}:good`, `${repo}:v2`, `${repo}:bad`], { stdio: 'ignore' });
+  });
+
+  it('deploys the core and the workers node; the worker reaches the core\'s database across hosts', async () => {
+    const r = await berth(['deploy', name, '--ship-images']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`Release 1 of stack ${name} is healthy on core, workers`);
+    const check = hosts.sh(b, `docker exec ${container(b, 'worker')} curl -s localhost:8000/check`);
+    expect(JSON.parse(check)).toEqual({ postgres: 'ok' });
+    expect(hosts.sh(b, `docker exec ${container(b, 'worker')} printenv POSTGRES_HOST POSTGRES_PORT`).split('\n')).toEqual([a.address, '5432', '']);
+    // The release folder holds the node's bundle; .env is private; current names it.
+    expect(hosts.sh(a, `stat -c %a ~/.berth/releases/${name}/core/1/.env; readlink ~/.berth/releases/${name}/core/current`).split('\n')).toEqual(['600', '1', '']);
+    const [first] = await releases();
+    expect(first).toMatchObject({ number: 1, result: 'healthy', nodes: { core: { result: 'healthy' }, workers: { result: 'healthy' } } });
+    expect(first!.nodes.core!.images.find((i) => i.service === 'api')).toMatchObject({ ref: `${repo}:good`, id: ids.good });
+    const text = await berth(['releases', name]);
+    expect(text.stdout).toMatch(new RegExp(`^1 .* healthy +core\\*, workers\\* `, 'm'));
+  });
+
+  it('a release whose app fails its health check is rolled back by itself; the data written before it is still there', async () => {
+    psql('create table kept (x int); insert into kept values (42)');
+    const r = await berth(['deploy', name, '--ship-images', '--tag', 'bad', '--timeout', '60s']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`release 2 of stack ${name} failed on node core: service api is unhealthy`);
+    expect(r.stderr).toContain('rolled back core to release 1 (healthy again)');
+    expect(r.stderr).toContain('404');
+    expect(hosts.sh(a, `readlink ~/.berth/releases/${name}/core/current`).trim()).toBe('1');
+    expect(hosts.sh(a, `docker inspect -f '{{.Image}} {{.State.Health.Status}}' ${container(a, 'api')}`).trim()).toMatch(new RegExp(`^${ids.good} (healthy|starting)$`));
+    expect(psql('select x from kept')).toBe('42');
+    const [second] = await releases();
+    expect(second).toMatchObject({ number: 2, result: 'rolled-back', nodes: { core: { result: 'rolled-back', failedService: 'api' } } });
+    // The workers node was never reached: its release 1 runs on.
+    expect(second!.nodes.workers).toBeUndefined();
+  });
+
+  it('berth rollback after a good second deploy brings release 1 back, images and all', async () => {
+    const up = await berth(['deploy', name, '--ship-images', '--tag', 'v2']);
+    expect(up.code, up.stderr).toBe(0);
+    expect(hosts.sh(a, `docker inspect -f '{{.Image}}' ${container(a, 'api')}`).trim()).toBe(ids.v2);
+    const r = await berth(['rollback', name, '1']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('core runs release 1, workers runs release 1');
+    expect(hosts.sh(a, `docker inspect -f '{{.Image}}' ${container(a, 'api')}`).trim()).toBe(ids.good);
+    expect(hosts.sh(b, `docker inspect -f '{{.Image}}' ${container(b, 'worker')}`).trim()).toBe(ids.good);
+    expect(hosts.sh(b, `readlink ~/.berth/releases/${name}/workers/current`).trim()).toBe('1');
+    expect(psql('select x from kept')).toBe('42');
+    expect((await releases('--node', 'workers')).map((x) => x.number)).toEqual([3, 1]);
+    const text = await berth(['releases', name]);
+    expect(text.stdout).toMatch(new RegExp(`^1 .* core\\*, workers\\* `, 'm'));
+  });
+});
