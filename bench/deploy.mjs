@@ -87,11 +87,15 @@ services:
   execFileSync('ssh', ['-F', host.sshConfig, host.address, 'mkdir -p hand && tar -x -C hand'], { input: bundle });
   const clean = () => host.sh('docker ps -aq | xargs -r docker rm -fv >/dev/null; docker volume ls -q | xargs -r docker volume rm -f >/dev/null');
   const url = `http://${host.address}:8000/health`;
-  const berthRound = () => {
+  const phases = [];
+  const berthRound = async () => {
     clean();
     const t0 = performance.now();
-    sb.berth('deploy', NAME, '--ship-images');
-    return performance.now() - t0;
+    const r = await timedBerth(sb.env, ['deploy', NAME, '--ship-images']);
+    if (r.code !== 0) throw new Error(`berth deploy failed:\n${r.lines.map((l) => l.line).join('\n')}`);
+    const start = r.lines.find((l) => /^core: starting release/.test(l.line))?.at ?? t0;
+    phases.push({ before: start - t0, start: r.end - start });
+    return r.end - t0;
   };
   const handRound = async () => {
     clean();
@@ -100,14 +104,15 @@ services:
     return (await healthy(url)) - t0;
   };
   // Warm-up: the first of each (page cache, the engine's first network).
-  berthRound();
+  await berthRound();
   await handRound();
   const b = [];
   const h = [];
   for (let i = 0; i < ROUNDS; i++) {
-    b.push(berthRound());
+    b.push(await berthRound());
     h.push(await handRound());
-    rows.push(`round ${i + 1}: berth deploy ${fmt(b.at(-1))}, hand-written ${fmt(h.at(-1))}`);
+    const p = phases.at(-1);
+    rows.push(`round ${i + 1}: berth deploy ${fmt(b.at(-1))} (connect, copy, images: ${fmt(p.before)}; start to healthy and records: ${fmt(p.start)}), hand-written ${fmt(h.at(-1))}`);
   }
   const ratio = median(b) / median(h);
   rows.push(`berth deploy to healthy: median ${fmt(median(b))} vs hand-written ${fmt(median(h))}: ${ratio.toFixed(2)}x   target <= ${RATIO_TARGET}x   ${ratio <= RATIO_TARGET ? 'OK' : 'MISSED'}`);
@@ -115,7 +120,7 @@ services:
   // Automatic rollback: a healthy release, then one whose app fails its health check.
   const rollbacks = [];
   for (let i = 0; i < ROUNDS; i++) {
-    berthRound();
+    await berthRound();
     const r = await timedBerth(sb.env, ['deploy', NAME, '--ship-images', '--tag', 'bad', '--timeout', '60s']);
     const back = r.lines.filter((l) => /^core: starting release \d+$/.test(l.line)).at(-1);
     if (r.code !== 1 || !back || !r.lines.some((l) => /rolled back core to release/.test(l.line))) throw new Error(`the bad release was not rolled back:\n${r.lines.map((l) => l.line).join('\n')}`);
