@@ -42,7 +42,7 @@ function withSecretInput(cmd: Command, opts: RunOptions): RunOptions {
   if (!Object.keys(cmd.secretEnv ?? {}).length) return opts;
   const head = stdinEnv(cmd.secretEnv!);
   const input = opts.input;
-  if (input !== undefined && typeof input !== 'string' && !Buffer.isBuffer(input)) throw new Error('internal: a command with secrets cannot read a stream too');
+  if (opts.stdio === 'inherit' || (input !== undefined && typeof input !== 'string' && !Buffer.isBuffer(input))) throw new Error('internal: a command with secrets reads them on stdin, so it cannot read the terminal or a stream too');
   return { ...opts, input: input === undefined ? head : Buffer.concat([Buffer.from(head), Buffer.from(input)]) };
 }
 
