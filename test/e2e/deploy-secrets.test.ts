@@ -6,7 +6,8 @@
  * on the node (its releases, the Compose project folder, anywhere outside
  * the engine's own state) and no record here holds the value. A release that
  * fails its health gate is rolled back with the password read from pass
- * again, and the database still lets the app in.
+ * again, and the database still lets the app in. Here, berth up reads it
+ * from pass at each start, and a store it cannot read starts nothing.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -121,5 +122,52 @@ services:
     expect(broken.code).toBe(1);
     expect(broken.stderr).toMatch(/^berth: error: secret DB_PASSWORD \(from pass:berth-e2e\/db\): /);
     expect(hosts.sh(a, `ls ~/.berth/releases/${name}/core | tr '\\n' ' '`).trim()).toBe(`1 2 current`);
+  });
+});
+
+describe.skipIf(!engine)('up with secrets from pass', () => {
+  const password = `pw-${randomBytes(18).toString('base64url')}`;
+  let sb: Sandbox;
+  let store: PassStore;
+  let name: string;
+
+  beforeAll(async () => {
+    sb = new Sandbox();
+    store = new PassStore();
+    store.insert('berth-e2e/local-db', `${password}\n`);
+    name = sb.name('secrets-up');
+    await sb.generate(
+      name,
+      `secrets:
+  DB_PASSWORD: pass:berth-e2e/local-db
+services:
+  db: {component: postgres, memory: 256m}
+  api: {component: app, image: "berth-test/app:latest", health: /health, uses: [db], memory: 128m}
+`,
+    );
+  });
+
+  afterAll(async () => {
+    await sb?.cleanup();
+    store?.close();
+  });
+
+  it('starts the stack with the password read from pass, kept on no disk of berth\'s; down and up again read it again', async () => {
+    const up = await sb.berth(['up', name], { env: store.env });
+    expect(up.code, up.stderr).toBe(0);
+    const api = (await sb.containers(name, 'api'))[0]!.Id;
+    const check = () => execFileSync('docker', ['exec', api, 'curl', '-s', 'localhost:8000/check'], { encoding: 'utf8' });
+    expect(JSON.parse(check())).toEqual({ postgres: 'ok' });
+    expect(filesHolding(sb.home, password)).toEqual([]);
+    expect((await sb.berth(['down', name])).code).toBe(0);
+    // Without the store, up says which secret it could not read and starts nothing.
+    const broken = await sb.berth(['up', name], { env: { ...store.env, PASSWORD_STORE_DIR: path.join(store.dir, 'elsewhere') } });
+    expect(broken.code).toBe(1);
+    expect(broken.stderr).toMatch(/^berth: error: secret DB_PASSWORD \(from pass:berth-e2e\/local-db\): /);
+    expect(await sb.running(name, 'db')).toBe(0);
+    const again = await sb.berth(['up', name], { env: store.env });
+    expect(again.code, again.stderr).toBe(0);
+    const api2 = (await sb.containers(name, 'api'))[0]!.Id;
+    expect(JSON.parse(execFileSync('docker', ['exec', api2, 'curl', '-s', 'localhost:8000/check'], { encoding: 'utf8' }))).toEqual({ postgres: 'ok' });
   });
 });
