@@ -14,6 +14,11 @@ export interface Command {
   cwd?: string;
   /** Extra environment on top of the current one. */
   env?: Record<string, string>;
+  /**
+   * Secret values the program gets in its environment: never shown (dry run,
+   * errors), and on another host sent on stdin, never on its command line.
+   */
+  secretEnv?: Record<string, string>;
 }
 
 export interface RunOptions {
@@ -64,7 +69,7 @@ export class ProcessRunner implements Runner {
       if (!file) return reject(new Error('internal: empty command'));
       const child = spawn(file, args, {
         cwd: cmd.cwd,
-        env: { ...this.env, ...(cmd.env ?? {}) },
+        env: { ...this.env, ...(cmd.env ?? {}), ...(cmd.secretEnv ?? {}) },
         stdio: opts.stdio === 'inherit' ? 'inherit' : ['pipe', 'pipe', 'pipe'],
         signal: opts.signal,
       });
@@ -145,7 +150,7 @@ export class DryRunRunner implements Runner {
     readonly probe?: Runner,
   ) {}
   async run(cmd: Command): Promise<RunResult> {
-    // Variables set at up (--var) are part of the command: shown as a shell would take them.
+    // Variables set at up (--var) are part of the command: shown as a shell would take them (secrets never are).
     const env = Object.entries(cmd.env ?? {}).map(([k, v]) => `${k}=${formatArgv([v])} `).join('');
     this.print((cmd.cwd ? `(cd ${formatArgv([cmd.cwd])} && ` : '') + env + formatArgv(cmd.argv) + (cmd.cwd ? ')' : ''));
     return { code: 0, stdout: '', stderr: '' };

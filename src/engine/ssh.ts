@@ -18,7 +18,7 @@ import path from 'node:path';
 import { BerthError } from '../errors.js';
 import { parseSshUrl, sshDestination, type SshUrl } from '../util/ssh-url.js';
 import type { Command, RunOptions, RunResult, Runner } from './runner.js';
-import { remoteLine } from './shell.js';
+import { remoteLine, stdinEnv } from './shell.js';
 
 export interface SshOptions {
   /** An ssh_config file used instead of ~/.ssh/config (ssh -F): BERTH_SSH_CONFIG. */
@@ -36,6 +36,15 @@ const SSH_FAILED = /^ssh: |Permission denied \(|Host key verification failed|kex
 
 /** The master outlives a berth killed mid-deploy by this long at most, once nothing uses it. */
 const PERSIST_SECONDS = 60;
+
+/** Secret values ride on stdin ahead of what the command itself reads (remoteLine's wrapper takes them off). */
+function withSecretInput(cmd: Command, opts: RunOptions): RunOptions {
+  if (!Object.keys(cmd.secretEnv ?? {}).length) return opts;
+  const head = stdinEnv(cmd.secretEnv!);
+  const input = opts.input;
+  if (opts.stdio === 'inherit' || (input !== undefined && typeof input !== 'string' && !Buffer.isBuffer(input))) throw new Error('internal: a command with secrets reads them on stdin, so it cannot read the terminal or a stream too');
+  return { ...opts, input: input === undefined ? head : Buffer.concat([Buffer.from(head), Buffer.from(input)]) };
+}
 
 export class SshTransport {
   readonly url: SshUrl;
@@ -86,7 +95,7 @@ export class SshTransport {
   }
 
   private async run(cmd: Command, opts: RunOptions = {}): Promise<RunResult> {
-    const r = await this.local.run({ argv: this.argv(remoteLine(cmd)) }, opts);
+    const r = await this.local.run({ argv: this.argv(remoteLine(cmd)) }, withSecretInput(cmd, opts));
     // 255 is also the exit code of ssh's own failure (the connection), told apart by what ssh says.
     if (r.code === 255 && SSH_FAILED.test(r.stderr)) throw this.unreachable(r);
     return r;

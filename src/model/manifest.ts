@@ -3,6 +3,7 @@
  * it: no YAML parse, no secret values. Versioned: `format` names the layout,
  * and readers migrate older ones (store/manifest.ts).
  */
+import type { SecretSource } from './secret-source.js';
 
 export type DependencyCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
 
@@ -66,6 +67,8 @@ export interface Manifest {
   volumesEver: string[];
   /** Secrets berth up must find in its environment. */
   secretsFromEnv?: string[];
+  /** Secrets berth reads from their providers at each up and deploy (where, never the value). */
+  secretSources?: Record<string, SecretSource>;
   /** .env names of every secret the stack has (never values). */
   secrets: string[];
   initOnlySecrets: InitOnlySecret[];

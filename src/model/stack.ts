@@ -1,6 +1,7 @@
 /** The resolved stack every renderer reads. */
 import type { ConfigFile } from './files.js';
 import type { Service } from './service.js';
+import type { SecretSource } from './secret-source.js';
 
 /** The stack's one network: its name on the engine, its address range, or one that exists already. */
 export interface StackNetwork {
@@ -55,6 +56,8 @@ export interface ResolvedStack {
   secrets: Record<string, string>;
   /** Secrets read from the environment at up, never stored. */
   secretsFromEnv: string[];
+  /** Secrets read from a provider (pass, 1Password, Vault, ...) at each up and deploy, never stored: .env name -> where. */
+  secretSources: Record<string, SecretSource>;
   /** service -> secret key -> .env name, for renderers that need a reference (grafana -> influx token). */
   secretNames: Record<string, Record<string, string>>;
   /** Entries of an earlier .env that nothing uses now: kept, so a re-added database still opens its volume. */

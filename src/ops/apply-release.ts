@@ -13,9 +13,13 @@ import { bundleOf } from './release-files.js';
 import { nodeSession } from './node-session.js';
 import { withStackLock } from './session.js';
 import { upLocked } from './up.js';
+import { releaseSecrets } from './secret-env.js';
+import type { SecretReader } from '../engine/secrets/index.js';
 
 export interface ApplyOptions {
   timeoutMs: number;
+  /** Reads the release's provider secrets again (on this machine). */
+  secrets: SecretReader;
   onUpdate?(views: ServiceView[]): void;
 }
 
@@ -23,7 +27,9 @@ export interface ApplyOptions {
 export async function applyRelease(deps: OpsDeps, p: NodePlace, n: number, o: ApplyOptions): Promise<void> {
   deps.onEvent({ type: 'progress', message: `${p.node.name}: starting release ${n}` });
   const { files, record } = await readBack(p, n);
-  const s = nodeSession(deps, p, n, bundleOf(files, p.node.project, `${p.node.name}:${releaseDir(p, n)}`));
+  const bundle = bundleOf(files, p.node.project, `${p.node.name}:${releaseDir(p, n)}`);
+  const secretEnv = await releaseSecrets(deps, o.secrets, bundle.manifest, { stack: p.stack, node: p.node.name });
+  const s = nodeSession(deps, p, n, bundle, secretEnv);
   await withStackLock(s, 'rollback', async () => {
     for (const image of record?.nodes[p.node.name]?.images ?? []) await putBack(p.remote.runner, image);
     await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate });

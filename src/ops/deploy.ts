@@ -24,6 +24,8 @@ import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle }
 import { runCompose, withStackLock, type Session } from './session.js';
 import { upLocked } from './up.js';
 import { parseVars, stackVars } from './up-checks.js';
+import { releaseSecrets, secretReader } from './secret-env.js';
+import type { SecretReader } from '../engine/secrets/index.js';
 
 export interface DeployOptions {
   /** Only these nodes (default: all of the stack's). */
@@ -41,8 +43,8 @@ export interface DeployOptions {
   onUpdate?(node: string, views: ServiceView[]): void;
 }
 
-/** What one deploy shares between its nodes: the images saved here once. */
-type DeployRun = DeployOptions & { saved: SavedImages };
+/** What one deploy shares between its nodes: the images saved here once, the secrets read here once. */
+type DeployRun = DeployOptions & { saved: SavedImages; secrets: SecretReader; secretEnv: Map<string, Record<string, string>> };
 
 /** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
 function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
@@ -59,6 +61,10 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
     // Every node's bundle and images are checked before any node is touched.
     const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(s.ref.dir, n, vars)] as const));
     for (const b of bundles.values()) releaseImages(b);
+    // Every secret a node needs is read here first, so a provider that fails touches no node.
+    const secrets = secretReader(deps);
+    const secretEnv = new Map<string, Record<string, string>>();
+    for (const n of nodes) secretEnv.set(n.name, await releaseSecrets(deps, secrets, bundles.get(n.name)!.manifest, { stack: name, node: n.name }));
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const saved = new SavedImages(deps.runner);
     try {
@@ -77,7 +83,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
         result: 'deploying',
       };
       deps.store.releases.write(record);
-      await deployAll(deps, places, bundles, record, { ...o, saved });
+      await deployAll(deps, places, bundles, record, { ...o, saved, secrets, secretEnv });
       return record;
     } finally {
       saved.dispose();
@@ -114,7 +120,7 @@ async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, re
     ...(p.current !== undefined ? { previous: p.current } : {}),
     result: 'deploying',
   };
-  const s = nodeSession(deps, p, n, bundle);
+  const s = nodeSession(deps, p, n, bundle, o.secretEnv.get(p.node.name)!);
   try {
     await withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o));
     node.result = 'healthy';
@@ -171,7 +177,7 @@ async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[]
       continue;
     }
     try {
-      await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
+      await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, secrets: o.secrets, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
       node.result = 'rolled-back';
       back.push(`${p.node.name} to release ${node.previous}`);
       // The node's own record of the release says so too.

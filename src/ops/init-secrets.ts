@@ -12,8 +12,9 @@ import { stackVolumeNames } from '../engine/volumes.js';
 import { fingerprint, matchesFingerprint } from '../store/fingerprint.js';
 import type { Session } from './session.js';
 
-/** The value a secret has for this start: from the environment (secretsFromEnv) or from .env. */
+/** The value a secret has for this start: read for it (a provider's), from the environment (secretsFromEnv) or from .env. */
 function valueOf(s: Session, name: string, dotEnv: Record<string, string>): string | undefined {
+  if (s.secretEnv && Object.hasOwn(s.secretEnv, name)) return s.secretEnv[name];
   return (s.manifest.secretsFromEnv ?? []).includes(name) ? s.deps.env[name] : dotEnv[name];
 }
 
@@ -25,8 +26,8 @@ function existing(s: Session, secret: InitOnlySecret, onEngine: string[]): strin
 /** .env must hold every secret the stack stores: Compose would start services with blank ones. */
 export function mustHaveStoredSecrets(s: Session): void {
   const dotEnv = s.deps.store.stacks.env(s.ref.name);
-  const fromEnv = new Set(s.manifest.secretsFromEnv ?? []);
-  const missing = s.manifest.secrets.filter((n) => !fromEnv.has(n) && !dotEnv[n]);
+  const unstored = new Set([...(s.manifest.secretsFromEnv ?? []), ...Object.keys(s.manifest.secretSources ?? {})]);
+  const missing = s.manifest.secrets.filter((n) => !unstored.has(n) && !dotEnv[n]);
   if (missing.length) {
     throw new BerthError(
       `the .env of stack ${s.ref.name} has no ${missing.join(', ')}; restore it from a backup, or regenerate with berth generate ${s.ref.name} (a database password its data was made with must then be given with --secret)`,

@@ -38,7 +38,7 @@ function releaseStore(deps: OpsDeps, p: NodePlace, dir: string, b: ReleaseBundle
 }
 
 /** Release `n` of the stack on the node, as a session of the node's Compose project. */
-export function nodeSession(deps: OpsDeps, p: NodePlace, n: number, b: ReleaseBundle): Session {
+export function nodeSession(deps: OpsDeps, p: NodePlace, n: number, b: ReleaseBundle, secretEnv: Record<string, string>): Session {
   const dir = releaseDir(p, n);
   const nodeDeps = makeDeps({
     home: deps.home,
@@ -53,5 +53,6 @@ export function nodeSession(deps: OpsDeps, p: NodePlace, n: number, b: ReleaseBu
     connect: deps.connect,
     onHost: p.node.host,
   });
-  return makeSession(nodeDeps, b.manifest, { name: p.node.project, dir });
+  // The secrets it does not store come with each Compose command, read here (secret-env.ts).
+  return makeSession(nodeDeps, b.manifest, { name: p.node.project, dir }, { secretEnv });
 }

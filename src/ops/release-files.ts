@@ -83,19 +83,11 @@ export function envRecord(b: ReleaseBundle): { hash: string; secrets: string[] }
 /**
  * The image each running service of the release uses, its variables filled in
  * from the release's .env. What deploy cannot carry to a node yet is refused
- * here, before any node is touched: images built from a context, and secrets
- * read from berth's environment (secretsFromEnv).
+ * here, before any node is touched: images built from a context.
  */
 export function releaseImages(b: ReleaseBundle): { service: string; ref: string }[] {
   const built = b.manifest.services.find((s) => s.build);
   if (built) throw new BerthError(`service ${built.name} builds its image (build:), which deploy cannot do on a node yet; build and push it, and give it image: instead`, { code: 'usage' });
-  const fromEnv = b.manifest.secretsFromEnv ?? [];
-  if (fromEnv.length) {
-    throw new BerthError(
-      `${b.manifest.stack} uses ${fromEnv.join(', ')} from berth's environment (secretsFromEnv), which deploy does not carry to other hosts yet; take ${fromEnv.length > 1 ? 'them' : 'it'} off secretsFromEnv to keep ${fromEnv.length > 1 ? 'them' : 'it'} in the node's .env (mode 0600)`,
-      { code: 'usage', path: 'secretsFromEnv' },
-    );
-  }
   return b.manifest.services
     .filter((s) => runsUnder(s.profiles, b.manifest.profiles) && s.image)
     .map((s) => ({ service: s.name, ref: textValue(parseInterpolated(s.image), b.env) ?? s.image }));

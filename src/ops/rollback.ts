@@ -11,6 +11,7 @@ import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
 import { Connections, openWithNodes } from './nodes.js';
 import { withStackLock } from './session.js';
+import { secretReader } from './secret-env.js';
 
 export interface RollbackOptions {
   nodes?: string[];
@@ -49,6 +50,7 @@ export async function rollbackStack(deps: OpsDeps, name: string, asked: number |
     const number = target(records, deps.store.releases.current(name), name, asked);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const done: Record<string, number> = {};
+    const secrets = secretReader(deps);
     try {
       for (const node of nodes) {
         const to = releaseAsOf(records, node.name, number);
@@ -58,7 +60,7 @@ export async function rollbackStack(deps: OpsDeps, name: string, asked: number |
         }
         const p = await conns.place(name, node);
         if (!p.numbers.includes(to)) throw new BerthError(`release ${to} is no longer on node ${node.name} (${p.base}); deploy again instead`, { code: 'not_found' });
-        await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(node.name, v) });
+        await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, onUpdate: (v) => o.onUpdate?.(node.name, v) });
         done[node.name] = to;
       }
     } finally {

@@ -21,8 +21,23 @@ export interface Session {
   profiles: string[];
   /** Variables set at the last up (--var), given to every Compose command on top of .env. */
   vars: Record<string, string>;
+  /**
+   * Values of the secrets the stack does not store (read from their providers
+   * here, and on a node those from berth's environment), once read for a
+   * start; Compose gets them in its environment.
+   */
+  secretEnv?: Record<string, string>;
   /** A Compose command for this stack under the given profiles (default: the active ones). */
   compose(args: string[], profiles?: string[]): Promise<Command>;
+}
+
+/**
+ * A command that creates no container (down, logs, exec) needs no secret, so
+ * the providers are not asked for one: their names are given empty, or
+ * Compose would warn that each is not set.
+ */
+function unreadSecrets(m: Manifest): Record<string, string> {
+  return Object.fromEntries(Object.keys(m.secretSources ?? {}).map((n) => [n, '']));
 }
 
 /** The run-time choices of the last up, on top of the stored stack. */
@@ -44,7 +59,7 @@ export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean 
 }
 
 /** A session on a stack whose files are at `ref` (a stored stack, or a release folder on a node). */
-export function makeSession(deps: OpsDeps, manifest: Manifest, ref: StackRef, opts: { dryRun?: boolean } = {}): Session {
+export function makeSession(deps: OpsDeps, manifest: Manifest, ref: StackRef, opts: { dryRun?: boolean; secretEnv?: Record<string, string> } = {}): Session {
   const dryRun = !!opts.dryRun;
   const runner = dryRun ? new DryRunRunner((line) => deps.onEvent({ type: 'command', line }), deps.runner) : deps.runner;
   const session: Session = {
@@ -57,9 +72,11 @@ export function makeSession(deps: OpsDeps, manifest: Manifest, ref: StackRef, op
     cli: () => deps.compose(runner),
     profiles: manifest.profiles,
     vars: {},
+    secretEnv: opts.secretEnv,
     compose: async (args, profiles = session.profiles) => {
       const cmd = compose(await session.cli(), ref, profiles, args);
-      return Object.keys(session.vars).length ? { ...cmd, env: session.vars } : cmd;
+      const secretEnv = session.secretEnv ?? unreadSecrets(session.manifest);
+      return { ...cmd, ...(Object.keys(session.vars).length ? { env: session.vars } : {}), ...(Object.keys(secretEnv).length ? { secretEnv } : {}) };
     },
   };
   applyRuntime(session);

@@ -10,7 +10,7 @@ import type { Session } from './session.js';
 
 /** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
 export function mustHaveSecretsFromEnv(s: Session): void {
-  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !s.deps.env[n]);
+  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !(s.secretEnv?.[n] ?? s.deps.env[n]));
   if (!missing.length) return;
   const list = missing.join(', ');
   const many = missing.length > 1;

@@ -18,6 +18,7 @@ import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './in
 import { mustHaveSecretsFromEnv, mustOwnNetwork, parseVars, refuseEnvOverrides } from './up-checks.js';
 import { UsageError } from '../errors.js';
 import { notReady } from './up-failure.js';
+import { loadSecretEnv } from './secret-env.js';
 import { ensureBerthImage } from './image.js';
 import { runsUnder } from '../resolve/profiles.js';
 
@@ -172,6 +173,7 @@ async function createInOrder(s: Session, order: string[][], profiles: string[], 
 export async function preflight(s: Session, profiles: string[], allowSecretChange: boolean): Promise<string[]> {
   // One clear line when the engine is not there, before anything else asks it (or Compose prints its own trace).
   await s.engine().ping();
+  await loadSecretEnv(s);
   mustHaveSecretsFromEnv(s);
   mustHaveStoredSecrets(s);
   refuseEnvOverrides(s);

@@ -52,6 +52,8 @@ export function nodePart(stack: ResolvedStack, node: string | undefined): Resolv
     // regenerate keeps the values the nodes' data was made with.
     secrets: node ? pick(stack.secrets, (k) => secrets.has(k)) : stack.secrets,
     secretsFromEnv: stack.secretsFromEnv.filter((k) => secrets.has(k)),
+    // Like .env, this machine's part names every provider secret, so berth show lists where each comes from.
+    secretSources: node ? pick(stack.secretSources, (k) => secrets.has(k)) : stack.secretSources,
     secretNames: pick(stack.secretNames, (k) => names.has(k)),
     initOnlySecrets: stack.initOnlySecrets.filter((x) => names.has(x.service)),
     generatedSecrets: stack.generatedSecrets.filter((k) => secrets.has(k)),

@@ -96,6 +96,8 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     spec: spec.services,
     names: secrets,
     fromEnv: spec.raw.secretsFromEnv,
+    sources: spec.raw.secrets,
+    specDir: input.specDir,
     vars,
     volumesOf,
     externals: [...externals.values()],

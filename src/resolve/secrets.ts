@@ -30,8 +30,8 @@ export interface SecretInput {
    * exists, none when it could not be asked), or undefined when there is none.
    */
   heldBy?(name: string): { service: string; volume?: string } | undefined;
-  /** Secrets read from the environment at up: neither generated nor stored. */
-  fromEnv?: ReadonlySet<string>;
+  /** Secrets read at up from the environment or a provider, neither generated nor stored: name -> where from. */
+  unstored?: ReadonlyMap<string, string>;
   /** --allow-secret-change: a new value for a secret that existing data was made with is the user's choice. */
   allowChange?: boolean;
 }
@@ -58,7 +58,8 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
   const generated: string[] = [];
   const warnings: string[] = [];
   for (const [name, value] of Object.entries(input.given)) {
-    if (input.fromEnv?.has(name)) throw new UsageError(`secret ${name}: stack.yaml reads it from the environment (secretsFromEnv), so it is not stored; export it before berth up instead`);
+    const from = input.unstored?.get(name);
+    if (from) throw new UsageError(`secret ${name}: stack.yaml reads it from ${from}, so it is not stored; ${from.endsWith('(secretsFromEnv)') ? 'export it before berth up' : 'set it there'} instead`);
     if (!input.declared.has(name)) {
       const known = [...input.declared.keys()].sort();
       throw new UsageError(`secret ${name}: no service in this stack uses it; ${known.length ? `this stack's secrets are ${known.join(', ')}` : 'this stack has no secrets'}`);
@@ -70,7 +71,7 @@ export function resolveSecrets(input: SecretInput): { values: Record<string, str
     if (value.length < 12) warnings.push(`secret ${name} is short (${value.length} characters); a generated one has 43`);
   }
   for (const [name, { decl }] of [...input.declared].sort(([a], [b]) => byText(a, b))) {
-    if (input.fromEnv?.has(name)) continue;
+    if (input.unstored?.has(name)) continue;
     const given = input.given[name];
     const existing = input.existing[name] || undefined;
     const held = decl.initOnly ? input.heldBy?.(name) : undefined;

@@ -13,9 +13,10 @@ import { imageOverrideMap } from './common.js';
 import { envMap, networkProblem, networkSchema, profiles, size, type OptionDefs } from './fields.js';
 import { keysAt, schemaIssues } from './issues.js';
 import { nodesSchema } from './nodes.js';
+import { secretSourcesSchema } from './secrets.js';
 import type { StackSpec } from './types.js';
 
-const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'network', 'nodes', 'services'];
+const TOP_KEYS = ['version', 'description', 'profiles', 'memoryBudget', 'images', 'vars', 'secretsFromEnv', 'secrets', 'network', 'nodes', 'services'];
 
 const TopLevel = v.strictObject({
   version: v.optional(v.literal(1, 'must be 1')),
@@ -27,6 +28,7 @@ const TopLevel = v.strictObject({
   secretsFromEnv: v.optional(
     v.union([v.literal(true), v.array(v.pipe(v.string(), v.regex(/^[A-Z][A-Z0-9_]*$/, 'must be an env name like DB_PASSWORD')))], 'must be true (all) or a list of secret names'),
   ),
+  secrets: v.optional(secretSourcesSchema),
   network: v.optional(networkSchema),
   nodes: v.optional(nodesSchema),
   services: v.pipe(

@@ -26,6 +26,15 @@ const ServiceSchema = v.object({
   exporterOf: v.optional(v.string()),
 });
 
+const SourceSchema = v.variant('provider', [
+  v.object({ provider: v.literal('op'), ref: v.string() }),
+  v.object({ provider: v.literal('pass'), path: v.string() }),
+  v.object({ provider: v.literal('vault'), path: v.string(), field: v.string() }),
+  v.object({ provider: v.literal('env'), name: v.string() }),
+  v.object({ provider: v.literal('file'), path: v.string() }),
+  v.object({ provider: v.literal('cmd'), argv: v.array(v.string()) }),
+]);
+
 /** Format 0: what berth wrote before manifests were versioned (no format, volumesEver, secrets). */
 const Format0 = v.object({
   stack: v.string(),
@@ -46,6 +55,7 @@ const Format1 = v.object({
   initOnlySecrets: v.array(v.object({ name: v.string(), service: v.string(), volumes: names })),
   specDir: v.optional(v.string()),
   network: v.optional(v.object({ name: v.string(), external: v.boolean() })),
+  secretSources: v.optional(v.record(v.string(), SourceSchema)),
   nodes: v.optional(v.array(v.object({ name: v.string(), host: v.string(), address: v.string(), project: v.string() }))),
 });
 

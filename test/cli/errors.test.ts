@@ -48,7 +48,7 @@ const CASES: Case[] = [
     what: 'unknown top-level key',
     args: ['generate', 's', '-f', 'stack.yaml'],
     yaml: 'servics:\n  postgres: {}\n',
-    message: 'servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, network, nodes, services',
+    message: 'servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, secrets, network, nodes, services',
   },
   { what: 'unknown component (stack.yaml)', args: ['generate', 's', '-f', 'stack.yaml'], yaml: 'services:\n  postgress: {}\n', contains: ['services.postgress: "postgress" is not a catalog component; did you mean postgres?'] },
   ...[',,', 'redis,', ':6380', ''].map((w) => ({

@@ -6,6 +6,7 @@ import { runCli, type CliResult } from '../helpers/cli.js';
 import { expectUsageError, readTree, stderrOf, newHome } from './_util.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import type { Engine } from '../../src/engine/docker-api.js';
+import { RecordingRunner } from '../../src/engine/runner.js';
 
 const SEED = ['--web', '--postgres', '--monitoring'];
 
@@ -231,5 +232,66 @@ describe('secretsFromEnv', () => {
     fs.writeFileSync(file, 'secretsFromEnv: [DB_PASSWORD]\nservices:\n  postgres: {}\n');
     const r = await runCli(['generate', 'prod', '-f', file], { home, engine: new MemoryEngine() });
     expect(r.stderr).toBe('berth: error: secretsFromEnv: DB_PASSWORD is not a secret of this stack; its secrets: POSTGRES_PASSWORD\n');
+  });
+});
+
+describe('secrets from a provider', () => {
+  const spec = 'secrets:\n  POSTGRES_PASSWORD: env:PG_PW\nservices:\n  postgres: {}\n  redis: {}\n';
+  const setup = async () => {
+    const home = newHome();
+    const file = path.join(home, 'stack.yaml');
+    fs.writeFileSync(file, spec);
+    await ok(['generate', 'prod', '-f', file], home);
+    return { home, file };
+  };
+
+  it('are kept out of .env, named with their source in its comments and in berth show, and never given with --secret', async () => {
+    const { home, file } = await setup();
+    const env = fs.readFileSync(path.join(home, 'stacks', 'prod', '.env'), 'utf8');
+    expect(env).not.toMatch(/^POSTGRES_PASSWORD=/m);
+    expect(env).toContain('# secrets read from their providers at berth up and deploy, never stored here:\n#   POSTGRES_PASSWORD from env:PG_PW');
+    const show = await ok(['show', 'prod'], home);
+    expect(show.stdout).toContain('secrets read at up and deploy, never stored: POSTGRES_PASSWORD from env:PG_PW');
+    const given = await runCli(['generate', 'prod', '-f', file, '--secret', 'POSTGRES_PASSWORD=x-123456789012'], { home, engine: new MemoryEngine() });
+    expect(given.stderr).toBe('berth: error: secret POSTGRES_PASSWORD: stack.yaml reads it from env:PG_PW, so it is not stored; set it there instead\n');
+  });
+
+  it('up reads them and gives them to Compose in its environment, never in argv or a dry run\'s output', async () => {
+    const { home } = await setup();
+    const runner = new RecordingRunner((cmd) => (cmd.argv.includes('version') ? { stdout: '2.29.0\n' } : undefined));
+    const r = await runCli(['up', 'prod', '--no-wait'], { home, runner, engine: new MemoryEngine(), env: { PG_PW: 'pw-from-provider-1' } });
+    expect(r.stderr).toBe('');
+    const creates = runner.commands.filter((c) => c.argv.includes('--no-start'));
+    expect(creates.length).toBeGreaterThan(0);
+    for (const c of creates) expect(c.secretEnv).toEqual({ POSTGRES_PASSWORD: 'pw-from-provider-1' });
+    expect(JSON.stringify(runner.commands.map((c) => [c.argv, c.env]))).not.toContain('pw-from-provider-1');
+    const dry = await runCli(['up', 'prod', '--dry-run'], { home, engine: new MemoryEngine(), env: { PG_PW: 'pw-from-provider-1' } });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout + dry.stderr).not.toContain('pw-from-provider-1');
+    // A command that creates nothing asks no provider: the name is given empty, so Compose does not warn.
+    const down = new RecordingRunner((cmd) => (cmd.argv.includes('version') ? { stdout: '2.29.0\n' } : undefined));
+    expect((await runCli(['down', 'prod'], { home, runner: down, engine: new MemoryEngine() })).code).toBe(0);
+    expect(down.commands.find((c) => c.argv.includes('down'))?.secretEnv).toEqual({ POSTGRES_PASSWORD: '' });
+  });
+
+  it('up fails before starting anything when a provider fails, naming the secret, the source and the fix', async () => {
+    const { home } = await setup();
+    const runner = new RecordingRunner();
+    const r = await runCli(['up', 'prod', '--no-wait'], { home, runner, engine: new MemoryEngine(), env: { PG_PW: '' } });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe("berth: error: secret POSTGRES_PASSWORD (from env:PG_PW): PG_PW is not set in berth's environment; export it before running berth\n");
+    expect(runner.commands.filter((c) => c.argv.includes('up'))).toEqual([]);
+  });
+
+  it('names only secrets the stack has, and not one also in secretsFromEnv', async () => {
+    const home = newHome();
+    const file = path.join(home, 'stack.yaml');
+    fs.writeFileSync(file, 'secrets: {DB_PASSWORD: "pass:x"}\nservices:\n  postgres: {}\n');
+    const r = await runCli(['generate', 'prod', '-f', file], { home, engine: new MemoryEngine() });
+    expectUsageError(r, 'secrets.DB_PASSWORD: DB_PASSWORD is not a secret of this stack; its secrets: POSTGRES_PASSWORD');
+    fs.writeFileSync(file, 'secretsFromEnv: [POSTGRES_PASSWORD]\nsecrets: {POSTGRES_PASSWORD: "pass:x"}\nservices:\n  postgres: {}\n');
+    const both = await runCli(['generate', 'prod', '-f', file, '--json'], { home, engine: new MemoryEngine() });
+    expect(both.code).toBe(2);
+    expect(JSON.parse(both.stdout).error).toMatchObject({ code: 'usage', path: 'secrets.POSTGRES_PASSWORD', message: expect.stringContaining('is also in secretsFromEnv; take it from one place') });
   });
 });

@@ -11,6 +11,7 @@ import { openSsh, type Remote } from '../../src/engine/remote.js';
 import { parseEnv } from '../../src/render/env.js';
 import { tarEntries, entryText } from '../../src/engine/tar.js';
 import { MemoryEngine } from './engine.js';
+import { ENV_FROM_STDIN } from '../../src/engine/shell.js';
 import { parseSshUrl, sshDestination } from '../../src/util/ssh-url.js';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -37,6 +38,8 @@ export function unquote(line: string): string[] {
 export class FakeNode {
   readonly engine = new MemoryEngine();
   readonly files = new Map<string, string>();
+  /** The environment each Compose command got on stdin (ENV_FROM_STDIN), in order. */
+  readonly stdinEnvs: Record<string, string>[] = [];
   current?: number;
   constructor(readonly home: string) {
     this.engine.startContainer = async (id) => {
@@ -75,7 +78,14 @@ export class FakeNode {
   /** The node's answer to one remote line. */
   answer(line: string, input: string | Buffer | undefined): Partial<RunResult> {
     const cd = /^cd (\S+) && /.exec(line);
-    const argv = unquote(cd ? line.slice(cd[0].length) : line).slice(1);
+    let argv = unquote(cd ? line.slice(cd[0].length) : line).slice(1);
+    if (argv[0] === 'sh' && argv[2] === ENV_FROM_STDIN) {
+      // The wrapper reads NAME=value lines up to an empty one, then runs the rest.
+      const text = String(input ?? '');
+      const head = text.slice(0, text.indexOf('\n\n') + 1);
+      this.stdinEnvs.push(Object.fromEntries(head.split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)])));
+      argv = argv.slice(4);
+    }
     const cwd = cd ? unquote(cd[1]!)[0]! : this.home;
     const [cmd, , script, , ...args] = argv;
     if (cmd === 'docker' && argv[1] === 'compose') return { code: 1, stderr: "docker: 'compose' is not a docker command." };

@@ -28,12 +28,12 @@ services:
   worker: {component: worker, node: workers, image: "x/worker:\${WORKER_TAG}", command: [work], health: /health, uses: [db]}
 `;
 
-async function setup(spec = SPEC) {
+async function setup(spec = SPEC, env: Record<string, string> = { USER: 'ci' }) {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-deploy-'));
   onTestFinished(() => fs.rmSync(home, { recursive: true, force: true }));
   const nodes = { 'deploy@core.example': new FakeNode('/home/deploy'), 'workers.example': new FakeNode('/root') };
   const { runner, connect } = fakeNodes(nodes);
-  const deps = Object.assign(testDeps(home, { runner, env: { USER: 'ci' } }), { connect });
+  const deps = Object.assign(testDeps(home, { runner, env }), { connect });
   await generateStack(deps, { name: 'shop', ...loadSpec(deps, 'shop', { text: spec, dir: home }), random: countingSecrets(), makeCert: fakeCert, probeHost: false });
   const secrets = Object.entries(parseEnv(fs.readFileSync(path.join(home, 'stacks', 'shop', '.env'), 'utf8'))).filter(([k]) => /PASSWORD|SECRET/.test(k));
   return { home, deps, runner, core: nodes['deploy@core.example'], workers: nodes['workers.example'], secrets };
@@ -116,16 +116,44 @@ describe('deploy', () => {
     expect(env).toEqual({ path: '.env', mode: 0o600, secret: true });
   });
 
-  it('refuses an unknown node, a --tag the stack has no variable for, a secret as a --var and secrets from the environment, before touching any node', async () => {
+  it('carries secrets from a provider and from berth\'s environment to each node on stdin: on no command line, in no file there, in no record; read again to roll back', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-secret-'));
+    onTestFinished(() => fs.rmSync(dir, { recursive: true, force: true }));
+    fs.writeFileSync(path.join(dir, 'jwt'), 'jwt-from-file-0001\n', { mode: 0o600 });
+    const values = { DB_PASSWORD: 'db-from-env-0001', JWT_SECRET: 'jwt-from-file-0001' };
+    const spec = `secretsFromEnv: [DB_PASSWORD]\nsecrets: {JWT_SECRET: "file:${dir}/jwt"}\n${SPEC}`;
+    const { home, deps, runner, core, workers } = await setup(spec, { USER: 'ci', DB_PASSWORD: values.DB_PASSWORD });
+    expect(fs.readFileSync(path.join(home, 'stacks', 'shop', 'nodes', 'core', '.env'), 'utf8')).toContain(`#   JWT_SECRET from file:${dir}/jwt`);
+    expect(await deployStack(deps, 'shop', { timeoutMs: 5000 })).toMatchObject({ result: 'healthy' });
+    // Every Compose command on a node got them on stdin: core both, workers only what its worker uses.
+    expect(core.stdinEnvs.length).toBeGreaterThan(2);
+    for (const env of core.stdinEnvs) expect(env).toEqual(values);
+    for (const env of workers.stdinEnvs) expect(env).toEqual({ DB_PASSWORD: values.DB_PASSWORD });
+    await deployStack(deps, 'shop', { timeoutMs: 5000, vars: ['API_TAG=bad'] }).catch(() => undefined);
+    expect(core.current).toBe(1);
+    expect(core.stdinEnvs.at(-1)).toEqual(values);
+    const dirOf = path.join(home, 'releases', 'shop');
+    const everywhere = [
+      ...runner.commands.map((c) => JSON.stringify(c.argv)),
+      ...[...core.files.values(), ...workers.files.values()],
+      ...fs.readdirSync(dirOf).map((f) => fs.readFileSync(path.join(dirOf, f), 'utf8')),
+      fs.readFileSync(path.join(home, 'stacks', 'shop', '.env'), 'utf8'),
+      ...deps.events.map((e) => JSON.stringify(e)),
+    ];
+    for (const text of everywhere) for (const value of Object.values(values)) expect(text).not.toContain(value);
+    // Without the environment's value, nothing reaches a node.
+    const bare = await setup(spec);
+    await expect(deployStack(bare.deps, 'shop', { timeoutMs: 1000 })).rejects.toThrow(
+      "DB_PASSWORD is not set: node core of stack shop reads it from berth's environment (secretsFromEnv); export it first",
+    );
+    expect(bare.runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
+  });
+
+  it('refuses an unknown node, a --tag the stack has no variable for and a secret as a --var, before touching any node', async () => {
     const { deps, runner } = await setup();
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, nodes: ['edge'] })).rejects.toThrow('--node: edge is not a node of stack shop; its nodes: core, workers');
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, tag: 'v3' })).rejects.toThrow('--tag sets IMAGE_TAG, which stack shop does not have');
     await expect(deployStack(deps, 'shop', { timeoutMs: 1000, vars: ['JWT_SECRET=x'] })).rejects.toThrow('--var: JWT_SECRET is a secret of stack shop');
     expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
-    const fromEnv = await setup(`secretsFromEnv: [JWT_SECRET]\n${SPEC}`);
-    await expect(deployStack(fromEnv.deps, 'shop', { timeoutMs: 1000 })).rejects.toThrow(
-      "shop-core uses JWT_SECRET from berth's environment (secretsFromEnv), which deploy does not carry to other hosts yet; take it off secretsFromEnv",
-    );
-    expect(fromEnv.runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
   });
 });

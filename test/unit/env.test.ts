@@ -4,7 +4,7 @@ import { renderEnv } from '../../src/render/compose/env.js';
 import type { ResolvedStack } from '../../src/model/stack.js';
 import { errorOf, resolveYaml } from './_resolve.js';
 
-const stackWith = (parts: Partial<ResolvedStack>): ResolvedStack => ({ name: 'demo', profiles: [], vars: {}, secrets: {}, secretsFromEnv: [], keptEnv: {}, ...parts }) as ResolvedStack;
+const stackWith = (parts: Partial<ResolvedStack>): ResolvedStack => ({ name: 'demo', profiles: [], vars: {}, secrets: {}, secretsFromEnv: [], secretSources: {}, keptEnv: {}, ...parts }) as ResolvedStack;
 
 describe('.env rendering', () => {
   it('writes the project, the active profiles, vars, secrets and kept entries in sorted sections', () => {

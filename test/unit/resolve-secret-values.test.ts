@@ -27,6 +27,15 @@ describe('the secret values pass', () => {
     expect(errorOf(() => settle('services:\n  postgres: {}\n', { fromEnv: ['NOPE'] })).message).toBe('secretsFromEnv: NOPE is not a secret of this stack; its secrets: POSTGRES_PASSWORD');
   });
 
+  it('secrets from a provider are neither generated nor stored; a relative file: is read from stack.yaml\'s folder', () => {
+    const sources = { POSTGRES_PASSWORD: { provider: 'file' as const, path: 'keys/pg' } };
+    const r = settle('services:\n  postgres: {}\n  redis: {}\n', { fromEnv: true, sources, specDir: '/srv/stack', existingEnv: { POSTGRES_PASSWORD: 'was-stored-here' } });
+    expect(r.secrets).toEqual({});
+    expect(r.secretsFromEnv).toEqual(['REDIS_PASSWORD']);
+    expect(r.secretSources).toEqual({ POSTGRES_PASSWORD: { provider: 'file', path: '/srv/stack/keys/pg' } });
+    expect(r.warnings).toEqual(['POSTGRES_PASSWORD is now read from file:/srv/stack/keys/pg and no longer stored in .env']);
+  });
+
   it('warns about a generated value something outside the stack must hold too', () => {
     const r = settle('services:\n  postgres: {}\n  agent: {serverUrl: "https://s:8080"}\n', { externals: [{ name: 'postgres', component: 'postgres', host: 'db.lan', port: 5432 }] });
     expect(r.warnings).toEqual([

@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { remoteLine, shellLine, shellWord } from '../../src/engine/shell.js';
+import { remoteLine, stdinEnv, shellLine, shellWord } from '../../src/engine/shell.js';
 
 const NASTY = [
   '',
@@ -91,5 +91,22 @@ describe('the remote command line', () => {
 
   it('refuses an environment name that is not one', () => {
     expect(() => remoteLine({ argv: ['true'], env: { 'A B': '1' } })).toThrow('not an environment name');
+  });
+});
+
+describe('secrets on stdin', () => {
+  const values = { PLAIN: 'abc123', NASTY: `it's "$(rm -rf /)" \`x\` $HOME \\n %s =x= ; | & * ~ ünï ✓`, LEADING: '  spaced  ' };
+
+  it.each(shells)('%s reads NAME=value lines up to the empty one into the environment, then runs the command with the rest of stdin', (shell) => {
+    const line = remoteLine({ argv: ['sh', '-c', 'printf "%s\\0" "$PLAIN" "$NASTY" "$LEADING"; cat'], secretEnv: values });
+    expect(line).not.toContain('abc123');
+    const r = spawnSync(shell, ['-c', line], { encoding: 'utf8', input: stdinEnv(values) + 'after\n' });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout.split('\0')).toEqual([values.PLAIN, values.NASTY, values.LEADING, 'after\n']);
+  });
+
+  it('refuses a value of several lines and a name that is none', () => {
+    expect(() => stdinEnv({ A: 'x\ny' })).toThrow('not one line');
+    expect(() => stdinEnv({ 'A B': 'x' })).toThrow('not an environment name');
   });
 });

@@ -48,7 +48,7 @@ describe('stack.yaml: unknown keys', () => {
 
   it('a misspelt top-level key is reported as unknown (not as services missing), with a suggestion', () => {
     const e = fail('servics:\n  postgres: {}\n');
-    expect(e.message).toBe('servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, network, nodes, services');
+    expect(e.message).toBe('servics: unknown key; did you mean services? valid keys here: version, description, profiles, memoryBudget, images, vars, secretsFromEnv, secrets, network, nodes, services');
   });
 
   it('an unknown top-level key next to services', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner } from '../../src/engine/runner.js';
 import { SshTransport } from '../../src/engine/ssh.js';
+import { ENV_FROM_STDIN } from '../../src/engine/shell.js';
 import { parseSshUrl } from '../../src/util/ssh-url.js';
 
 const BASE = ['-o', 'BatchMode=yes', '-o', 'ControlMaster=auto', '-o', 'ControlPath=/run/b/master', '-o', 'ControlPersist=60', '-o', 'ServerAliveInterval=15'];
@@ -33,6 +34,18 @@ describe('SshTransport', () => {
     ]);
     // Nothing of the command reaches the local ssh's own environment or folder.
     expect(local.commands.every((c) => c.cwd === undefined && c.env === undefined)).toBe(true);
+  });
+
+  it('sends secret values on stdin ahead of the command\'s own input, never on the command line', async () => {
+    const local = new RecordingRunner();
+    const t = new SshTransport('ssh://core', local, { controlDir: '/run/b' });
+    await t.runner.run({ argv: ['docker-compose', 'up', '--no-start'], secretEnv: { DB_PASSWORD: 's3cret-value' } });
+    await t.runner.run({ argv: ['cat'], secretEnv: { A: '1' } }, { input: 'rest' });
+    const [first, second] = local.commands;
+    expect(first!.argv.at(-1)).toBe(`exec sh -c '${ENV_FROM_STDIN.replace(/'/g, "'\\''")}' sh docker-compose up --no-start`);
+    expect(first!.argv.join(' ')).not.toContain('s3cret-value');
+    expect(first!.input).toBe('DB_PASSWORD=s3cret-value\n\n');
+    expect(String(second!.input)).toBe('A=1\n\nrest');
   });
 
   it('takes an ssh_config file and trusts a new host key only when asked', () => {

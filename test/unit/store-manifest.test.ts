@@ -32,6 +32,15 @@ const FORMAT_0 = {
 };
 
 describe('.berth.json', () => {
+  it('keeps where provider secrets come from (never a value), and refuses a source it does not know as damaged', async () => {
+    const home = tmp();
+    await make(home, 'a', 'secrets:\n  REDIS_PASSWORD: vault:secret/redis#password\nservices:\n  redis: {}\n');
+    const m = readManifest(home, 'a')!;
+    expect(m).toMatchObject({ secrets: ['REDIS_PASSWORD'], secretSources: { REDIS_PASSWORD: { provider: 'vault', path: 'secret/redis', field: 'password' } } });
+    const text = JSON.stringify({ ...m, secretSources: { REDIS_PASSWORD: { provider: 'keychain', path: 'x' } } });
+    expect(errorOf(() => parseManifest(text, '/x/.berth.json', 'a')).message).toMatch(/^\/x\/\.berth\.json: damaged \(secretSources\.REDIS_PASSWORD\.provider: /);
+  });
+
   it('is written with its format, the volumes the stack ever had and the names (never values) of its secrets', async () => {
     const home = tmp();
     await make(home, 'a', 'services:\n  postgres: {}\n  redis: {}\n');

@@ -3,6 +3,7 @@ import type { CommandSpec } from '../spec.js';
 import { opsDeps } from '../deps.js';
 import { printJson, table } from '../output.js';
 import { hostAddress } from '../../util/names.js';
+import { sourceText } from '../../model/secret-source.js';
 
 export const show: CommandSpec = {
   name: 'show',
@@ -24,7 +25,11 @@ export const show: CommandSpec = {
       Object.keys(s.dependsOn).join(',') || '-',
     ];
     io.out(table(['SERVICE', 'COMPONENT', 'ROLE', 'IMAGE', 'PORTS', 'PROFILES', 'DEPENDS ON'], d.services.map(row)));
-    io.out(`\nvolumes: ${d.volumes.join(', ') || '(none)'}\n.env variables (values not shown): ${d.envNames.join(', ') || '(none)'}\nfiles:\n${d.files.map((f) => `  ${f}`).join('\n')}\n`);
+    const sources = Object.entries(d.secretSources ?? {}).map(([n, src]) => `${n} from ${sourceText(src)}`);
+    const read = [...sources, ...(d.secretsFromEnv ?? []).map((n) => `${n} from the environment`)];
+    io.out(`\nvolumes: ${d.volumes.join(', ') || '(none)'}\n.env variables (values not shown): ${d.envNames.join(', ') || '(none)'}\n`);
+    if (read.length) io.out(`secrets read at up and deploy, never stored: ${read.join(', ')}\n`);
+    io.out(`files:\n${d.files.map((f) => `  ${f}`).join('\n')}\n`);
     return 0;
   },
 };

@@ -1,6 +1,7 @@
 /** ResolvedStack -> .env: Compose's own settings (project name, active profiles), the stack's vars and its secrets. Written at mode 0600. */
 import type { ResolvedStack } from '../../model/stack.js';
 import { envLine } from '../env.js';
+import { sourceText } from '../../model/secret-source.js';
 
 function section(title: string, entries: Record<string, string>): string[] {
   const keys = Object.keys(entries).sort();
@@ -17,6 +18,9 @@ export function renderEnv(stack: ResolvedStack): string {
     ...section('secrets', stack.secrets),
     ...(stack.secretsFromEnv.length
       ? ['', '# secrets read from the environment at berth up, never stored here:', ...stack.secretsFromEnv.map((n) => `#   ${n}`)]
+      : []),
+    ...(Object.keys(stack.secretSources).length
+      ? ['', '# secrets read from their providers at berth up and deploy, never stored here:', ...Object.keys(stack.secretSources).sort().map((n) => `#   ${n} from ${sourceText(stack.secretSources[n]!)}`)]
       : []),
     ...section('kept from an earlier generation (no service uses these now)', stack.keptEnv),
     '',

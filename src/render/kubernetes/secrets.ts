@@ -8,6 +8,7 @@
 import type { ResolvedStack } from '../../model/stack.js';
 import type { KubeOptions } from './options.js';
 import type { SecretRef } from './text.js';
+import { sourceText } from '../../model/secret-source.js';
 
 export const SECRETS_ENV = 'secrets.env';
 
@@ -22,7 +23,9 @@ export interface SecretPlan {
 }
 
 export function planSecrets(stack: ResolvedStack, opts: KubeOptions): SecretPlan {
-  const fromEnv = new Set(stack.secretsFromEnv);
+  // A secret from a provider is read by berth at up and deploy, never stored: on Kubernetes, as one from the environment.
+  const sourced = Object.keys(stack.secretSources ?? {});
+  const fromEnv = new Set([...stack.secretsFromEnv, ...sourced]);
   const refOf = (name: string): SecretRef =>
     opts.existingSecrets[name] ?? { secret: fromEnv.has(name) ? fromEnvSecretName(stack.name) : generatedSecretName(stack.name), key: name };
   const stored = Object.keys(stack.secrets).filter((n) => !opts.existingSecrets[n]).sort();
@@ -33,5 +36,11 @@ export function planSecrets(stack: ResolvedStack, opts: KubeOptions): SecretPlan
         `secretsFromEnv: ${missing.join(', ')} ${missing.length > 1 ? 'are' : 'is'} never stored by berth; create Secret ${fromEnvSecretName(stack.name)} before applying (kubectl create secret generic ${fromEnvSecretName(stack.name)} -n ${opts.namespace} ${missing.map((n) => `--from-literal=${n}=...`).join(' ')}), or name an existing one with --existing-secret NAME=secret`,
       ]
     : [];
+  const fromProviders = sourced.filter((n) => !opts.existingSecrets[n]).sort();
+  if (fromProviders.length) {
+    warnings.push(
+      `secrets: ${fromProviders.join(', ')} ${fromProviders.length > 1 ? 'come' : 'comes'} from a provider (${fromProviders.map((n) => sourceText(stack.secretSources[n]!)).join(', ')}) and ${fromProviders.length > 1 ? 'are' : 'is'} never stored by berth; create Secret ${fromEnvSecretName(stack.name)} before applying (kubectl create secret generic ${fromEnvSecretName(stack.name)} -n ${opts.namespace} ${fromProviders.map((n) => `--from-literal=${n}=...`).join(' ')}), or name an existing one with --existing-secret NAME=secret`,
+    );
+  }
   return { refOf, envFile, warnings };
 }
