@@ -3,6 +3,7 @@ import type { OpsDeps } from '../ops/deps.js';
 import type { RecordsDb } from '../store/records/db.js';
 import type { JobStore } from '../store/records/jobs.js';
 import type { SampleStore } from '../store/records/samples.js';
+import type { AgentHub } from './agent-hub.js';
 import type { EventBus, StackWatcher } from './events.js';
 import type { JobRunner } from './jobs.js';
 import type { StackSampler } from './sampler.js';
@@ -22,6 +23,8 @@ export interface ServerContext {
   /** Stack states through time (the health timeline), and what records them. */
   samples: SampleStore;
   sampler: StackSampler;
+  /** Enrolled agents, their heartbeats and their jobs. */
+  agents: AgentHub;
   /** One line to the server's log (never a secret). */
   log(line: string): void;
 }
