@@ -4,6 +4,7 @@
  * the OpenAPI document are registered before the routes they apply to; the
  * dashboard's pages after the API's routes, in a scope of their own.
  */
+import { X509Certificate } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -75,7 +76,8 @@ function context(o: AppOptions, readOnly: boolean): ServerContext {
   const samples = new SampleStore(o.records.db);
   const sampler = new StackSampler({ watcher, store: samples, everyMs: o.sampleMs, now: o.now, log });
   const agents = new AgentHub({ agents: new AgentStore(o.records.db), leases: new LeaseStore(o.records.db), jobs: jobStore, bus, now: o.now, times: o.agentTimes, log });
-  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, log };
+  const tlsFingerprint = o.https ? new X509Certificate(o.https.cert).fingerprint256 : undefined;
+  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, tlsFingerprint, log };
 }
 
 /** The dashboard, when it can be served: with sessions signed by the key, or open on a public (read-only) server. */

@@ -23,6 +23,8 @@ export interface ServerContext {
   /** Stack states through time (the health timeline), and what records them. */
   samples: SampleStore;
   sampler: StackSampler;
+  /** The SHA-256 fingerprint of the server's certificate, which agents pin (absent without TLS). */
+  tlsFingerprint?: string;
   /** Enrolled agents, their heartbeats and their jobs. */
   agents: AgentHub;
   /** One line to the server's log (never a secret). */
