@@ -32,6 +32,7 @@ import { registerAgentApi } from './routes/agent-api.js';
 import { registerAgentRoutes } from './routes/agents.js';
 import { registerStackRoutes } from './routes/stacks.js';
 import { StackSampler } from './sampler.js';
+import { OverviewCache } from './overview-cache.js';
 import { SHARED } from './schemas.js';
 import { Sessions } from './sessions.js';
 
@@ -50,6 +51,8 @@ export interface AppOptions extends Omit<AccessPolicy, 'readOnly' | 'dashboard' 
   sampleMs?: number;
   sessionTtlMs?: number;
   loginLimit?: LoginLimitOptions;
+  /** How long a stacks listing answers GET /api/v1/stacks (default 1 s; 0: every call looks). */
+  stacksCacheMs?: number;
   /** Lease and sweep times of agents' jobs (tests shorten them). */
   agentTimes?: Partial<AgentHubTimes>;
   /** The clock of sessions, samples, agents and the login limit. */
@@ -77,7 +80,8 @@ function context(o: AppOptions, readOnly: boolean): ServerContext {
   const sampler = new StackSampler({ watcher, store: samples, everyMs: o.sampleMs, now: o.now, log });
   const agents = new AgentHub({ agents: new AgentStore(o.records.db), leases: new LeaseStore(o.records.db), jobs: jobStore, bus, now: o.now, times: o.agentTimes, log });
   const tlsFingerprint = o.https ? new X509Certificate(o.https.cert).fingerprint256 : undefined;
-  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, tlsFingerprint, log };
+  const overview = new OverviewCache(o.deps, bus, o.stacksCacheMs);
+  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, overview, tlsFingerprint, log };
 }
 
 /** The dashboard, when it can be served: with sessions signed by the key, or open on a public (read-only) server. */
