@@ -26,10 +26,13 @@ export interface DaemonStatus {
   lastHeartbeat?: string;
   lastError?: string;
   runningJob?: string;
+  /** Counts since the agent started, for its /metrics. */
+  heartbeats: { ok: number; failed: number };
+  jobs: { succeeded: number; failed: number };
 }
 
 export class AgentDaemon {
-  readonly status: DaemonStatus = { enrolled: false };
+  readonly status: DaemonStatus = { enrolled: false, heartbeats: { ok: 0, failed: 0 }, jobs: { succeeded: 0, failed: 0 } };
   private readonly stop = new AbortController();
   private cred?: Credential;
   private loops: Promise<void>[] = [];
@@ -108,8 +111,12 @@ export class AgentDaemon {
       await sleep(this.cfg.intervalSeconds * 1000, this.stop.signal);
       if (this.stop.signal.aborted) return;
       await this.heartbeat().then(
-        () => (this.status.lastError = undefined),
+        () => {
+          this.status.lastError = undefined;
+          this.status.heartbeats.ok++;
+        },
         (e: Error) => {
+          this.status.heartbeats.failed++;
           if (this.status.lastError !== e.message) this.log(`heartbeat: ${e.message}`);
           this.status.lastError = e.message;
         },
@@ -136,7 +143,8 @@ export class AgentDaemon {
         failures = 0;
         if (!l) continue;
         this.status.runningJob = l.job.id;
-        await runLeasedJob({ ...this.ctx(), state: this.state, deps: this.deps, signal: this.stop.signal, log: this.log }, l);
+        const ok = await runLeasedJob({ ...this.ctx(), state: this.state, deps: this.deps, signal: this.stop.signal, log: this.log }, l);
+        if (ok !== undefined) this.status.jobs[ok ? 'succeeded' : 'failed']++;
         this.status.runningJob = undefined;
       } catch (e) {
         if (this.stop.signal.aborted) return;

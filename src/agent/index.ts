@@ -1,8 +1,9 @@
 /**
  * `berth agent`: the daemon (daemon.ts) and the agent's own /healthz, which
  * the agent component's health check asks (200 once it has enrolled and
- * while heartbeats get through; 503 otherwise). What the CLI loads when it
- * runs the command, and nothing else of the CLI loads.
+ * while heartbeats get through; 503 otherwise), and /metrics, which its
+ * scrape target asks. What the CLI loads when it runs the command, and
+ * nothing else of the CLI loads.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -10,6 +11,7 @@ import { BerthError } from '../errors.js';
 import type { OpsDeps } from '../ops/deps.js';
 import type { AgentConfig } from './config.js';
 import { AgentDaemon } from './daemon.js';
+import { agentMetrics } from './metrics.js';
 import { Transport } from './transport.js';
 
 export { agentConfig, trustOf, serverUrlOf, type AgentConfig, type AgentFlags } from './config.js';
@@ -25,10 +27,16 @@ export interface RunningAgent {
 }
 
 function healthServer(d: AgentDaemon, cfg: AgentConfig): Promise<http.Server> {
+  const metrics = agentMetrics(d.status);
   const server = http.createServer((req, res) => {
-    if (req.url !== '/healthz' || !['GET', 'HEAD'].includes(req.method ?? '')) return void res.writeHead(404).end();
+    if (!['GET', 'HEAD'].includes(req.method ?? '')) return void res.writeHead(405, { allow: 'GET, HEAD' }).end();
+    if (req.url === '/metrics') {
+      return void metrics.metrics().then((text) => res.writeHead(200, { 'content-type': metrics.contentType }).end(text), () => res.writeHead(500).end());
+    }
+    if (req.url !== '/healthz') return void res.writeHead(404).end();
     const ok = d.status.enrolled && !d.status.lastError;
-    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, ...d.status }));
+    const { enrolled, lastHeartbeat, lastError, runningJob } = d.status;
+    res.writeHead(ok ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok, enrolled, lastHeartbeat, lastError, runningJob }));
   });
   return new Promise((resolve, reject) => {
     server.once('error', (e: NodeJS.ErrnoException) => reject(e.code === 'EADDRINUSE' ? new BerthError(`--port: ${cfg.port} is taken on ${cfg.host}; stop what listens there or pick another port`, { code: 'conflict' }) : e));

@@ -66,10 +66,14 @@ export async function reportEnd(c: Pick<JobContext, 'transport' | 'credential' |
   }
 }
 
-export async function runLeasedJob(c: JobContext, l: LeasedJob): Promise<void> {
+/** Runs the job; whether it succeeded (undefined: it was not started). */
+export async function runLeasedJob(c: JobContext, l: LeasedJob): Promise<boolean | undefined> {
   const { job, leaseId } = l;
   const ack = await c.transport.request('POST', `/api/v1/agent/jobs/${job.id}/ack`, { bearer: c.credential, body: { leaseId } });
-  if (ack.status !== 200) return c.log(`job ${job.id}: not started: ${replyError('ack', ack).message}`);
+  if (ack.status !== 200) {
+    c.log(`job ${job.id}: not started: ${replyError('ack', ack).message}`);
+    return undefined;
+  }
   c.state.start({ id: job.id, leaseId, action: job.action, stack: job.stack });
   c.log(`job ${job.id}: ${job.action} of stack ${job.stack}`);
   let seq = 0;
@@ -118,4 +122,5 @@ export async function runLeasedJob(c: JobContext, l: LeasedJob): Promise<void> {
   await flush();
   if (await reportEnd(c, job.id, leaseId, end)) c.state.end(job.id);
   c.log(`job ${job.id}: ${end.ok ? 'succeeded' : `failed: ${end.error.message}`}`);
+  return end.ok;
 }
