@@ -67,6 +67,9 @@ describe('dashboard pages', () => {
     for (const text of ['gpu1.lab', 'Docker 27.3.1, Compose 2.29.1', '<dd>32</dd>', '<dd>256g</dd>', '512g free of 1t', 'NVIDIA A100, 2048 of 81920 MiB, 12% busy', 'train <span class="badge badge-good">running</span>']) expect(page).toContain(text);
     expect(page).not.toContain(credential.split('.')[1]);
     expect((await browser('GET', '/stacks')).body).toMatch(/<tr data-agent-stack="train" data-state="running">[\s\S]*gpu1[\s\S]*2 of 2/);
+    const job = (await s.call('POST', `/api/v1/agents/${agent.id}/jobs`, { payload: { action: 'status', stack: 'train' } })).json().job;
+    expect((await browser('GET', '/deployments')).body).toContain(`train <a href="/agents#agent-${agent.id}">on its agent</a>`);
+    expect((await browser('GET', `/deployments/${job.id}`)).body).toMatch(/<dt>Attempts<\/dt><dd>0 \(times handed to the agent\)<\/dd>/);
     const revoked = await browser('POST', `/agents/${agent.id}/revoke`, { _csrf: csrf });
     expect([revoked.statusCode, revoked.headers.location]).toEqual([303, '/agents']);
     expect((await browser('GET', '/parts/agents')).body).toMatch(/data-agent="gpu1" data-state="revoked"/);
