@@ -173,6 +173,26 @@ describe('agents', () => {
     expect((await a.as('POST', `/api/v1/agent/jobs/${id}/result`, { leaseId: again.leaseId, ok: true })).statusCode).toBe(409);
   });
 
+  it("never shows a token or a credential again: not in the agents' API, jobs, events, metrics or the server's log", async () => {
+    const s = await testServer();
+    const t = (await s.call('POST', '/api/v1/agents/tokens', { payload: {} })).json().token as string;
+    const { credential } = (await s.call('POST', '/api/v1/agents/enroll', { token: null, payload: { token: t, name: 'a', intervalSeconds: 5 } })).json();
+    const secret = (credential as string).split('.')[1]!;
+    await s.call('POST', '/api/v1/agent/heartbeat', { token: credential, payload: heartbeat });
+    const id = (await s.call('GET', '/api/v1/agents')).json().agents[0].id;
+    await s.call('POST', `/api/v1/agents/${id}/jobs`, { payload: { action: 'status', stack: 'demo' } });
+    const next = await s.call('GET', '/api/v1/agent/jobs/next?waitSeconds=0', { token: credential });
+    const seen = [
+      (await s.call('GET', '/api/v1/agents')).body,
+      (await s.call('GET', `/api/v1/agents/${id}`)).body,
+      (await s.call('GET', '/api/v1/jobs')).body,
+      next.body,
+      (await s.call('GET', '/metrics')).body,
+      s.logged.join('\n'),
+    ].join('\n');
+    for (const value of [t, t.slice('berth-enroll-'.length), secret, TOKEN]) expect(seen).not.toContain(value);
+  });
+
   it('a reporting server enrolls no agent and takes no heartbeat', async () => {
     const s = await testServer({ mode: 'reporting' });
     const r = await s.call('POST', '/api/v1/agents/enroll', { token: null, payload: { token: 'berth-enroll-x', name: 'a', intervalSeconds: 5 } });
