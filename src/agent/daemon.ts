@@ -83,7 +83,7 @@ export class AgentDaemon {
       const said = await reportEnd({ ...this.ctx(), signal: this.stop.signal }, j.id, j.leaseId, { ok: false, error: { code: 'failed', message: 'the agent stopped while it ran this job; it was not run again: check the stack, then queue it again' } });
       if (said) this.state.end(j.id);
     }
-    await this.heartbeat().catch(() => undefined);
+    await this.beat();
     this.loops = [this.heartbeats(), this.polls()];
   }
 
@@ -106,21 +106,26 @@ export class AgentDaemon {
     this.status.lastHeartbeat = new Date().toISOString();
   }
 
+  /** One heartbeat, counted; a failure is logged once until it changes, and makes /healthz answer 503. */
+  private beat(): Promise<void> {
+    return this.heartbeat().then(
+      () => {
+        this.status.lastError = undefined;
+        this.status.heartbeats.ok++;
+      },
+      (e: Error) => {
+        this.status.heartbeats.failed++;
+        if (this.status.lastError !== e.message) this.log(`heartbeat: ${e.message}`);
+        this.status.lastError = e.message;
+      },
+    );
+  }
+
   private async heartbeats(): Promise<void> {
     while (!this.stop.signal.aborted) {
       await sleep(this.cfg.intervalSeconds * 1000, this.stop.signal);
       if (this.stop.signal.aborted) return;
-      await this.heartbeat().then(
-        () => {
-          this.status.lastError = undefined;
-          this.status.heartbeats.ok++;
-        },
-        (e: Error) => {
-          this.status.heartbeats.failed++;
-          if (this.status.lastError !== e.message) this.log(`heartbeat: ${e.message}`);
-          this.status.lastError = e.message;
-        },
-      );
+      await this.beat();
     }
   }
 
