@@ -5,9 +5,13 @@
  * server logged) enroll with a token from `berth agent token create`, show
  * online with this host's facts, deploy a small stack through the API that
  * runs and reports healthy; the agent stopped shows offline, a job queued
- * meanwhile waits, and once the agent is back it runs, once.
+ * meanwhile waits, and once the agent is back it runs, once. An agent
+ * killed in the middle of a job says so when it is back, and does not run
+ * the job again.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Transport } from '../../src/agent/transport.js';
 import { Sandbox, freePort, until } from './harness.js';
@@ -32,9 +36,10 @@ describe.skipIf(!engine)('berth agent against a real engine', () => {
   const agents = async () => (await api('GET', '/api/v1/agents')).json.agents as any[];
   const job = async (id: string) => (await api('GET', `/api/v1/jobs/${id}`)).json;
   const ended = (id: string) => until(`job ${id} to end`, async () => ['succeeded', 'failed'].includes((await job(id)).job.state) && job(id), 240_000, 250);
+  const agentArgs = (port: number) => ['agent', '--server-url', base, '--server-fingerprint', fingerprint, '--interval', String(INTERVAL_S), '--port', String(port), '--name', 'e2e-agent'];
   const startAgent = async (env: Record<string, string> = {}) => {
     const port = await freePort();
-    agent = agentSb.start(['agent', '--server-url', base, '--server-fingerprint', fingerprint, '--interval', String(INTERVAL_S), '--port', String(port), '--name', 'e2e-agent'], { BERTH_AUTH_TOKEN: '', ...env });
+    agent = agentSb.start(agentArgs(port), { BERTH_AUTH_TOKEN: '', ...env });
     return port;
   };
 
@@ -100,5 +105,39 @@ describe.skipIf(!engine)('berth agent against a real engine', () => {
     const down = await api('POST', `/api/v1/agents/${online.id}/jobs`, { action: 'down', stack: name });
     expect((await ended(down.json.job.id)).job.state).toBe('succeeded');
     expect(await agentSb.running(name, 'redis')).toBe(0);
+  });
+
+  it('an agent killed in the middle of a job reports it failed once it is back, and does not run it again', async () => {
+    const id = (await agents())[0].id;
+    if (agent) await agent.interrupt();
+    agent = undefined;
+    // This agent's process, to kill as a crash would (the harness stops its own with SIGINT).
+    const bin = path.resolve(import.meta.dirname, '..', '..', 'bin', 'berth.js');
+    const child = spawn(process.execPath, [bin, ...agentArgs(await freePort())], { env: { ...process.env, BERTH_HOME: agentSb.home, BERTH_AUTH_TOKEN: '' }, stdio: 'ignore' });
+    const exited = new Promise((r) => child.on('close', r));
+    try {
+      await until('the agent to be online', async () => (await agents())[0].online, 60_000, 200);
+      const name = agentSb.name('kill');
+      // An app that never turns healthy: the deploy waits, running, until it is killed.
+      const spec = 'services:\n  app: {component: app, image: berth-test/app:latest, containerPort: 8000, health: /never}\n';
+      const queued = (await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'deploy', stack: name, spec, timeoutSeconds: 120 })).json.job;
+      // Under way: started, and waiting for the app (its lines have reached the server).
+      await until('the deploy to wait for the app', async () => {
+        const j = await job(queued.id);
+        return j.job.state === 'running' && j.logs.some((l: { line: string }) => /^app (starting|unhealthy)/.test(l.line));
+      }, 120_000, 100);
+      child.kill('SIGKILL');
+      await exited;
+      await startAgent();
+      const failed = await ended(queued.id);
+      expect(failed.job, JSON.stringify(failed)).toMatchObject({ state: 'failed', attempts: 1, error: { message: expect.stringContaining('the agent stopped while it ran this job') } });
+      expect(failed.logs.filter((l: { line: string }) => l.line.endsWith('started on this agent'))).toHaveLength(1);
+      // Nothing more for the agent to run: the job is not handed out again.
+      const down = (await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'down', stack: name })).json.job;
+      expect((await ended(down.id)).job.state).toBe('succeeded');
+      expect((await job(queued.id)).job).toMatchObject({ state: 'failed', attempts: 1 });
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
