@@ -4,6 +4,7 @@
  * the OpenAPI document are registered before the routes they apply to; the
  * dashboard's pages after the API's routes, in a scope of their own.
  */
+import { X509Certificate } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
@@ -12,6 +13,9 @@ import type { RecordsDb } from '../store/records/db.js';
 import { JobStore } from '../store/records/jobs.js';
 import { SampleStore } from '../store/records/samples.js';
 import { SessionStore } from '../store/records/sessions.js';
+import { AgentStore } from '../store/records/agents.js';
+import { LeaseStore } from '../store/records/leases.js';
+import { AgentHub, type AgentHubTimes } from './agent-hub.js';
 import { registerAccess, type AccessPolicy } from './auth.js';
 import type { ServerContext, ServerMode } from './context.js';
 import { pageNotFound, registerDashboard, registerDashboardOff, type Dashboard } from './dashboard/index.js';
@@ -24,8 +28,11 @@ import { registerOpenApi } from './openapi.js';
 import { registerEventRoutes } from './routes/events.js';
 import { registerHealth } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
+import { registerAgentApi } from './routes/agent-api.js';
+import { registerAgentRoutes } from './routes/agents.js';
 import { registerStackRoutes } from './routes/stacks.js';
 import { StackSampler } from './sampler.js';
+import { OverviewCache } from './overview-cache.js';
 import { SHARED } from './schemas.js';
 import { Sessions } from './sessions.js';
 
@@ -44,7 +51,11 @@ export interface AppOptions extends Omit<AccessPolicy, 'readOnly' | 'dashboard' 
   sampleMs?: number;
   sessionTtlMs?: number;
   loginLimit?: LoginLimitOptions;
-  /** The clock of sessions, samples and the login limit. */
+  /** How long a stacks listing answers GET /api/v1/stacks (default 1 s; 0: every call looks). */
+  stacksCacheMs?: number;
+  /** Lease and sweep times of agents' jobs (tests shorten them). */
+  agentTimes?: Partial<AgentHubTimes>;
+  /** The clock of sessions, samples, agents and the login limit. */
   now?: () => number;
   log?: (line: string) => void;
 }
@@ -67,7 +78,10 @@ function context(o: AppOptions, readOnly: boolean): ServerContext {
   const jobs = new JobRunner({ store: jobStore, deps: o.deps, bus, log });
   const samples = new SampleStore(o.records.db);
   const sampler = new StackSampler({ watcher, store: samples, everyMs: o.sampleMs, now: o.now, log });
-  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, log };
+  const agents = new AgentHub({ agents: new AgentStore(o.records.db), leases: new LeaseStore(o.records.db), jobs: jobStore, bus, now: o.now, times: o.agentTimes, log });
+  const tlsFingerprint = o.https ? new X509Certificate(o.https.cert).fingerprint256 : undefined;
+  const overview = new OverviewCache(o.deps, bus, o.stacksCacheMs);
+  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, overview, tlsFingerprint, log };
 }
 
 /** The dashboard, when it can be served: with sessions signed by the key, or open on a public (read-only) server. */
@@ -105,24 +119,29 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
   // Cookies are signed with the key (an unsigned one is never read); forms arrive URL-encoded.
   await app.register(cookie, o.secretKey ? { secret: o.secretKey } : {});
   await app.register(formbody);
-  registerAccess(app, { token: o.token, readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics, dashboard: !!dashboard, sessions: dashboard?.sessions });
+  registerAccess(app, { token: o.token, readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics, dashboard: !!dashboard, sessions: dashboard?.sessions, agentOf: (c) => ctx.agents.authenticate(c) });
   await registerOpenApi(app, o.mode, readOnly);
-  registerMetrics(app, { deps: o.deps, jobs: ctx.jobStore, watcher: ctx.watcher });
+  registerMetrics(app, { deps: o.deps, jobs: ctx.jobStore, watcher: ctx.watcher, agents: ctx.agents });
   registerHealth(app, ctx);
   registerStackRoutes(app, ctx);
   registerJobRoutes(app, ctx);
+  registerAgentRoutes(app, ctx);
+  registerAgentApi(app, ctx);
   registerEventRoutes(app, ctx, streams, dashboard?.sessions);
   if (dashboard) await registerDashboard(app, dashboard);
   else registerDashboardOff(app, o.mode);
   // Before the socket waits for its connections: an open event stream would keep it waiting forever.
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
+    await ctx.agents.close();
   });
   // Jobs left behind by a previous process of this server cannot be running any more (a read-only server runs none, and leaves them alone).
   const abandoned = readOnly ? 0 : await ctx.jobStore.failAbandoned(new Date().toISOString());
   if (abandoned) ctx.log(`${abandoned} job(s) a previous run left queued or running are marked failed`);
   await app.ready();
   ctx.sampler.start();
+  // A read-only server takes no heartbeats: it has nothing of agents' to sweep.
+  if (!readOnly) ctx.agents.start();
   return {
     app,
     ctx,

@@ -7,13 +7,23 @@
  * dashboard's pages need a session (a reporting server with --public: none);
  * its login form and static files are open. A read-only server refuses every
  * method but GET and HEAD before anything else, whoever asks, except logging
- * in and out, which change no stack.
+ * in and out, which change no stack. An agent's own routes (/api/v1/agent/)
+ * take its credential and nothing else (not the API token, which is no
+ * agent's); enrolling takes a one-time token the route itself checks.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { BerthError, errorJson } from '../errors.js';
 import { STATUS_OF } from './http-errors.js';
 import type { Sessions } from './sessions.js';
+import type { AgentRecord } from '../store/records/agents.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The agent whose credential the request carries (on /api/v1/agent/ routes). */
+    berthAgent: AgentRecord | null;
+  }
+}
 
 export interface AccessPolicy {
   /** The bearer token; absent only when nothing needs it. */
@@ -26,6 +36,8 @@ export interface AccessPolicy {
   dashboard: boolean;
   /** The dashboard's sessions; absent when its pages need none (--public) or it is off. */
   sessions?: Sessions;
+  /** The agent a credential belongs to (none: no agent routes). */
+  agentOf?: (credential: string) => Promise<AgentRecord | undefined>;
 }
 
 /** Equal lengths for timingSafeEqual, and no early exit on the first differing byte. */
@@ -43,10 +55,16 @@ function refuse(reply: FastifyReply, e: BerthError, headers: Record<string, stri
   return reply.code(STATUS_OF[e.code]).headers(headers).send(errorJson(e));
 }
 
-type Guard = 'open' | 'token' | 'page';
+type Guard = 'open' | 'token' | 'page' | 'agent';
+
+/** Where an agent enrolls (its one-time token is checked by the route) and where it works (its credential). */
+export const ENROLL_PATH = '/api/v1/agents/enroll';
+export const AGENT_PREFIX = '/api/v1/agent/';
 
 function guardOf(p: AccessPolicy, path: string): Guard {
   if (path === '/healthz') return 'open';
+  if (path === ENROLL_PATH) return 'open';
+  if (path.startsWith(AGENT_PREFIX)) return 'agent';
   if (path === '/metrics') return p.publicMetrics ? 'open' : 'token';
   if (path === '/api/v1' || path.startsWith('/api/v1/')) return p.publicApi ? 'open' : 'token';
   // Without the dashboard, / says why and everything else is the API's.
@@ -55,15 +73,18 @@ function guardOf(p: AccessPolicy, path: string): Guard {
   return p.sessions ? 'page' : 'open';
 }
 
+const bearerOf = (req: FastifyRequest) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+
 const bearerOk = (req: FastifyRequest, token: string | undefined) => {
-  const m = /^Bearer (.+)$/i.exec(req.headers.authorization ?? '');
-  return !!token && !!m && tokenMatches(m[1]!.trim(), token);
+  const given = bearerOf(req);
+  return !!token && !!given && tokenMatches(given, token);
 };
 
 const unauthorized = () => new BerthError('this endpoint needs Authorization: Bearer <BERTH_AUTH_TOKEN>; the token was missing or wrong', { code: 'unauthorized' });
 
 export function registerAccess(app: FastifyInstance, p: AccessPolicy): void {
   app.decorateRequest('berthSession', null);
+  app.decorateRequest('berthAgent', null);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
     const path = req.url.split('?')[0]!;
     const read = READ_METHODS.has(req.method);
@@ -72,6 +93,11 @@ export function registerAccess(app: FastifyInstance, p: AccessPolicy): void {
     }
     const guard = guardOf(p, path);
     if (guard === 'open') return;
+    if (guard === 'agent') {
+      const given = bearerOf(req);
+      if (given && p.agentOf && (req.berthAgent = (await p.agentOf(given)) ?? null)) return;
+      return refuse(reply, new BerthError("this endpoint is an agent's: it needs Authorization: Bearer <the agent's credential>; it was missing, wrong or revoked", { code: 'unauthorized' }), { 'www-authenticate': 'Bearer realm="berth-agent"' });
+    }
     if (guard === 'token') {
       if (bearerOk(req, p.token)) return;
       if (read && p.sessions && path.startsWith('/api/v1/') && (req.berthSession = await p.sessions.of(req))) return;

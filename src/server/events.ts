@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import type { OpsDeps } from '../ops/deps.js';
 import { stacksOverview, type StacksOverview } from '../ops/overview.js';
 import type { Job } from '../store/records/jobs.js';
+import type { AgentView } from './agent-hub.js';
 
 export interface StackState {
   name: string;
@@ -21,7 +22,9 @@ export type ServerEvent =
   | { type: 'job.log'; id: string; seq: number; time: string; line: string }
   | { type: 'stack'; stack: StackState }
   | { type: 'stack.removed'; name: string }
-  | { type: 'engine'; engine: StacksOverview['engine'] };
+  | { type: 'engine'; engine: StacksOverview['engine'] }
+  /** An agent enrolled, sent a heartbeat, went offline or was revoked. */
+  | { type: 'agent'; agent: AgentView };
 
 export class EventBus {
   private readonly emitter = new EventEmitter().setMaxListeners(0);

@@ -3,6 +3,7 @@
  * socket, in that order; anything that fails on the way is undone. What the
  * CLI loads when it runs the command, and nothing else of the CLI loads.
  */
+import { X509Certificate } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -35,7 +36,9 @@ async function tlsMaterial(cfg: ServeConfig): Promise<{ https?: { cert: string; 
   if (cfg.tls.kind === 'files') return { https: { cert: readPem(cfg.tls.cert, '--tls-cert'), key: readPem(cfg.tls.key, '--tls-key') }, note: `certificate ${cfg.tls.cert}` };
   const hosts = [...new Set(['localhost', '127.0.0.1', os.hostname(), ...(['0.0.0.0', '::'].includes(cfg.host) ? [] : [cfg.host])])];
   const c = await keptServerCert(path.join(cfg.dataDir, 'tls'), hosts);
-  return { https: { cert: c.cert, key: c.key }, note: `self-signed certificate ${c.certFile}${c.made ? ' (made now)' : ''}` };
+  // What an agent pins (berth agent --server-fingerprint) to trust this certificate.
+  const fingerprint = new X509Certificate(c.cert).fingerprint256;
+  return { https: { cert: c.cert, key: c.key }, note: `self-signed certificate ${c.certFile}${c.made ? ' (made now)' : ''}, SHA-256 fingerprint ${fingerprint}` };
 }
 
 export async function startServer(cfg: ServeConfig, deps: OpsDeps, log: (line: string) => void): Promise<RunningServer> {

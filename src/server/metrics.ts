@@ -1,7 +1,8 @@
 /**
  * /metrics in Prometheus's text format: requests and their latency by route
  * (the route's pattern, never the URL as sent, so the label set stays small)
- * and status; stacks by state; jobs by state; and the process's own metrics.
+ * and status; stacks by state; jobs by state; agents online and offline; and
+ * the process's own metrics.
  * Stack states are read when Prometheus scrapes, from the events poller's
  * last look when it is recent; nothing in a metric is a secret.
  */
@@ -11,11 +12,13 @@ import type { OpsDeps } from '../ops/deps.js';
 import { stacksOverview } from '../ops/overview.js';
 import type { JobStore } from '../store/records/jobs.js';
 import type { StackWatcher } from './events.js';
+import type { AgentHub } from './agent-hub.js';
 
 export interface MetricsSources {
   deps: OpsDeps;
   jobs: JobStore;
   watcher: StackWatcher;
+  agents: AgentHub;
 }
 
 /** A poll at most this old answers a scrape; older, the scrape asks the engine itself. */
@@ -72,6 +75,17 @@ export function registerMetrics(app: FastifyInstance, src: MetricsSources): Regi
     registers: [registry],
     async collect() {
       for (const [state, n] of Object.entries(await src.jobs.countByState())) this.set({ state }, n);
+    },
+  });
+  new Gauge({
+    name: 'berth_agents',
+    help: 'Enrolled agents that are not revoked, by whether they are online.',
+    labelNames: ['state'],
+    registers: [registry],
+    async collect() {
+      const live = (await src.agents.list()).filter((a) => !a.revokedAt);
+      this.set({ state: 'online' }, live.filter((a) => a.online).length);
+      this.set({ state: 'offline' }, live.filter((a) => !a.online).length);
     },
   });
   app.addHook('onResponse', async (req, reply) => {

@@ -14,11 +14,16 @@ export async function registerOpenApi(app: FastifyInstance, mode: ServerMode, re
       info: {
         title: `berth ${mode} API`,
         version: BERTH_VERSION,
-        description: `berth's REST API: the stacks of this host, their lifecycle as jobs, and a stream of state changes. Every route needs Authorization: Bearer <BERTH_AUTH_TOKEN> unless it says otherwise.${readOnly ? ' This server is read-only: every method but GET and HEAD answers 405.' : ''}`,
+        description: `berth's REST API: the stacks of this host, their lifecycle as jobs, agents on other hosts and their jobs, and a stream of state changes. Every route needs Authorization: Bearer <BERTH_AUTH_TOKEN> unless it says otherwise.${readOnly ? ' This server is read-only: every method but GET and HEAD answers 405.' : ''}`,
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'BERTH_AUTH_TOKEN' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'BERTH_AUTH_TOKEN' },
+          agent: { type: 'http', scheme: 'bearer', description: "an agent's credential, from its enrollment" },
+        },
+      },
       security: [{ bearer: [] }],
-      tags: [{ name: 'stacks' }, { name: 'jobs' }, { name: 'events' }, { name: 'server' }],
+      tags: [{ name: 'stacks' }, { name: 'jobs' }, { name: 'agents' }, { name: 'agent', description: "what an agent calls, with its own credential" }, { name: 'events' }, { name: 'server' }],
     },
     // Shared schemas keep their names ($id) in components.schemas.
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => String(json.$id ?? `def-${i}`) },

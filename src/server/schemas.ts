@@ -4,6 +4,7 @@
  * here), and the OpenAPI document is made from them.
  */
 import { ACTIONS } from '../ops/actions.js';
+import { AGENT_ACTIONS } from '../ops/agent-jobs.js';
 import { JOB_STATES } from '../store/records/jobs.js';
 
 const str = { type: 'string' } as const;
@@ -39,7 +40,7 @@ export const SHARED = [
     properties: {
       id: str,
       stack: str,
-      action: { type: 'string', enum: [...ACTIONS] },
+      action: { type: 'string', enum: [...new Set([...ACTIONS, ...AGENT_ACTIONS])] },
       params: open,
       who: str,
       state: { type: 'string', enum: [...JOB_STATES] },
@@ -48,6 +49,25 @@ export const SHARED = [
       finishedAt: { ...str, format: 'date-time' },
       result: open,
       error: { type: 'object', properties: { code: str, message: str } },
+      agent: { ...str, description: 'the agent that runs it (absent: this server runs it)' },
+      attempts: { ...int, description: 'how many times it was handed to its agent' },
+    },
+  },
+  {
+    $id: 'Agent',
+    type: 'object',
+    required: ['id', 'name', 'online', 'createdAt', 'intervalSeconds'],
+    properties: {
+      id: str,
+      name: str,
+      online: { type: 'boolean', description: 'a heartbeat came within 3 of its intervals' },
+      createdAt: { ...str, format: 'date-time' },
+      enrolledFrom: str,
+      intervalSeconds: { type: 'number' },
+      lastHeartbeat: { ...str, format: 'date-time' },
+      facts: { ...open, description: 'hostname, engine and Compose versions, CPUs, memory, disk, GPUs' },
+      stacks: { type: 'array', items: open, description: "the stacks of the agent's host at its last heartbeat" },
+      revokedAt: { ...str, format: 'date-time' },
     },
   },
   {

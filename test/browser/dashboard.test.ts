@@ -138,7 +138,7 @@ describe.skipIf(!executable)('the dashboard in a browser', () => {
     await shot(page, '08-deployments');
   });
 
-  it('is usable from the keyboard, and the agents page says there are none', async () => {
+  it('is usable from the keyboard, and the agents page says there are none yet', async () => {
     const { s, page } = await setUp(browser);
     await page.goto(`${s.url}/agents`);
     await page.keyboard.press('Tab');
@@ -146,8 +146,32 @@ describe.skipIf(!executable)('the dashboard in a browser', () => {
     await page.keyboard.press('Enter');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
     expect(await page.getByRole('link', { name: 'Agents' }).getAttribute('aria-current')).toBe('page');
-    expect(await page.locator('main').textContent()).toContain('No agents.');
+    expect(await page.locator('main').textContent()).toContain('No agents yet.');
     await shot(page, '09-agents');
+  });
+
+  it('makes an enrollment token, then shows the enrolled agent, its host and stacks, online and then offline by itself', async () => {
+    const { s, page } = await setUp(browser, { agentTimes: { sweepMs: 100 } });
+    await page.goto(`${s.url}/agents`);
+    await page.getByRole('button', { name: 'Create an enrollment token' }).click();
+    const token = (await page.locator('#enroll-token').textContent())!;
+    expect(token).toMatch(/^berth-enroll-/);
+    await shot(page, '10-enrollment-token');
+    await page.goto(`${s.url}/agents`);
+    const enrolled = await s.call('POST', '/api/v1/agents/enroll', { token: null, payload: { token, name: 'gpu1', intervalSeconds: 1 } });
+    const { credential } = enrolled.json();
+    const facts = { hostname: 'gpu1.lab', cpus: 16, memoryBytes: 64 * 2 ** 30, engineVersion: '27.3.1', composeVersion: '2.29.1', gpus: [{ index: 0, model: 'NVIDIA L4', memoryMiB: 23034, memoryUsedMiB: 0, utilizationPercent: 0 }] };
+    await s.call('POST', '/api/v1/agent/heartbeat', { token: credential, payload: { intervalSeconds: 1, facts, stacks: [{ name: 'train', state: 'running', ready: 1, activeServices: 1 }] } });
+    const card = page.locator('section[data-agent="gpu1"]');
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 10_000 }).toBe('online');
+    const text = await card.textContent();
+    for (const t of ['gpu1.lab', 'Docker 27.3.1, Compose 2.29.1', 'NVIDIA L4', 'train']) expect(text).toContain(t);
+    await shot(page, '11-agent-online');
+    // No heartbeat for three of its intervals: offline, without a reload.
+    await expect.poll(() => card.getAttribute('data-state'), { timeout: 15_000 }).toBe('offline');
+    await shot(page, '12-agent-offline');
+    await page.goto(`${s.url}/stacks`);
+    expect(await page.locator('tr[data-agent-stack="train"]').textContent()).toContain('gpu1');
   });
 
   it('a reporting server shows the same pages without any action', async () => {

@@ -24,6 +24,18 @@ const ROUTES = [
   'GET /api/v1/jobs',
   'GET /api/v1/jobs/{id}',
   'GET /api/v1/events',
+  'GET /api/v1/agents',
+  'GET /api/v1/agents/{id}',
+  'DELETE /api/v1/agents/{id}',
+  'POST /api/v1/agents/tokens',
+  'POST /api/v1/agents/enroll',
+  'POST /api/v1/agents/{id}/jobs',
+  'POST /api/v1/agent/heartbeat',
+  'GET /api/v1/agent/jobs/next',
+  'GET /api/v1/agent/jobs/{id}',
+  'POST /api/v1/agent/jobs/{id}/ack',
+  'POST /api/v1/agent/jobs/{id}/log',
+  'POST /api/v1/agent/jobs/{id}/result',
   'GET /api/v1/openapi.json',
   'GET /healthz',
   'GET /metrics',
@@ -41,8 +53,10 @@ describe('documents and streams', () => {
     expect(listed.sort()).toEqual([...ROUTES].sort());
     expect(doc.security).toEqual([{ bearer: [] }]);
     expect(doc.paths['/healthz'].get.security).toEqual([]);
+    expect(doc.paths['/api/v1/agents/enroll'].post.security).toEqual([]);
+    expect(doc.paths['/api/v1/agent/heartbeat'].post.security).toEqual([{ agent: [] }]);
     expect(Object.keys(doc.paths['/api/v1/stacks/{name}'].post.requestBody.content).sort()).toEqual(['application/json', 'text/yaml']);
-    expect(doc.components.schemas.Job.properties.state.enum).toEqual(['queued', 'running', 'succeeded', 'failed']);
+    expect(doc.components.schemas.Job.properties.state.enum).toEqual(['queued', 'leased', 'running', 'succeeded', 'failed']);
     // Every route the document lists answers (with the token) something other than "no route".
     for (const r of ROUTES.filter((x) => !x.includes('events'))) {
       const [method, p] = r.split(' ') as [string, string];

@@ -2,7 +2,10 @@
  * What a generated stack expects of berth's server is what the server does:
  * the web and reporting components' command starts it, their health probe
  * passes against it, and Prometheus's scrape settings for them (scheme,
- * certificate, path, no token) get the metrics.
+ * certificate, path, no token) get the metrics. The same of the agent
+ * component and berth agent: its command and environment enroll it with its
+ * server (with the server's token, as a stack gives it), its probe passes
+ * and its scrape target answers.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -20,7 +23,8 @@ import { composeText } from '../../src/render/compose/text.js';
 import { healthTest } from '../../src/render/compose/probe.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { resolveYaml, svc } from '../unit/_resolve.js';
-import { TOKEN } from './_app.js';
+import type { AddressInfo } from 'node:net';
+import { TOKEN, testServer } from './_app.js';
 
 /** Starts the server as the component's command says, on a free port; its URL and how to stop it. */
 async function serveAsGenerated(command: string[], environment: Record<string, string>) {
@@ -78,5 +82,44 @@ describe.each(['web', 'reporting'])('the %s component and berth serve', (compone
     expect(metrics.body).toContain('berth_http_requests_total');
     // The API itself still needs the token.
     expect((await getInsecure(`${url}/api/v1/stacks`)).status).toBe(401);
+  });
+});
+
+describe('the agent component and berth agent', () => {
+  it('its command and environment enroll it with its server, its probe passes, and its scrape target answers', async () => {
+    const server = await testServer();
+    await server.app.listen({ port: 0, host: '127.0.0.1' });
+    const serverUrl = `http://127.0.0.1:${(server.app.server.address() as AddressInfo).port}`;
+    const stack = resolveYaml(`services:\n  agent: {serverUrl: "${serverUrl}"}\n  prometheus: {}\n`);
+    const s = svc(stack, 'agent');
+    const env = Object.fromEntries(Object.entries(s.environment).map(([k, v]) => [k, composeText(v)]));
+    expect(env).toMatchObject({ BERTH_SERVER_URL: serverUrl, BERTH_AUTH_TOKEN: '${BERTH_AUTH_TOKEN}', BERTH_DATA_DIR: '/data' });
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-align-agent-'));
+    const signals = new EventEmitter();
+    let out = '';
+    const io: IO = { out: (t) => void (out += t), err: (t) => void (out += t), env: { ...env, BERTH_AUTH_TOKEN: TOKEN, BERTH_DATA_DIR: path.join(home, 'data'), BERTH_HOME: home }, cwd: home, isTTY: false, stdinTTY: false, signals: signals as unknown as IO['signals'] };
+    const argv = [...s.command!.map(composeText).slice(1).map((a, i, all) => (all[i - 1] === '--port' ? '0' : a)), '--host', '127.0.0.1'];
+    const done = main(argv, io, undefined, new MemoryEngine());
+    onTestFinished(async () => {
+      signals.emit('SIGTERM', 'SIGTERM');
+      await done;
+      fs.rmSync(home, { recursive: true, force: true });
+    });
+    for (let i = 0; i < 500 && !/healthz on port \d+/.test(out); i++) await new Promise((r) => setTimeout(r, 20));
+    const port = Number(/healthz on port (\d+)/.exec(out)?.[1]);
+    expect(port, out).toBeGreaterThan(0);
+    expect((await server.call('GET', '/api/v1/agents')).json().agents).toEqual([expect.objectContaining({ online: true })]);
+    expect(fs.statSync(path.join(home, 'data', 'credential.json')).mode & 0o777).toBe(0o600);
+    const [form, node, ...args] = healthTest(s.probe!);
+    expect([form, node]).toEqual(['CMD', 'node']);
+    const probe = args.map((a) => a.replace(`127.0.0.1:${s.metrics!.port}/`, `127.0.0.1:${port}/`));
+    expect(probe.join(' ')).toContain(`http://127.0.0.1:${port}/healthz`);
+    await expect(promisify(execFile)(process.execPath, probe, { timeout: 10_000 })).resolves.toBeDefined();
+    const prom = parse(renderPrometheus(stack)[0]!.content) as { scrape_configs: Record<string, any>[] };
+    const job = prom.scrape_configs.find((j) => j.job_name === 'agent')!;
+    expect(job).toMatchObject({ static_configs: [{ targets: [`agent:${s.metrics!.port}`] }] });
+    const metrics = await fetch(`${job.scheme ?? 'http'}://127.0.0.1:${port}${job.metrics_path ?? '/metrics'}`);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('berth_agent_enrolled 1');
   });
 });

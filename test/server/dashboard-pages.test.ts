@@ -46,7 +46,33 @@ describe('dashboard pages', () => {
     expect(stack).toMatch(/<svg class="timeline" viewBox="0 0 720 128" role="img" aria-labelledby="timeline-title timeline-desc">/);
     expect(stack).toMatch(/<label for="scale-service">Service<\/label>/);
     expect(stack).toContain('<dt>Secrets (names only)</dt><dd>POSTGRES_PASSWORD, REDIS_PASSWORD</dd>');
-    expect((await browser('GET', '/agents')).body).toContain('<strong>No agents.</strong>');
+    expect((await browser('GET', '/agents')).body).toContain('<strong>No agents yet.</strong>');
+  });
+
+  it('makes an enrollment token from the agents page, shows an enrolled agent with its host and stacks, and revokes it', async () => {
+    const s = await withStack();
+    const { cookie, csrf } = await login(s);
+    const browser = asBrowser(s, cookie);
+    expect((await browser('POST', '/agents/tokens', {})).statusCode).toBe(403);
+    const made = await browser('POST', '/agents/tokens', { _csrf: csrf });
+    expect(made.statusCode).toBe(201);
+    const token = /<code id="enroll-token">([^<]+)<\/code>/.exec(made.body)![1]!;
+    expect(made.body).toContain(`export BERTH_ENROLL_TOKEN=${token}`);
+    const enrolled = await s.call('POST', '/api/v1/agents/enroll', { token: null, payload: { token, name: 'gpu1', intervalSeconds: 5 } });
+    const { agent, credential } = enrolled.json();
+    const facts = { hostname: 'gpu1.lab', cpus: 32, memoryBytes: 256 * 2 ** 30, engineVersion: '27.3.1', composeVersion: '2.29.1', disk: { path: '/', totalBytes: 2 ** 40, freeBytes: 2 ** 39 }, gpus: [{ index: 0, model: 'NVIDIA A100', memoryMiB: 81920, memoryUsedMiB: 2048, utilizationPercent: 12 }] };
+    await s.call('POST', '/api/v1/agent/heartbeat', { token: credential, payload: { intervalSeconds: 5, facts, stacks: [{ name: 'train', state: 'running', ready: 2, activeServices: 2 }] } });
+    const page = (await browser('GET', '/agents')).body;
+    expect(page).toMatch(/<section class="agent" data-agent="gpu1" data-state="online"/);
+    for (const text of ['gpu1.lab', 'Docker 27.3.1, Compose 2.29.1', '<dd>32</dd>', '<dd>256g</dd>', '512g free of 1t', 'NVIDIA A100, 2048 of 81920 MiB, 12% busy', 'train <span class="badge badge-good">running</span>']) expect(page).toContain(text);
+    expect(page).not.toContain(credential.split('.')[1]);
+    expect((await browser('GET', '/stacks')).body).toMatch(/<tr data-agent-stack="train" data-state="running">[\s\S]*gpu1[\s\S]*2 of 2/);
+    const job = (await s.call('POST', `/api/v1/agents/${agent.id}/jobs`, { payload: { action: 'status', stack: 'train' } })).json().job;
+    expect((await browser('GET', '/deployments')).body).toContain(`train <a href="/agents#agent-${agent.id}">on its agent</a>`);
+    expect((await browser('GET', `/deployments/${job.id}`)).body).toMatch(/<dt>Attempts<\/dt><dd>0 \(times handed to the agent\)<\/dd>/);
+    const revoked = await browser('POST', `/agents/${agent.id}/revoke`, { _csrf: csrf });
+    expect([revoked.statusCode, revoked.headers.location]).toEqual([303, '/agents']);
+    expect((await browser('GET', '/parts/agents')).body).toMatch(/data-agent="gpu1" data-state="revoked"/);
   });
 
   it('puts the stacks that need attention first', async () => {

@@ -83,10 +83,11 @@ describe('berth serve', () => {
     await first.close();
     expect(a.status).toBe(200);
     expect(first.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-    expect(lines[0]).toMatch(/^berth web serving on https:\/\/127\.0\.0\.1:\d+; self-signed certificate .*tls\.crt \(made now\)$/);
+    expect(lines[0]).toMatch(/^berth web serving on https:\/\/127\.0\.0\.1:\d+; self-signed certificate .*tls\.crt \(made now\), SHA-256 fingerprint ([0-9A-F]{2}:){31}[0-9A-F]{2}$/);
     expect(lines[1]).toBe(`records in SQLite at ${path.join(home, 'server', 'berth.db')} (migrated: ${MIGRATION_NAMES.join(', ')})`);
     const crt = fs.readFileSync(path.join(home, 'server', 'tls', 'tls.crt'), 'utf8');
     expect(new X509Certificate(crt).subjectAltName).toContain('IP Address:127.0.0.1');
+    expect(lines[0]).toContain(new X509Certificate(crt).fingerprint256);
     const second = await startServer(cfg, testDeps(home), () => undefined);
     const b = await get(`${second.url}/api/v1/stacks`, { token: TOKEN });
     await second.close();
@@ -105,7 +106,7 @@ describe('berth serve', () => {
     const lines: string[] = [];
     const server = await startServer(cfg, testDeps(home, { engine }), (l) => lines.push(l));
     onTestFinished(() => server.close());
-    expect(lines[1]).toMatch(/^records in PostgreSQL at postgresql:\/\/berth_\w+@127\.0\.0\.1:\d+\/berth_\w+ \(migrated: 0001_jobs, 0002_sessions, 0003_stack_samples\)$/);
+    expect(lines[1]).toMatch(/^records in PostgreSQL at postgresql:\/\/berth_\w+@127\.0\.0\.1:\d+\/berth_\w+ \(migrated: 0001_jobs, 0002_sessions, 0003_stack_samples, 0004_agents\)$/);
     expect(lines.join('\n')).not.toContain(new URL(db.url).password);
     const health = await fetch(`${server.url}/healthz`).then((r) => r.json());
     expect(health).toMatchObject({ status: 'ok', storage: 'postgres' });

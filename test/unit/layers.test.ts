@@ -1,7 +1,8 @@
 /**
  * Imports flow one way: model -> spec -> catalog -> resolve -> render -> store
- * -> engine (and host) -> ops -> front ends (cli, server; agent to come). The
- * CLI's serve command starts the server, through src/server/index.ts alone.
+ * -> engine (and host) -> ops -> front ends (cli, server, agent). The
+ * CLI's serve and agent commands start the server and the agent, through
+ * src/server/index.ts and src/agent/index.ts alone.
  * A module may import its own layer and the layers before it; util/ and
  * errors.ts are for everyone, and import no layer. Every import counts:
  * static, dynamic (`import('...')`) and type-only, since a type from a later
@@ -23,8 +24,8 @@ export function layerOf(file: string): string | undefined {
   return LAYER[top] ?? top;
 }
 
-/** The one way a front end reaches another: `berth serve` starts the server, through its entry module only. */
-const STARTS = new Set(['src/cli/commands/serve.ts -> src/server/index.ts']);
+/** The one way a front end reaches another: `berth serve` starts the server and `berth agent` the agent, through their entry modules only. */
+const STARTS = new Set(['src/cli/commands/serve.ts -> src/server/index.ts', 'src/cli/commands/agent.ts -> src/agent/index.ts']);
 
 /** Every import against the order, as `from -> to`. */
 export function backEdges(graph: Record<string, string[]>): string[] {

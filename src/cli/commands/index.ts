@@ -10,8 +10,9 @@ import { status } from './status.js';
 import { logs, exec } from './logs.js';
 import { remove, clean } from './remove.js';
 import { serve } from './serve.js';
+import { agent } from './agent.js';
 import { image } from './image.js';
 import { exportCommand } from './export.js';
 import { deploy, releases, rollback } from './deploy.js';
 
-export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, deploy, releases, rollback, exportCommand, serve, image];
+export const COMMANDS: readonly CommandSpec[] = [generate, list, show, config, catalog, up, down, restart, status, logs, exec, build, pull, scale, remove, clean, deploy, releases, rollback, exportCommand, serve, agent, image];

@@ -1,7 +1,7 @@
 /**
- * Deployments: the jobs this server ran (who asked, when, what, how it
- * ended, how long it took), newest first, and one job with every line it
- * logged, followed live while it runs.
+ * Deployments: the jobs this server and its agents ran (who asked, when,
+ * what, how it ended, how long it took), newest first, and one job with
+ * every line it logged, followed live while it runs.
  */
 import { JOB_STATES, type Job, type JobLogLine } from '../../store/records/jobs.js';
 import { duration, jobResult, jobWhat, when } from './format.js';
@@ -11,6 +11,12 @@ import { page, type PageFrame } from './layout.js';
 export interface JobFilter {
   stack?: string;
   state?: string;
+}
+
+/** A job's stack: a link to its page here, or, for an agent's job, to the agent that runs it. */
+function stackCell(j: Job): SafeHtml {
+  if (j.agent) return html`${j.stack} <a href="/agents#agent-${j.agent}">on its agent</a>`;
+  return html`<a href="/stacks/${j.stack}">${j.stack}</a>`;
 }
 
 /** The live part: a table of jobs (or a sentence when there are none). */
@@ -23,7 +29,7 @@ export function jobRows(jobs: Job[], o: { stackColumn?: boolean } = {}): SafeHtm
 <tbody>
 ${jobs.map((j) => html`<tr data-job="${j.id}" data-state="${j.state}">
 <td>${when(j.createdAt)}</td>
-${stackColumn ? html`<td><a href="/stacks/${j.stack}">${j.stack}</a></td>` : ''}
+${stackColumn ? html`<td>${stackCell(j)}</td>` : ''}
 <th scope="row"><a href="/deployments/${j.id}">${jobWhat(j)}</a></th>
 <td>${j.who}</td>
 <td>${jobResult(j)}</td>
@@ -54,7 +60,7 @@ ${filterForm(stacks, f)}
 export function jobSummary(j: Job): SafeHtml {
   return html`<dl class="facts">
 <dt>Result</dt><dd>${jobResult(j)}</dd>
-<dt>Stack</dt><dd><a href="/stacks/${j.stack}">${j.stack}</a></dd>
+<dt>Stack</dt><dd>${stackCell(j)}</dd>${j.agent ? html`<dt>Attempts</dt><dd>${j.attempts ?? 0} (times handed to the agent)</dd>` : ''}
 <dt>Asked by</dt><dd>${j.who}</dd>
 <dt>Asked at</dt><dd>${when(j.createdAt)}</dd>
 <dt>Started</dt><dd>${when(j.startedAt)}</dd>

@@ -7,9 +7,9 @@ export const STATE_ORDER = ['degraded', 'damaged', 'unknown', 'starting', 'runni
 
 /** The kind of a state, for its badge's look: the word itself is always shown too. */
 function toneOf(state: string): string {
-  if (['running', 'healthy', 'succeeded', 'completed', 'ready'].includes(state)) return 'good';
-  if (['starting', 'queued', 'created', 'restarting'].includes(state)) return 'busy';
-  if (['stopped', 'inactive', 'down'].includes(state)) return 'idle';
+  if (['running', 'healthy', 'succeeded', 'completed', 'ready', 'online'].includes(state)) return 'good';
+  if (['starting', 'queued', 'leased', 'created', 'restarting'].includes(state)) return 'busy';
+  if (['stopped', 'inactive', 'down', 'revoked'].includes(state)) return 'idle';
   if (state === 'unknown') return 'unknown';
   return 'bad';
 }

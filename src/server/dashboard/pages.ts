@@ -1,6 +1,7 @@
 /**
  * The dashboard's pages, and the parts of them its script fetches again when
- * something changes: stacks, one stack, deployments, one deployment, agents.
+ * something changes: stacks (this host's and the agents'), one stack,
+ * deployments, one deployment, agents.
  * Each reads through the same operations and records the API does.
  */
 import type { FastifyInstance } from 'fastify';
@@ -11,7 +12,8 @@ import { stackStatus } from '../../ops/status.js';
 import { ensureEngine, openStack } from '../../ops/session.js';
 import { streamStackLogs, type LogRecord } from '../../ops/logs.js';
 import { JOB_STATES, type JobState } from '../../store/records/jobs.js';
-import { agentsPage } from './agents-page.js';
+import { agentCards, agentStacks, agentsPage, tokenPage } from './agents-page.js';
+import { whoOf } from '../routes/stacks.js';
 import { PAGE, frameOf, type Dashboard } from './context.js';
 import { deploymentPage, deploymentsPage, jobLog, jobRows, jobSummary } from './deployments-page.js';
 import { sendHtml } from './respond.js';
@@ -60,7 +62,7 @@ function jobQuery(q: JobQuery['Querystring']): { stack?: string; state?: JobStat
 
 function registerStackPages(app: FastifyInstance, d: Dashboard): void {
   app.get('/', PAGE, (_req, reply) => reply.redirect('/stacks', 303));
-  app.get('/stacks', PAGE, async (req, reply) => sendHtml(reply, stacksPage(frameOf(d, req), await stacksOverview(d.ctx.deps))));
+  app.get('/stacks', PAGE, async (req, reply) => sendHtml(reply, stacksPage(frameOf(d, req), await stacksOverview(d.ctx.deps), agentStacks(await d.ctx.agents.list()))));
   app.get('/parts/stacks', PAGE, async (_req, reply) => sendHtml(reply, stackRows(await stacksOverview(d.ctx.deps))));
   app.get<Named & { Querystring: { hours?: string } }>('/stacks/:name', PAGE, async (req, reply) => {
     const { name } = req.params;
@@ -103,10 +105,25 @@ function registerJobPages(app: FastifyInstance, d: Dashboard): void {
     const j = await job(req.params.id);
     return sendHtml(reply, jobLog(await d.ctx.jobStore.logs(j.id, Number(req.query.after) || 0)));
   });
-  app.get('/agents', PAGE, (req, reply) => sendHtml(reply, agentsPage(frameOf(d, req))));
+}
+
+function registerAgentPages(app: FastifyInstance, d: Dashboard): void {
+  app.get('/agents', PAGE, async (req, reply) => sendHtml(reply, agentsPage(frameOf(d, req), await d.ctx.agents.list())));
+  app.get('/parts/agents', PAGE, async (req, reply) => sendHtml(reply, agentCards(await d.ctx.agents.list(), frameOf(d, req))));
+  app.get('/parts/agent-stacks', PAGE, async (_req, reply) => sendHtml(reply, agentStacks(await d.ctx.agents.list())));
+  if (d.ctx.readOnly) return;
+  app.post('/agents/tokens', PAGE, async (req, reply) => {
+    const t = await d.ctx.agents.createToken(whoOf(req));
+    return sendHtml(reply, tokenPage(frameOf(d, req), t, `${req.protocol}://${req.host}`, d.ctx.tlsFingerprint), 201);
+  });
+  app.post<{ Params: { id: string } }>('/agents/:id/revoke', PAGE, async (req, reply) => {
+    await d.ctx.agents.revoke(req.params.id);
+    return reply.redirect('/agents', 303);
+  });
 }
 
 export function registerPages(app: FastifyInstance, d: Dashboard): void {
   registerStackPages(app, d);
   registerJobPages(app, d);
+  registerAgentPages(app, d);
 }

@@ -45,7 +45,8 @@ ${failingFirst(o.stacks).map((s) => html`<tr data-stack="${s.name}" data-state="
 </table>`;
 }
 
-export function stacksPage(f: Omit<PageFrame, 'title' | 'section'>, o: StacksOverview): SafeHtml {
+export function stacksPage(f: Omit<PageFrame, 'title' | 'section'>, o: StacksOverview, agentRows: SafeHtml = html``): SafeHtml {
   return page({ ...f, title: 'Stacks', section: 'stacks' }, html`<h1>Stacks</h1>
-<div id="stacks" data-live="/parts/stacks" data-live-on="stack stack.removed engine">${stackRows(o)}</div>`);
+<div id="stacks" data-live="/parts/stacks" data-live-on="stack stack.removed engine">${stackRows(o)}</div>
+<div id="agent-stacks" data-live="/parts/agent-stacks" data-live-on="agent">${agentRows}</div>`);
 }

@@ -3,7 +3,8 @@
  * gets every stack's state as last seen, then changes as they happen: `job`
  * (a job's state), `job.log` (a line a job logged), `stack` (a stack's state,
  * ready and active service counts), `stack.removed`, `engine` (whether the
- * Docker engine answers). A comment every 15 s keeps proxies from closing it;
+ * Docker engine answers), `agent` (an agent enrolled, beat, went offline or
+ * was revoked). A comment every 15 s keeps proxies from closing it;
  * a stream a dashboard session opened ends then too once that session has
  * (logged out or expired).
  */
@@ -21,7 +22,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ServerContext, op
     exposeHeadRoute: false,
     schema: {
       summary: 'a stream of state changes (text/event-stream)',
-      description: 'Events: job, job.log, stack, stack.removed, engine; each `data:` is one JSON object. Stack states are polled every 2 s while someone listens.',
+      description: 'Events: job, job.log, stack, stack.removed, engine, agent; each `data:` is one JSON object. Stack states are polled every 2 s while someone listens.',
       tags: ['events'],
       produces: ['text/event-stream'],
       response: { 200: { description: 'the event stream', type: 'string' }, ...ERRORS },

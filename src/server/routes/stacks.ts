@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { UsageError } from '../../errors.js';
-import { stackOverview, stacksOverview } from '../../ops/overview.js';
+import { stackOverview } from '../../ops/overview.js';
 import { loadSpec } from '../../ops/spec-source.js';
 import { generateStack, type GenerateResult } from '../../ops/generate.js';
 import { ensureEngine, expandServices, openStack } from '../../ops/session.js';
@@ -82,14 +82,21 @@ function registerActions(app: FastifyInstance, ctx: ServerContext): void {
 }
 
 export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): void {
+  const written = new WeakMap<object, string>();
   app.get('/api/v1/stacks', {
     schema: {
       summary: 'every stack on this host with its state',
-      description: 'When the Docker engine does not answer, the stacks are still listed, with the state `unknown`, and `engine` says why.',
+      description: 'When the Docker engine does not answer, the stacks are still listed, with the state `unknown`, and `engine` says why. Callers at the same moment share one look, which answers for a second; a job that ends or a generate through this server shows at once.',
       tags: ['stacks'],
       response: { 200: { type: 'object', properties: { engine: ref('Engine'), stacks: { type: 'array', items: ref('StackRow') } } }, ...ERRORS },
     },
-  }, () => stacksOverview(ctx.deps));
+  }, async (_req, reply) => {
+    // One look answers many callers: it is written out (through the route's schema) once.
+    const o = await ctx.overview.get();
+    let body = written.get(o);
+    if (body === undefined) written.set(o, (body = reply.serialize(o) as string));
+    return reply.type('application/json; charset=utf-8').send(body);
+  });
 
   app.get<Named>('/api/v1/stacks/:name', {
     schema: {
@@ -126,6 +133,7 @@ function registerGenerate(app: FastifyInstance, ctx: ServerContext): void {
     const dir = ctx.deps.store.stacks.dir(name);
     const loaded = loadSpec(ctx.deps, name, { text: specText(req.body), dir, label: 'stack.yaml' });
     const r = await generateStack(ctx.deps, { name, ...loaded });
+    ctx.overview.invalidate();
     return reply.code(r.created ? 201 : 200).send(summary(r));
   });
 }

@@ -7,7 +7,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ErrorCode } from '../../errors.js';
 import type { JobsTable, RecordsSchema } from './schema.js';
 
-export const JOB_STATES = ['queued', 'running', 'succeeded', 'failed'] as const;
+/** `leased`: handed to an agent, which has not acknowledged it yet. */
+export const JOB_STATES = ['queued', 'leased', 'running', 'succeeded', 'failed'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface Job {
@@ -22,6 +23,10 @@ export interface Job {
   finishedAt?: string;
   result?: unknown;
   error?: { code: ErrorCode; message: string };
+  /** The agent that runs it (absent: the server runs it). */
+  agent?: string;
+  /** How many times it was handed to its agent. */
+  attempts?: number;
 }
 
 export interface JobLogLine {
@@ -37,6 +42,7 @@ export interface NewJob {
   params: Record<string, unknown>;
   who: string;
   createdAt: string;
+  agent?: string;
 }
 
 /** What changes when a job starts or ends. */
@@ -48,11 +54,12 @@ export type JobChange =
 export interface JobQuery {
   stack?: string;
   state?: JobState;
+  agent?: string;
   /** Newest first; at most this many. */
   limit: number;
 }
 
-const fromRow = (r: Selectable<JobsTable>): Job => ({
+export const jobFromRow = (r: Selectable<JobsTable>): Job => ({
   id: r.id,
   stack: r.stack,
   action: r.action,
@@ -64,6 +71,7 @@ const fromRow = (r: Selectable<JobsTable>): Job => ({
   ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
   ...(r.result !== null ? { result: JSON.parse(r.result) as unknown } : {}),
   ...(r.error_code ? { error: { code: r.error_code as ErrorCode, message: r.error_message ?? '' } } : {}),
+  ...(r.agent_id ? { agent: r.agent_id, attempts: Number(r.attempts) } : {}),
 });
 
 export class JobStore {
@@ -71,8 +79,9 @@ export class JobStore {
 
   async create(j: NewJob): Promise<Job> {
     const row = { id: j.id, stack: j.stack, action: j.action, params: JSON.stringify(j.params), who: j.who, state: 'queued', created_at: j.createdAt };
-    await this.db.insertInto('jobs').values({ ...row, started_at: null, finished_at: null, result: null, error_code: null, error_message: null }).execute();
-    return { id: j.id, stack: j.stack, action: j.action, params: j.params, who: j.who, state: 'queued', createdAt: j.createdAt };
+    const lease = { agent_id: j.agent ?? null, lease_id: null, lease_until: null, attempts: 0 };
+    await this.db.insertInto('jobs').values({ ...row, ...lease, started_at: null, finished_at: null, result: null, error_code: null, error_message: null }).execute();
+    return { id: j.id, stack: j.stack, action: j.action, params: j.params, who: j.who, state: 'queued', createdAt: j.createdAt, ...(j.agent ? { agent: j.agent, attempts: 0 } : {}) };
   }
 
   async change(id: string, c: JobChange): Promise<void> {
@@ -89,9 +98,15 @@ export class JobStore {
     await this.db.insertInto('job_logs').values({ job_id: id, seq: line.seq, time: line.time, line: line.line }).execute();
   }
 
+  /** The number of the job's last log line (0: none yet). */
+  async lastSeq(id: string): Promise<number> {
+    const r = await this.db.selectFrom('job_logs').select((eb) => eb.fn.max('seq').as('seq')).where('job_id', '=', id).executeTakeFirst();
+    return Number(r?.seq ?? 0);
+  }
+
   async get(id: string): Promise<Job | undefined> {
     const r = await this.db.selectFrom('jobs').selectAll().where('id', '=', id).executeTakeFirst();
-    return r && fromRow(r);
+    return r && jobFromRow(r);
   }
 
   /** A job's log lines in order; only those after line `afterSeq` when given (what a page following it lacks). */
@@ -104,8 +119,9 @@ export class JobStore {
     let query = this.db.selectFrom('jobs').selectAll();
     if (q.stack) query = query.where('stack', '=', q.stack);
     if (q.state) query = query.where('state', '=', q.state);
+    if (q.agent) query = query.where('agent_id', '=', q.agent);
     const rows = await query.orderBy('created_at', 'desc').orderBy('id', 'desc').limit(q.limit).execute();
-    return rows.map(fromRow);
+    return rows.map(jobFromRow);
   }
 
   /** How many jobs are in each state (every state listed, 0 when none). */
@@ -118,13 +134,15 @@ export class JobStore {
 
   /**
    * Jobs a previous server process left queued or running end as failed: no
-   * process runs them any more, and a job must not look alive forever.
+   * process runs them any more, and a job must not look alive forever. An
+   * agent's jobs are not the server's to run: their leases decide.
    */
   async failAbandoned(finishedAt: string): Promise<number> {
     const r = await this.db
       .updateTable('jobs')
       .set({ state: 'failed', finished_at: finishedAt, error_code: 'failed', error_message: 'the server stopped while this job was queued or running; run it again' })
       .where('state', 'in', ['queued', 'running'])
+      .where('agent_id', 'is', null)
       .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }

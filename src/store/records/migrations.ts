@@ -74,6 +74,44 @@ const MIGRATIONS: Record<string, Migration> = {
       await db.schema.dropTable('stack_samples').execute();
     },
   },
+  '0004_agents': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('agents')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('name', 'varchar(255)', (c) => c.notNull())
+        .addColumn('credential_hash', 'varchar(64)', (c) => c.notNull())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('enrolled_from', 'varchar(255)', (c) => c.notNull())
+        .addColumn('interval_ms', 'integer', (c) => c.notNull())
+        .addColumn('last_heartbeat', 'varchar(32)')
+        .addColumn('facts', 'text')
+        .addColumn('stacks', 'text')
+        .addColumn('revoked_at', 'varchar(32)')
+        .execute();
+      await db.schema
+        .createTable('enrollment_tokens')
+        .addColumn('id', 'varchar(64)', (c) => c.primaryKey())
+        .addColumn('created_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('expires_at', 'varchar(32)', (c) => c.notNull())
+        .addColumn('created_by', 'varchar(255)', (c) => c.notNull())
+        .addColumn('used_at', 'varchar(32)')
+        .addColumn('agent_id', 'varchar(64)')
+        .execute();
+      // One column per statement: SQLite adds one at a time.
+      await db.schema.alterTable('jobs').addColumn('agent_id', 'varchar(64)').execute();
+      await db.schema.alterTable('jobs').addColumn('lease_id', 'varchar(64)').execute();
+      await db.schema.alterTable('jobs').addColumn('lease_until', 'varchar(32)').execute();
+      await db.schema.alterTable('jobs').addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+      await db.schema.createIndex('jobs_agent_state').on('jobs').columns(['agent_id', 'state', 'created_at']).execute();
+    },
+    async down(db: Kysely<any>) {
+      await db.schema.dropIndex('jobs_agent_state').execute();
+      for (const c of ['attempts', 'lease_until', 'lease_id', 'agent_id']) await db.schema.alterTable('jobs').dropColumn(c).execute();
+      await db.schema.dropTable('enrollment_tokens').execute();
+      await db.schema.dropTable('agents').execute();
+    },
+  },
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -19,6 +19,13 @@ export interface JobsTable {
   result: string | null;
   error_code: string | null;
   error_message: string | null;
+  /** The agent that runs it; null for a job the server runs itself. */
+  agent_id: string | null;
+  /** The lease an agent holds on it: a random id, and when it runs out. */
+  lease_id: string | null;
+  lease_until: string | null;
+  /** How many times it was handed to its agent. */
+  attempts: number;
 }
 
 export interface JobLogsTable {
@@ -46,7 +53,38 @@ export interface StackSamplesTable {
   active: number;
 }
 
+/** An enrolled agent: its credential is kept only as a SHA-256 of its random secret. */
+export interface AgentsTable {
+  id: string;
+  name: string;
+  credential_hash: string;
+  created_at: string;
+  /** The address it enrolled from. */
+  enrolled_from: string;
+  /** How often it says it sends a heartbeat; offline is judged against it. */
+  interval_ms: number;
+  last_heartbeat: string | null;
+  /** Host facts of the last heartbeat, as JSON. */
+  facts: string | null;
+  /** The stacks of its host at the last heartbeat, as JSON. */
+  stacks: string | null;
+  revoked_at: string | null;
+}
+
+/** A one-time enrollment token: the id is the SHA-256 of the token, never the token. */
+export interface EnrollmentTokensTable {
+  id: string;
+  created_at: string;
+  expires_at: string;
+  created_by: string;
+  used_at: string | null;
+  /** The agent that enrolled with it. */
+  agent_id: string | null;
+}
+
 export interface RecordsSchema {
+  agents: AgentsTable;
+  enrollment_tokens: EnrollmentTokensTable;
   jobs: JobsTable;
   job_logs: JobLogsTable;
   sessions: SessionsTable;

@@ -155,7 +155,7 @@ function connect() {
     emit(opened++ ? 'reopen' : 'open', {});
   });
   events.addEventListener('error', () => say(events.readyState === EventSource.CLOSED ? 'Not live: reload the page.' : 'Reconnecting…'));
-  for (const type of ['stack', 'stack.removed', 'job', 'job.log', 'engine']) {
+  for (const type of ['stack', 'stack.removed', 'job', 'job.log', 'engine', 'agent']) {
     events.addEventListener(type, (e) => emit(type, JSON.parse(e.data)));
   }
 }
