@@ -11,6 +11,15 @@ COPY package.json ./
 COPY node_modules ./node_modules
 COPY bin ./bin
 COPY dist ./dist
+# Compose, for `berth agent` (and a dashboard given the host's socket), which run
+# stacks on the engine they are handed: Debian's docker-compose talks to the
+# engine's socket itself and needs no docker CLI. WITH_COMPOSE=0 leaves it out
+# where no Debian mirror is reachable.
+ARG WITH_COMPOSE=1
+RUN if [ "$WITH_COMPOSE" = 1 ]; then \
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends docker-compose >/dev/null \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 # Not root: a numeric user needs no passwd entry in any base. /data (the volume
 # the stack mounts) belongs to it, so a new volume does too.
 RUN ln -s /opt/berth/bin/berth.js /usr/local/bin/berth && mkdir -p /data && chown 10001:10001 /data

@@ -2,14 +2,17 @@
  * berth's own image and its control plane, on the real engine: a stack with
  * the dashboard runs on a machine no registry reaches (berth builds its image
  * from this installation), answers over HTTPS, keeps its records in the
- * stack's PostgreSQL, and Prometheus scrapes it.
+ * stack's PostgreSQL, and Prometheus scrapes it. Then the agent component
+ * in the same image, on this engine's socket: it enrolls with that server
+ * (pinning the fingerprint the server logged), and a stack deployed to it
+ * through the API runs on this engine, started by the Compose inside it.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Sandbox, freePort, until } from './harness.js';
+import { IMAGES_FILE, Sandbox, freePort, until } from './harness.js';
 import { BERTH_IMAGE } from '../../src/catalog/_berth.js';
 
 const engine = inject('engine');
@@ -38,6 +41,8 @@ function post(url: string, token: string, body: string, type = 'text/yaml'): Pro
 
 describe.skipIf(!engine)('the control plane in its own image', () => {
   let sb: Sandbox;
+  /** The web stack of the first test, which the agent enrolls with. */
+  let ctl: { name: string; port: number; token: string } | undefined;
   beforeAll(() => {
     sb = new Sandbox();
     // Built afresh from this installation: no registry can give it.
@@ -60,6 +65,7 @@ describe.skipIf(!engine)('the control plane in its own image', () => {
     const token = /^BERTH_AUTH_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(sb.home, 'stacks', name, '.env'), 'utf8'))![1]!;
     expect((await get(`https://127.0.0.1:${web}/api/v1/stacks`)).status).toBe(401);
     expect((await get(`https://127.0.0.1:${web}/api/v1/stacks`, token)).status).toBe(200);
+    ctl = { name, port: web, token };
 
     // A stack the server stores, and an action on it: the job is a row in the stack's PostgreSQL.
     const made = await post(`https://127.0.0.1:${web}/api/v1/stacks/demo`, token, 'services:\n  redis: {}\n');
@@ -79,5 +85,56 @@ describe.skipIf(!engine)('the control plane in its own image', () => {
       return t?.health === 'up' && t;
     }, 90_000, 2000);
     expect(targets.health).toBe('up');
+  });
+
+  it('the agent component in the same image enrolls with that server and runs a stack sent to it on this engine', async () => {
+    if (!ctl) throw new Error('the web stack of the test before did not come up');
+    const { name, port, token } = ctl;
+    const logs = await sb.berth(['logs', name, 'web', '--tail', '200']);
+    const fingerprint = /fingerprint ((?:[0-9A-F]{2}:){31}[0-9A-F]{2})/.exec(logs.stdout + logs.stderr)?.[1];
+    expect(fingerprint, logs.stdout + logs.stderr).toBeTruthy();
+    // Containers reach this machine's published ports at the default bridge's gateway.
+    const gateway = execFileSync('docker', ['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}'], { encoding: 'utf8' }).trim();
+    const gpu = sb.name('gpu');
+    const specDir = fs.mkdtempSync(path.join(sb.home, 'agent-spec-'));
+    const home = path.join(sb.home, 'agent-home');
+    // The agent's own home names the stand-in images, as every berth home of this tier does.
+    fs.mkdirSync(home);
+    fs.copyFileSync(IMAGES_FILE, path.join(home, 'images.yaml'));
+    fs.writeFileSync(path.join(specDir, 'stack.yaml'), [
+      'secrets:',
+      '  BERTH_AUTH_TOKEN: env:CTL_TOKEN',
+      'services:',
+      '  agent:',
+      `    serverUrl: https://${gateway}:${port}`,
+      `    serverFingerprint: "${fingerprint}"`,
+      `    home: ${home}`,
+      `    port: ${await freePort()}`,
+      '',
+    ].join('\n'));
+    const gen = await sb.berth(['generate', gpu, '-f', path.join(specDir, 'stack.yaml')]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const up = await sb.berth(['up', gpu, '--timeout', '180'], { env: { CTL_TOKEN: token } });
+    expect(up.code, up.stderr).toBe(0);
+
+    const base = `https://127.0.0.1:${port}`;
+    const agent = await until('the agent to show online', async () => {
+      const r = await get(`${base}/api/v1/agents`, token);
+      return (JSON.parse(r.body).agents as any[]).find((a) => a.online && a.facts);
+    }, 90_000, 500);
+    expect(agent.facts.composeVersion).toMatch(/^1\.29/);
+
+    const deployed = sb.name('onagent');
+    const job = await post(`${base}/api/v1/agents/${agent.id}/jobs`, token, JSON.stringify({ action: 'deploy', stack: deployed, spec: 'services:\n  redis: {}\n', timeoutSeconds: 180 }), 'application/json');
+    expect(job.status, job.body).toBe(202);
+    const id = JSON.parse(job.body).job.id;
+    const done = await until('the deploy job to end', async () => {
+      const j = JSON.parse((await get(`${base}/api/v1/jobs/${id}`, token)).body);
+      return ['succeeded', 'failed'].includes(j.job.state) && j;
+    }, 240_000, 500);
+    expect(done.job, JSON.stringify(done)).toMatchObject({ state: 'succeeded', result: { ready: true } });
+    // The stack runs on this engine, its files in the agent's folder on this host, at the same path.
+    expect(await sb.running(deployed, 'redis')).toBe(1);
+    expect(fs.existsSync(path.join(home, 'stacks', deployed, 'docker-compose.yaml'))).toBe(true);
   });
 });
