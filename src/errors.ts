@@ -33,6 +33,8 @@ export type ErrorCode =
   | 'forbidden'
   /** Too many attempts in a short time (dashboard logins); try again later. */
   | 'rate_limited'
+  /** A job stopped because someone cancelled it. */
+  | 'cancelled'
   /** Any other runtime failure. */
   | 'failed';
 

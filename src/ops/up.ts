@@ -126,7 +126,8 @@ export async function upLocked(s: Session, o: UpOptions): Promise<UpResult> {
       timeoutMs: o.timeoutMs,
       onUpdate: (views) => o.onUpdate?.(o.services ? views.filter((v) => targets.has(v.name)) : views),
       starting: created,
-      signal: failedCreate.signal,
+      // The caller's signal too: a server's job that is cancelled, or the server stopping.
+      signal: s.deps.signal ? AbortSignal.any([failedCreate.signal, s.deps.signal]) : failedCreate.signal,
       since: started,
       scaled: s.deps.store.runtime.read(s.ref.name).scale,
       starter,

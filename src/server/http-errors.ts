@@ -21,6 +21,7 @@ export const STATUS_OF: Record<ErrorCode, number> = {
   not_found: 404,
   read_only: 405,
   conflict: 409,
+  cancelled: 409,
   locked: 409,
   rate_limited: 429,
   damaged: 500,

@@ -41,6 +41,8 @@ export interface JobRunnerOptions {
 
 export class JobRunner {
   private readonly running = new Map<string, Promise<void>>();
+  /** Who cancelled a running job, by its id, and the signal its operation watches. */
+  private readonly cancels = new Map<string, { ctrl: AbortController; by?: string }>();
   private readonly stop = new AbortController();
   constructor(private readonly o: JobRunnerOptions) {}
 
@@ -54,7 +56,8 @@ export class JobRunner {
     const { action: name, ...params } = checked;
     const job = await this.o.store.create({ id: randomUUID(), stack, action: name, params, who, createdAt: this.now() });
     this.o.bus.emit({ type: 'job', job });
-    const run = this.run(job, checked).finally(() => this.running.delete(job.id));
+    this.cancels.set(job.id, { ctrl: new AbortController() });
+    const run = this.run(job, checked).finally(() => (this.running.delete(job.id), this.cancels.delete(job.id)));
     this.running.set(job.id, run);
     return job;
   }
@@ -83,18 +86,34 @@ export class JobRunner {
     try {
       await change({ state: 'running', startedAt: this.now() });
       write(`${job.action} of stack ${job.stack} started by ${job.who}`);
-      const deps: OpsDeps = { ...this.o.deps, onEvent: (e) => write(eventLine(e)), signal: this.stop.signal };
+      const cancel = this.cancels.get(job.id)!;
+      const deps: OpsDeps = { ...this.o.deps, onEvent: (e) => write(eventLine(e)), signal: AbortSignal.any([this.stop.signal, cancel.ctrl.signal]) };
       const result = await runAction(deps, job.stack, action, { onUpdate });
       write(`${job.action} of stack ${job.stack} succeeded`);
       await written;
       await change({ state: 'succeeded', finishedAt: this.now(), result });
     } catch (e) {
-      const err = isBerthError(e) ? e : new BerthError((e as Error)?.message ?? String(e), { code: 'failed' });
+      const by = this.cancels.get(job.id)?.by;
+      const err = by ? new BerthError(`cancelled by ${by}`, { code: 'cancelled' }) : isBerthError(e) ? e : new BerthError((e as Error)?.message ?? String(e), { code: 'failed' });
+      if (by) write(`stopped where it was: ${(e as Error)?.message ?? String(e)}`);
       write(`error: ${err.message}`);
       for (const l of (err.details ?? '').split('\n').filter(Boolean)) write(l);
       await written;
-      await change({ state: 'failed', finishedAt: this.now(), error: { code: err.code, message: err.message } }).catch((x: Error) => this.o.log?.(`job ${job.id}: cannot record its end: ${x.message}`));
+      await change({ state: by ? 'cancelled' : 'failed', finishedAt: this.now(), error: { code: err.code, message: err.message } }).catch((x: Error) => this.o.log?.(`job ${job.id}: cannot record its end: ${x.message}`));
     }
+  }
+
+  /**
+   * Stops a job this server runs: its operation stops waiting (for health, a
+   * lock) and the job ends as cancelled; what it already did stays done.
+   * Returns false when the job is not running here.
+   */
+  cancel(id: string, who: string): boolean {
+    const c = this.cancels.get(id);
+    if (!c) return false;
+    c.by ??= who;
+    c.ctrl.abort(new BerthError(`cancelled by ${who}`, { code: 'cancelled' }));
+    return true;
   }
 
   /** Resolves when every job started so far has ended. */

@@ -7,8 +7,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { ErrorCode } from '../../errors.js';
 import type { JobsTable, RecordsSchema } from './schema.js';
 
-/** `leased`: handed to an agent, which has not acknowledged it yet. */
-export const JOB_STATES = ['queued', 'leased', 'running', 'succeeded', 'failed'] as const;
+/** `leased`: handed to an agent, which has not acknowledged it yet; `cancelled`: stopped by someone before its end. */
+export const JOB_STATES = ['queued', 'leased', 'running', 'succeeded', 'failed', 'cancelled'] as const;
 export type JobState = (typeof JOB_STATES)[number];
 
 export interface Job {
@@ -49,7 +49,7 @@ export interface NewJob {
 export type JobChange =
   | { state: 'running'; startedAt: string }
   | { state: 'succeeded'; finishedAt: string; result: unknown }
-  | { state: 'failed'; finishedAt: string; error: { code: ErrorCode; message: string } };
+  | { state: 'failed' | 'cancelled'; finishedAt: string; error: { code: ErrorCode; message: string } };
 
 export interface JobQuery {
   stack?: string;
@@ -92,6 +92,21 @@ export class JobStore {
           ? { state: c.state, finished_at: c.finishedAt, result: JSON.stringify(c.result ?? null) }
           : { state: c.state, finished_at: c.finishedAt, error_code: c.error.code, error_message: c.error.message };
     await this.db.updateTable('jobs').set(set).where('id', '=', id).execute();
+  }
+
+  /**
+   * A job not yet started (queued, or leased to an agent that has not
+   * acknowledged it) ends as cancelled, in one conditional update so an agent
+   * cannot start it meanwhile. Returns whether it was still waiting.
+   */
+  async cancelWaiting(id: string, finishedAt: string, who: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('jobs')
+      .set({ state: 'cancelled', finished_at: finishedAt, error_code: 'cancelled', error_message: `cancelled by ${who} before it started` })
+      .where('id', '=', id)
+      .where('state', 'in', ['queued', 'leased'])
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
   }
 
   async log(id: string, line: JobLogLine): Promise<void> {
