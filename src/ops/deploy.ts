@@ -23,6 +23,7 @@ import { Connections, openWithNodes, whoDeploys } from './nodes.js';
 import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
 import { runCompose, withStackLock, type Session } from './session.js';
 import { upLocked } from './up.js';
+import { swarmDeployer } from './deploy-swarm.js';
 import { parseVars, stackVars } from './up-checks.js';
 
 export interface DeployOptions {
@@ -39,13 +40,18 @@ export interface DeployOptions {
   timeoutMs: number;
   acceptNewHostKey?: boolean;
   onUpdate?(node: string, views: ServiceView[]): void;
+  /** Deploy to Docker Swarm: each node is a Swarm manager that runs its part as a Swarm stack. */
+  swarm?: { network: 'host' | 'ingress' };
 }
 
 /** What one deploy shares between its nodes: the images saved here once. */
-type DeployRun = DeployOptions & { saved: SavedImages };
+export type DeployRun = DeployOptions & { saved: SavedImages };
+
+/** Puts one node's part of release `record` on it; a failure of its gate is returned, not thrown. */
+export type NodeDeployer = (p: NodePlace, record: ReleaseRecord, o: DeployRun) => Promise<{ node: NodeRelease; error?: BerthError }>;
 
 /** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
-function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
+export function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
   if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
     throw new UsageError(`--tag sets IMAGE_TAG, which stack ${s.ref.name} does not have; add IMAGE_TAG under vars: in stack.yaml and use \${IMAGE_TAG} in an image`);
   }
@@ -56,9 +62,8 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
   const { s, nodes } = openWithNodes(deps, name, o.nodes);
   const vars = releaseVars(s, o);
   return withStackLock(s, 'deploy', async () => {
-    // Every node's bundle and images are checked before any node is touched.
-    const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(s.ref.dir, n, vars)] as const));
-    for (const b of bundles.values()) releaseImages(b);
+    // What every node gets is made and checked before any node is touched.
+    const deployer = o.swarm ? swarmDeployer(deps, name, nodes, vars, o.swarm) : composeDeployer(deps, s.ref.dir, nodes, vars);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const saved = new SavedImages(deps.runner);
     try {
@@ -77,7 +82,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
         result: 'deploying',
       };
       deps.store.releases.write(record);
-      await deployAll(deps, places, bundles, record, { ...o, saved });
+      await deployAll(deps, places, deployer, record, { ...o, saved });
       return record;
     } finally {
       saved.dispose();
@@ -87,11 +92,11 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
 }
 
 /** Each node in turn; the first that fails stops the deploy and undoes it everywhere it got. */
-async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string, ReleaseBundle>, record: ReleaseRecord, o: DeployRun): Promise<void> {
+async function deployAll(deps: OpsDeps, places: NodePlace[], deployNode: NodeDeployer, record: ReleaseRecord, o: DeployRun): Promise<void> {
   const reached: NodePlace[] = [];
   for (const p of places) {
     reached.push(p);
-    const { node, error } = await deployNode(deps, p, bundles.get(p.node.name)!, record, o);
+    const { node, error } = await deployNode(p, record, o);
     record.nodes[p.node.name] = node;
     if (error) return failed(deps, record, reached, p.node, error, o);
   }
@@ -99,6 +104,13 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
   for (const p of places) await prune(p, o.keep ?? 5);
+}
+
+/** Each node's Compose bundle from the stack dir, with the release's variables, checked here. */
+function composeDeployer(deps: OpsDeps, dir: string, nodes: ManifestNode[], vars: Record<string, string>): NodeDeployer {
+  const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(dir, n, vars)] as const));
+  for (const b of bundles.values()) releaseImages(b);
+  return (p, record, o) => deployNode(deps, p, bundles.get(p.node.name)!, record, o);
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
@@ -160,7 +172,7 @@ async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: No
  * release it ran before (last first); one that had none is left for the
  * user to look at. Throws the failure, saying what was undone.
  */
-async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
+export async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
   const back: string[] = [];
   const left: string[] = [];
   let rollbackError: Error | undefined;
