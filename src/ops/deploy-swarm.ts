@@ -70,7 +70,7 @@ async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, recor
   try {
     await requireManager(p.remote.runner, `node ${p.node.name} (${p.node.host})`);
     const locks = remoteLocks(p.remote.runner, p.locks, `node ${p.node.name} (${p.node.host})`);
-    await locks.withLock(p.node.project, 'deploy', () => onManager(deps, p, run, part, node, n, o, say));
+    await locks.withLock(p.node.project, 'deploy', () => onManager(deps, { p, run, part, node, n, o, say }));
     node.result = 'healthy';
     deps.store.releases.setCurrent(p.stack, p.node.name, n);
     return { node };
@@ -83,9 +83,19 @@ async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, recor
   }
 }
 
+/** Release n of the node's part, as it is being deployed. */
+interface SwarmNodeDeploy {
+  p: NodePlace;
+  run: SwarmRun;
+  part: ResolvedStack;
+  node: NodeRelease;
+  n: number;
+  o: DeployRun;
+  say(message: string): void;
+}
+
 /** Under the node's lock: images, the stack file and its objects, the jobs, then the rest and the wait. */
-// eslint-disable-next-line max-params
-async function onManager(deps: OpsDeps, p: NodePlace, run: SwarmRun, part: ResolvedStack, node: NodeRelease, n: number, o: DeployRun, say: (m: string) => void): Promise<void> {
+async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: SwarmNodeDeploy): Promise<void> {
   const runner = p.remote.runner;
   const images = imagesOf(part);
   const refs = [...new Set(images.map((i) => i.ref))];

@@ -40,8 +40,10 @@ export interface DeployOptions {
   timeoutMs: number;
   acceptNewHostKey?: boolean;
   onUpdate?(node: string, views: ServiceView[]): void;
-  /** Deploy to Docker Swarm: each node is a Swarm manager that runs its part as a Swarm stack. */
-  swarm?: { network: 'host' | 'ingress' };
+  /** Deploy every node to Docker Swarm (each a Swarm manager that runs its part as a Swarm stack); nodes with target: swarm are anyway. */
+  swarm?: boolean;
+  /** How Swarm stacks reach their services (default host: DNS round robin and host-mode ports). */
+  swarmNetwork?: 'host' | 'ingress';
 }
 
 /** What one deploy shares between its nodes: the images saved here once. */
@@ -63,7 +65,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
   const vars = releaseVars(s, o);
   return withStackLock(s, 'deploy', async () => {
     // What every node gets is made and checked before any node is touched.
-    const deployer = o.swarm ? swarmDeployer(deps, name, nodes, vars, o.swarm) : composeDeployer(deps, s.ref.dir, nodes, vars);
+    const deployer = nodeDeployer(deps, s.ref.dir, name, nodes, vars, o);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const saved = new SavedImages(deps.runner);
     try {
@@ -104,6 +106,17 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], deployNode: NodeDep
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
   for (const p of places) await prune(p, o.keep ?? 5);
+}
+
+/** Swarm for the nodes that run it (all with --swarm), Compose for the rest. */
+function nodeDeployer(deps: OpsDeps, dir: string, name: string, nodes: ManifestNode[], vars: Record<string, string>, o: DeployOptions): NodeDeployer {
+  const onSwarm = (n: ManifestNode) => !!o.swarm || n.target === 'swarm';
+  const swarmNodes = nodes.filter(onSwarm);
+  if (o.swarmNetwork && !swarmNodes.length) throw new UsageError('--swarm-network: applies to a Swarm deploy only; add --swarm, or target: swarm to the node in stack.yaml');
+  const swarm = swarmNodes.length ? swarmDeployer(deps, name, swarmNodes, vars, { network: o.swarmNetwork ?? 'host' }) : undefined;
+  const rest = nodes.filter((n) => !onSwarm(n));
+  const compose = rest.length ? composeDeployer(deps, dir, rest, vars) : undefined;
+  return (p, record, ro) => (onSwarm(p.node) ? swarm! : compose!)(p, record, ro);
 }
 
 /** Each node's Compose bundle from the stack dir, with the release's variables, checked here. */

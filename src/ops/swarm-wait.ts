@@ -17,27 +17,27 @@ export interface SwarmWaitOptions {
   say?(message: string): void;
 }
 
-type Verdict = { done: true } | { done: false; failed?: string; why: string };
+export type Verdict = { done: true } | { done: false; failed?: string; why: string };
 
 /** A service's failed tasks of its current image in a row before berth calls it failing (Swarm would go on restarting it). */
 const FAILS = 3;
 
-function verdict(sv: SwarmService, tasks: SwarmTask[], before: Map<string, string>): Verdict {
+export function verdict(sv: SwarmService, tasks: SwarmTask[], before: Map<string, string>): Verdict {
   const update = sv.update && sv.update.startedAt !== before.get(sv.name) ? sv.update : undefined;
-  if (update?.state === 'rollback_completed') return { done: false, failed: 'rolled-back', why: `its update failed and Swarm rolled it back (${update.message})` };
-  if (update?.state === 'paused' || update?.state === 'rollback_paused') return { done: false, failed: 'paused', why: `its update is paused (${update.message})` };
+  if (update?.state === 'rollback_completed') return { done: false, failed: 'rolled-back', why: `failed its rolling update and Swarm rolled it back (${update.message})` };
+  if (update?.state === 'paused' || update?.state === 'rollback_paused') return { done: false, failed: 'paused', why: `stopped its update: Swarm paused it (${update.message})` };
   if (update && update.state !== 'completed') return { done: false, why: `update ${update.state.replace('_', ' ')}` };
   const own = tasks.filter((t) => t.service === sv.name && t.image === sv.image);
   if (sv.role === 'job') {
     if (own.some((t) => t.state === 'complete')) return { done: true };
     const last = own[0];
-    if (last && ['failed', 'rejected'].includes(last.state)) return { done: false, failed: 'failed', why: `the job failed: ${last.error || last.state}` };
+    if (last && ['failed', 'rejected'].includes(last.state)) return { done: false, failed: 'failed', why: `(a job) failed: ${last.error || last.state}` };
     return { done: false, why: last ? last.state : 'no task yet' };
   }
   const running = own.filter((t) => t.desired === 'running' && t.state === 'running').length;
   if (running >= sv.replicas) return { done: true };
   const failedTasks = own.filter((t) => ['failed', 'rejected'].includes(t.state));
-  if (failedTasks.length >= FAILS) return { done: false, failed: 'failed', why: `its tasks keep failing: ${failedTasks[0]!.error || failedTasks[0]!.state}` };
+  if (failedTasks.length >= FAILS) return { done: false, failed: 'failed', why: `keeps failing: ${failedTasks[0]!.error || failedTasks[0]!.state}` };
   return { done: false, why: `${running}/${sv.replicas} running and healthy` };
 }
 
@@ -59,7 +59,7 @@ export async function waitSwarm(deps: OpsDeps, runner: Runner, project: string, 
     const pending: { name: string; v: Verdict & { done: false } }[] = [];
     for (const name of services) {
       const sv = svcs.find((x) => x.name === name);
-      const v: Verdict = sv ? verdict(sv, tasks, o.before) : { done: false, failed: 'failed', why: 'Swarm has no such service' };
+      const v: Verdict = sv ? verdict(sv, tasks, o.before) : { done: false, failed: 'failed', why: "is not in Swarm's stack" };
       if (!v.done) pending.push({ name, v });
     }
     const failure = pending.find((p) => p.v.failed);
@@ -68,7 +68,7 @@ export async function waitSwarm(deps: OpsDeps, runner: Runner, project: string, 
     const now = pending.map((p) => `${p.name} ${p.v.why}`).join(', ');
     if (now !== last) o.say?.(`waiting: ${now}`);
     last = now;
-    if (deps.now() > deadline) throw await failed(runner, project, pending[0]!.name, `not ready in ${Math.round(o.timeoutMs / 1000)} s: ${pending[0]!.v.why}`, 'timeout');
+    if (deps.now() > deadline) throw await failed(runner, project, pending[0]!.name, `was not ready in ${Math.round(o.timeoutMs / 1000)} s (${pending[0]!.v.why})`, 'timeout');
     await new Promise((r) => setTimeout(r, 1000));
   }
 }

@@ -46,7 +46,7 @@ const Format1 = v.object({
   initOnlySecrets: v.array(v.object({ name: v.string(), service: v.string(), volumes: names })),
   specDir: v.optional(v.string()),
   network: v.optional(v.object({ name: v.string(), external: v.boolean() })),
-  nodes: v.optional(v.array(v.object({ name: v.string(), host: v.string(), address: v.string(), project: v.string() }))),
+  nodes: v.optional(v.array(v.object({ name: v.string(), host: v.string(), address: v.string(), project: v.string(), target: v.optional(v.literal('swarm')) }))),
 });
 
 function migrate0(m: v.InferOutput<typeof Format0>): Manifest {

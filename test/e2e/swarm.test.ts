@@ -1,7 +1,8 @@
 /**
  * berth deploy --swarm on a single-node Swarm inside a real test host (its
  * own dockerd, reached over real ssh; Swarm is never started on the shared
- * engine): PostgreSQL and an app with 2 replicas and a secret come up
+ * engine; the node says target: swarm, and the first deploy says --swarm too):
+ * PostgreSQL and an app with 2 replicas and a secret come up
  * healthy, the app reaches the database with the password Swarm hands it as
  * a secret file. Then a release whose app fails its health check: Swarm's
  * rolling update rolls back by itself, berth says so naming the service,
@@ -53,7 +54,7 @@ describe.skipIf(!engine)('deploy to a Docker Swarm over ssh', () => {
     await sb.generate(
       name,
       `nodes:
-  swarm: {host: "${h.url}"}
+  swarm: {host: "${h.url}", target: swarm}
 vars: {IMAGE_TAG: good}
 services:
   db: {component: postgres, node: swarm, memory: 256m}
@@ -107,7 +108,7 @@ services:
 
   it("a release whose app fails its health check is rolled back by Swarm's update itself; berth says so and the data is still there", async () => {
     psql('create table kept (x int); insert into kept values (42)');
-    const r = await berth(['deploy', name, '--swarm', '--ship-images', '--tag', 'bad', '--timeout', '180s']);
+    const r = await berth(['deploy', name, '--ship-images', '--tag', 'bad', '--timeout', '180s']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`release 2 of stack ${name} failed on node swarm: service api`);
     expect(r.stderr).toContain('Swarm rolled it back');
@@ -138,7 +139,7 @@ services:
   });
 
   it('berth rollback after a good deploy brings release 1 back on the Swarm', async () => {
-    const up = await berth(['deploy', name, '--swarm', '--ship-images', '--tag', 'v2']);
+    const up = await berth(['deploy', name, '--ship-images', '--tag', 'v2']);
     expect(up.code, up.stderr).toBe(0);
     for (const c of tasks('api')) expect(hosts.sh(h, `docker inspect -f '{{.Image}}' ${c}`).trim()).toBe(ids.v2);
     const r = await berth(['rollback', name, '1']);
