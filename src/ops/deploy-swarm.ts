@@ -17,7 +17,7 @@ import type { NodeRelease, ReleaseRecord } from '../model/release.js';
 import type { ResolvedStack } from '../model/stack.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { nodePart } from '../render/nodes.js';
-import { jobsFirst, renderSwarm, SWARM_FILE, type SwarmObject } from '../render/swarm/index.js';
+import { jobSteps, renderSwarm, SWARM_FILE, type SwarmObject } from '../render/swarm/index.js';
 import { plainText } from '../render/swarm/text.js';
 import { imageFacts, shipImages } from '../engine/images.js';
 import { runOrFail } from '../engine/runner.js';
@@ -30,7 +30,8 @@ import { makeCurrent, releaseDir, upload, writeRecord, type NodePlace } from './
 import { fileRecords } from './release-files.js';
 import { updateMarks, waitSwarm } from './swarm-wait.js';
 
-export const JOBS_FILE = 'docker-stack.jobs.yaml';
+/** The steps before the whole file (a job's dependencies, then the job): docker-stack.step-<i>.yaml. */
+const stepFile = (i: number) => `docker-stack.step-${i + 1}.yaml`;
 /** The names of the secrets and configs a release's stack file uses (never their values). */
 export const OBJECTS_FILE = 'swarm-objects.json';
 
@@ -108,9 +109,8 @@ async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: Swarm
   const opts = { network: run.network, secretsFromEnv: run.fromEnv, imageStart: (ref: string) => starts.get(ref) };
   const bundle = renderSwarm(part, opts);
   for (const w of bundle.warnings) deps.onEvent({ type: 'warning', message: `${p.node.name}: ${w}` });
-  const first = jobsFirst(part);
-  const jobs = first.size ? renderSwarm(part, opts, [], first) : undefined;
-  const files: FileOut[] = [{ path: SWARM_FILE, content: bundle.file }, objectsFile(bundle.objects), ...(jobs ? [{ path: JOBS_FILE, content: jobs.file }] : [])];
+  const steps = jobSteps(part).map((only) => renderSwarm(part, opts, [], only));
+  const files: FileOut[] = [{ path: SWARM_FILE, content: bundle.file }, objectsFile(bundle.objects), ...steps.map((b, i) => ({ path: stepFile(i), content: b.file }))];
   node.files = fileRecords(files);
   node.env = { hash: `sha256:${sha256(Object.entries(part.vars).map(([k, v]) => `${k}=${v}\n`).sort().join(''))}`, secrets: [...new Set(bundle.objects.filter((x) => x.kind === 'secret').map((x) => x.of))].sort() };
   say(`copying release ${n}`);
@@ -118,15 +118,16 @@ async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: Swarm
   say(`making ${bundle.objects.length} secrets and configs it lacks`);
   for (const obj of bundle.objects) await ensureObject(runner, obj, p.node.project);
   const dir = releaseDir(p, n);
-  if (jobs) {
-    say(`running jobs ${[...first].filter((x) => part.services.find((s) => s.name === x)?.role === 'job').join(', ')}`);
+  const runFile = async (file: string, services: string[]) => {
     const before = await updateMarks(runner, p.node.project);
-    await stackDeploy(runner, `${dir}/${JOBS_FILE}`, p.node.project, o.shipImages ? 'never' : 'always');
-    await waitSwarm(deps, runner, p.node.project, jobs.services, { timeoutMs: o.timeoutMs, before, say });
+    await stackDeploy(runner, `${dir}/${file}`, p.node.project, o.shipImages ? 'never' : 'always');
+    await waitSwarm(deps, runner, p.node.project, services, { timeoutMs: o.timeoutMs, before, say });
+  };
+  for (const [i, step] of steps.entries()) {
+    say(`step ${i + 1} of ${steps.length} before the rest (jobs first): ${step.services.join(', ')}`);
+    await runFile(stepFile(i), step.services);
   }
   say(`deploying release ${n} to Swarm`);
-  const before = await updateMarks(runner, p.node.project);
-  await stackDeploy(runner, `${dir}/${SWARM_FILE}`, p.node.project, o.shipImages ? 'never' : 'always');
-  await waitSwarm(deps, runner, p.node.project, bundle.services, { timeoutMs: o.timeoutMs, before, say });
+  await runFile(SWARM_FILE, bundle.services);
   await makeCurrent(p, n);
 }

@@ -2,7 +2,7 @@
  * berth deploy --swarm on a single-node Swarm inside a real test host (its
  * own dockerd, reached over real ssh; Swarm is never started on the shared
  * engine; the node says target: swarm, and the first deploy says --swarm too):
- * PostgreSQL and an app with 2 replicas and a secret come up
+ * PostgreSQL, a job run once the database is healthy, and an app with 2 replicas and a secret come up
  * healthy, the app reaches the database with the password Swarm hands it as
  * a secret file. Then a release whose app fails its health check: Swarm's
  * rolling update rolls back by itself, berth says so naming the service,
@@ -68,6 +68,11 @@ services:
     secrets: [API_TOKEN]
     uses: [db]
     memory: 128m
+  migrate:
+    component: job
+    node: swarm
+    app: api
+    command: [sh, -c, 'psql "$$DATABASE_URL" -c "create table if not exists seeded (x int)"']
 `,
     );
   }, 600_000);
@@ -83,6 +88,10 @@ services:
     const r = await berth(['deploy', name, '--swarm', '--ship-images']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Release 1 of stack ${name} is healthy on swarm`);
+    // The job ran once, after the database was healthy and before the app (Swarm orders nothing: berth does).
+    expect(r.stderr).toContain('services.migrate: a job runs as a one-shot service');
+    expect(psql('select count(*) from seeded')).toBe('0');
+    expect(hosts.sh(h, `docker service ps --format '{{.CurrentState}}' ${project()}_migrate`)).toMatch(/^Complete/);
     const api = tasks('api');
     expect(api).toHaveLength(2);
     for (const c of api) {
@@ -126,7 +135,7 @@ services:
   it('status, scale and logs read and change the Swarm stack through the node', async () => {
     const st = await berth(['status', name, '--node', 'swarm', '--json']);
     expect(st.code, st.stderr).toBe(0);
-    expect(JSON.parse(st.stdout)).toMatchObject({ project: project(), ready: true, services: [{ name: 'api', running: 2, replicas: 2 }, { name: 'db', running: 1, replicas: 1, state: 'ready' }] });
+    expect(JSON.parse(st.stdout)).toMatchObject({ project: project(), ready: true, services: [{ name: 'api', running: 2, replicas: 2, state: 'ready' }, { name: 'db', running: 1, replicas: 1, state: 'ready' }, { name: 'migrate', role: 'job', state: 'complete' }] });
     const sc = await berth(['scale', name, 'api=3', '--node', 'swarm']);
     expect(sc.code, sc.stderr).toBe(0);
     expect(tasks('api')).toHaveLength(3);

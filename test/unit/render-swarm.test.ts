@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { resolveYaml } from './_resolve.js';
-import { renderSwarm, jobsFirst } from '../../src/render/swarm/index.js';
+import { renderSwarm, jobSteps } from '../../src/render/swarm/index.js';
 import type { SwarmOptions } from '../../src/render/swarm/options.js';
 import type { ResolvedStack } from '../../src/model/stack.js';
 
@@ -84,12 +84,14 @@ describe('swarm stack file', () => {
   });
 
   it('runs a job once and says so; deploy runs it first with what it waits for', () => {
-    expect(doc.services.migrate!.deploy).toMatchObject({ replicas: 1, restart_policy: { condition: 'none' } });
+    expect(doc.services.migrate!.deploy).toMatchObject({ replicas: 1, restart_policy: { condition: 'none' }, update_config: { failure_action: 'continue' } });
+    expect(doc.services.migrate!.deploy.rollback_config).toBeUndefined();
     expect(warnings).toContain('services.migrate: a job runs as a one-shot service (replicas 1, restart_policy none)');
     expect(warnings.find((w) => w.startsWith('services.api: waits for job migrate'))).toBeDefined();
-    expect([...jobsFirst(stack)].sort()).toEqual(['db', 'migrate']);
+    expect(jobSteps(stack).map((s) => [...s].sort())).toEqual([['db'], ['db', 'migrate']]);
     expect(render(stack, {}).services).toContain('web');
-    expect(renderSwarm(stack, { network: 'host', imageStart }, [], jobsFirst(stack)).services).toEqual(['db', 'migrate']);
+    expect(renderSwarm(stack, { network: 'host', imageStart }, [], jobSteps(stack)[1]).services).toEqual(['db', 'migrate']);
+    expect(jobSteps(resolveYaml('services:\n  redis: {}\n'))).toEqual([]);
   });
 
   it('joins one overlay network and keeps named volumes', () => {

@@ -50,17 +50,32 @@ function network(n: StackNetwork | undefined, stack: string): Record<string, unk
   };
 }
 
-/** The jobs that run first, and what they wait for, then and now. */
-export function jobsFirst(stack: ResolvedStack): Set<string> {
+/**
+ * The steps a deploy takes before the whole file, since Swarm orders
+ * nothing: the jobs and what they wait for, by depth (what waits for nothing
+ * first), each step everything of the steps before and its own. Empty
+ * without jobs.
+ */
+export function jobSteps(stack: ResolvedStack): Set<string>[] {
   const byName = new Map(stack.services.map((s) => [s.name, s]));
+  const depth = new Map<string, number>();
+  const depthOf = (name: string, seen: string[] = []): number => {
+    if (depth.has(name)) return depth.get(name)!;
+    const deps = Object.keys(byName.get(name)?.dependsOn ?? {}).filter((d) => byName.has(d) && !seen.includes(d));
+    const d = deps.length ? 1 + Math.max(...deps.map((x) => depthOf(x, [...seen, name]))) : 0;
+    depth.set(name, d);
+    return d;
+  };
+  const jobs = stack.services.filter((s) => s.role === 'job' && runsUnder(s.profiles, stack.profiles));
   const first = new Set<string>();
   const add = (name: string) => {
     if (first.has(name) || !byName.has(name)) return;
     first.add(name);
     for (const d of Object.keys(byName.get(name)!.dependsOn)) add(d);
   };
-  for (const s of stack.services) if (s.role === 'job' && runsUnder(s.profiles, stack.profiles)) add(s.name);
-  return first;
+  jobs.forEach((j) => add(j.name));
+  const deepest = Math.max(-1, ...[...first].map((n) => depthOf(n)));
+  return Array.from({ length: deepest + 1 }, (_, i) => new Set([...first].filter((n) => depthOf(n) <= i)));
 }
 
 /** `only`: the services to write (the jobs' phase of a deploy); default every service of the active profiles. */

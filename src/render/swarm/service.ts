@@ -55,8 +55,13 @@ function deploySection(s: Service, o: SwarmOptions, stack: string): Record<strin
     replicas: job ? 1 : s.replicas,
     resources: { limits, reservations: { memory: `${s.memoryMiB}M`, ...gpus } },
     restart_policy: job || s.restart === 'never' ? { condition: 'none' } : { condition: 'any', delay: '5s' },
-    update_config: { parallelism: 1, delay: '0s', order, failure_action: 'rollback', monitor, max_failure_ratio: 0 },
-    rollback_config: { parallelism: 0, order, failure_action: 'pause', monitor },
+    // A job's task ends by itself, which Swarm's update monitor would take for a failure to roll back: berth judges its exit instead.
+    ...(job
+      ? { update_config: { parallelism: 1, order: 'stop-first', failure_action: 'continue' } }
+      : {
+          update_config: { parallelism: 1, delay: '0s', order, failure_action: 'rollback', monitor, max_failure_ratio: 0 },
+          rollback_config: { parallelism: 0, order, failure_action: 'pause', monitor },
+        }),
     // Its volumes are the manager's: data stays on the node berth deploys through.
     ...(s.mounts.some((m) => m.type === 'volume') ? { placement: { constraints: ['node.role == manager'] } } : {}),
     labels: { 'dev.berth.stack': stack, 'dev.berth.role': s.role },
