@@ -57,6 +57,8 @@ export interface SwarmService {
   update?: { state: string; message: string; startedAt: string };
   /** The role berth gave it (a job runs once). */
   role: string;
+  /** berth made it (its dev.berth.stack label names the stack). */
+  berths: boolean;
 }
 
 const SERVICES = `ids=$(docker service ls -q --filter "label=com.docker.stack.namespace=$1"); [ -z "$ids" ] || docker service inspect --format '{{json .}}' $ids`;
@@ -78,6 +80,7 @@ export async function stackServices(runner: Runner, project: string): Promise<Sw
       replicas: j.Spec.Mode?.Replicated?.Replicas ?? 1,
       image: j.Spec.TaskTemplate.ContainerSpec.Image,
       role: j.Spec.Labels?.['dev.berth.role'] ?? 'service',
+      berths: j.Spec.Labels?.['dev.berth.stack'] === project,
       ...(j.UpdateStatus?.State ? { update: { state: j.UpdateStatus.State, message: j.UpdateStatus.Message ?? '', startedAt: j.UpdateStatus.StartedAt ?? '' } } : {}),
     }));
 }
@@ -98,6 +101,11 @@ export async function stackTasks(runner: Runner, project: string): Promise<Swarm
       const service = name.slice(project.length + 1).replace(/\.[^.]+$/, '');
       return { service, state: state.split(' ')[0]!.toLowerCase(), desired: desired.toLowerCase(), error, image };
     });
+}
+
+/** Removes services of the stack (their tasks go; volumes, secrets and configs stay). */
+export async function removeServices(runner: Runner, project: string, services: string[]): Promise<void> {
+  if (services.length) await runOrFail(runner, { argv: ['docker', 'service', 'rm', ...services.map((s) => `${project}_${s}`)] }, `removing ${services.join(', ')} from stack ${project}`);
 }
 
 /** The last lines a service logged, each after its task (<service>.<slot>@<node> |). */

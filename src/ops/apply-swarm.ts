@@ -1,8 +1,9 @@
 /**
  * Puts a Swarm release that is on a node back in charge: its images under
  * the references it ran, its stack file (kept in its release folder) deployed
- * again, and the wait for health; the secrets and configs it names are still
- * on the manager, since berth removes none. Volumes are never touched.
+ * again, the services a later release added removed (those berth made), and
+ * the wait for health; the secrets and configs it names are still on the
+ * manager, since berth removes none. Volumes are never touched.
  */
 import { parse } from 'yaml';
 import type { NodeRelease } from '../model/release.js';
@@ -10,7 +11,7 @@ import { SWARM_FILE } from '../render/swarm/index.js';
 import { putBack } from '../engine/images.js';
 import { runOrFail } from '../engine/runner.js';
 import { remoteLocks } from '../engine/remote-lock.js';
-import { requireManager, stackDeploy } from '../engine/swarm.js';
+import { removeServices, requireManager, stackDeploy, stackServices } from '../engine/swarm.js';
 import type { OpsDeps } from './deps.js';
 import type { ApplyOptions } from './apply-release.js';
 import { makeCurrent, releaseDir, type NodePlace } from './node-release.js';
@@ -28,6 +29,10 @@ export async function applySwarmRelease(deps: OpsDeps, p: NodePlace, n: number, 
     for (const image of release.images) await putBack(runner, image);
     const before = await updateMarks(runner, p.node.project);
     await stackDeploy(runner, file, p.node.project, 'never');
+    // What a later release of berth's added goes: the stack is as release n left it (its volumes stay).
+    const added = (await stackServices(runner, p.node.project)).filter((s) => s.berths && !services.includes(s.name)).map((s) => s.name);
+    if (added.length) deps.onEvent({ type: 'progress', message: `${p.node.name}: removing ${added.join(', ')}, which release ${n} did not run` });
+    await removeServices(runner, p.node.project, added);
     await waitSwarm(deps, runner, p.node.project, services, { timeoutMs: o.timeoutMs, before, say: (m) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${m}` }) });
     await makeCurrent(p, n);
   });

@@ -48,7 +48,11 @@ export function swarmDeployer(deps: OpsDeps, name: string, nodes: ManifestNode[]
   const missing = stack.secretsFromEnv.filter((k) => deps.env[k] === undefined);
   if (missing.length) throw new BerthError(`secretsFromEnv: ${missing.join(', ')} not set in berth's environment; set ${missing.length > 1 ? 'them' : 'it'} to deploy (${missing.length > 1 ? 'they become Swarm secrets' : 'it becomes a Swarm secret'})`, { code: 'usage', path: 'secretsFromEnv' });
   const run: SwarmRun = { stack: { ...stack, vars: { ...stack.vars, ...vars } }, network: o.network, fromEnv: Object.fromEntries(stack.secretsFromEnv.map((k) => [k, deps.env[k]!])) };
-  for (const n of nodes) nodePart(run.stack, n.name); // every node's part is made before any node is touched
+  // Every node's part is made and checked before any node is touched.
+  for (const n of nodes) {
+    const built = nodePart(run.stack, n.name).services.find((s) => s.build);
+    if (built) throw new BerthError(`services.${built.origin.spec}: builds its image (build:), which Swarm does not do; build and push it, and give it image: instead`, { code: 'usage', path: `services.${built.origin.spec}.build` });
+  }
   return (p, record, ro) => deploySwarmNode(deps, p, run, record, ro);
 }
 

@@ -80,3 +80,15 @@ describe('target: swarm on a node', () => {
     expectUsageError(await runCli(['generate', 'shop', '-f', path.join(bad, 'stack.yaml')], { home: bad }), 'nodes.core.target must be compose or swarm');
   });
 });
+
+describe('deploy --swarm refusals', () => {
+  it('refuses a service that builds its image, before reaching any node', async () => {
+    const runner = new RecordingRunner();
+    const home = newHome();
+    fs.writeFileSync(path.join(home, 'Dockerfile'), 'FROM scratch\n');
+    fs.writeFileSync(path.join(home, 'stack.yaml'), `${NODES}  api: {component: app, node: core, build: ., image: x/api:1}\n`);
+    expect((await runCli(['generate', 'shop', '-f', path.join(home, 'stack.yaml')], { home })).code).toBe(0);
+    expectUsageError(await runCli(['deploy', 'shop', '--swarm'], { home, runner }), 'services.api: builds its image (build:), which Swarm does not do; build and push it');
+    expect(runner.commands).toEqual([]);
+  });
+});

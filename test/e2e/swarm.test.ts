@@ -39,21 +39,8 @@ describe.skipIf(!engine)('deploy to a Docker Swarm over ssh', () => {
   const psql = (sql: string) => hosts.sh(h, `docker exec ${tasks('db')[0]} psql -U app -d app -tAc "${sql}"`).trim();
   const secretOf = (key: string) => fs.readFileSync(path.join(sb.home, 'stacks', name, '.env'), 'utf8').match(new RegExp(`^${key}=(.*)$`, 'm'))![1]!;
 
-  beforeAll(async () => {
-    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
-    sb = new Sandbox();
-    hosts = new TestHosts();
-    ids.good = build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
-    // Serves /healthz instead of /health: its health check gets 404s.
-    ids.v2 = build(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
-    ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
-    [h] = (await hosts.start(1)) as [TestHost];
-    hosts.sh(h, 'docker swarm init --advertise-addr 127.0.0.1 >/dev/null');
-    await hosts.load(h, ['berth-test/postgres:latest']);
-    name = sb.name('swarm');
-    await sb.generate(
-      name,
-      `nodes:
+  const stackYaml = (more = '') =>
+    `nodes:
   swarm: {host: "${h.url}", target: swarm}
 vars: {IMAGE_TAG: good}
 services:
@@ -73,8 +60,21 @@ services:
     node: swarm
     app: api
     command: [sh, -c, 'psql "$$DATABASE_URL" -c "create table if not exists seeded (x int)"']
-`,
-    );
+` + more;
+
+  beforeAll(async () => {
+    execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
+    sb = new Sandbox();
+    hosts = new TestHosts();
+    ids.good = build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
+    ids.v2 = build(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
+    // Serves /healthz instead of /health: its health check gets 404s.
+    ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
+    [h] = (await hosts.start(1)) as [TestHost];
+    hosts.sh(h, 'docker swarm init --advertise-addr 127.0.0.1 >/dev/null');
+    await hosts.load(h, ['berth-test/postgres:latest']);
+    name = sb.name('swarm');
+    await sb.generate(name, stackYaml());
   }, 600_000);
 
   afterAll(async () => {
@@ -147,9 +147,11 @@ services:
     expect((await berth(['status', name, '--node', 'nowhere'])).code).toBe(2);
   });
 
-  it('berth rollback after a good deploy brings release 1 back on the Swarm', async () => {
+  it('berth rollback after a good deploy brings release 1 back on the Swarm, without the service release 1 did not run', async () => {
+    await sb.generate(name, stackYaml(`  web:\n    component: app\n    node: swarm\n    image: "${repo}:\${IMAGE_TAG}"\n    health: /health\n    memory: 64m\n`));
     const up = await berth(['deploy', name, '--ship-images', '--tag', 'v2']);
     expect(up.code, up.stderr).toBe(0);
+    expect(tasks('web')).toHaveLength(1);
     for (const c of tasks('api')) expect(hosts.sh(h, `docker inspect -f '{{.Image}}' ${c}`).trim()).toBe(ids.v2);
     const r = await berth(['rollback', name, '1']);
     expect(r.code, r.stderr).toBe(0);
@@ -158,6 +160,9 @@ services:
     expect(api).toHaveLength(2);
     for (const c of api) expect(hosts.sh(h, `docker inspect -f '{{.Image}} {{.State.Health.Status}}' ${c}`).trim()).toBe(`${ids.good} healthy`);
     expect(hosts.sh(h, `readlink ~/.berth/releases/${name}/swarm/current`).trim()).toBe('1');
+    expect(hosts.sh(h, `docker service ls --format '{{.Name}}' --filter label=com.docker.stack.namespace=${project()}`).split('\n').filter(Boolean).sort()).toEqual(
+      ['api', 'db', 'migrate'].map((x) => `${project()}_${x}`),
+    );
     expect(psql('select x from kept')).toBe('42');
   });
 });

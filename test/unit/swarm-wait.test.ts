@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { verdict } from '../../src/ops/swarm-wait.js';
 import type { SwarmService, SwarmTask } from '../../src/engine/swarm.js';
 
-const svc = (over: Partial<SwarmService> = {}): SwarmService => ({ name: 'api', replicas: 2, image: 'x/api:2', role: 'service', ...over });
+const svc = (over: Partial<SwarmService> = {}): SwarmService => ({ name: 'api', replicas: 2, image: 'x/api:2', role: 'service', berths: true, ...over });
 const task = (state: string, over: Partial<SwarmTask> = {}): SwarmTask => ({ service: 'api', state, desired: 'running', error: '', image: 'x/api:2', ...over });
 
 describe('swarm readiness', () => {
