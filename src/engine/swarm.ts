@@ -103,6 +103,22 @@ export async function stackTasks(runner: Runner, project: string): Promise<Swarm
     });
 }
 
+/**
+ * Removes the secrets and configs berth made for the stack that no kept
+ * release names; one a service still uses is refused by Swarm and stays.
+ * Returns the names removed.
+ */
+export async function pruneObjects(runner: Runner, project: string, keep: Set<string>): Promise<string[]> {
+  const removed: string[] = [];
+  for (const kind of ['secret', 'config'] as const) {
+    const r = await runner.run({ argv: ['docker', kind, 'ls', '--filter', `label=dev.berth.stack=${project}`, '--format', '{{.Name}}'] });
+    if (r.code !== 0) continue;
+    const old = r.stdout.split('\n').filter((n) => n && !keep.has(n));
+    for (const name of old) if ((await runner.run({ argv: ['docker', kind, 'rm', name] })).code === 0) removed.push(name);
+  }
+  return removed;
+}
+
 /** Removes services of the stack (their tasks go; volumes, secrets and configs stay). */
 export async function removeServices(runner: Runner, project: string, services: string[]): Promise<void> {
   if (services.length) await runOrFail(runner, { argv: ['docker', 'service', 'rm', ...services.map((s) => `${project}_${s}`)] }, `removing ${services.join(', ')} from stack ${project}`);

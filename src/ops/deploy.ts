@@ -17,7 +17,8 @@ import { imageFacts, SavedImages, shipImages } from '../engine/images.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
-import { makeCurrent, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { makeCurrent, objectsKept, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { pruneObjects } from '../engine/swarm.js';
 import { nodeSession } from './node-session.js';
 import { Connections, openWithNodes, whoDeploys } from './nodes.js';
 import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
@@ -105,7 +106,10 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], deployNode: NodeDep
   record.result = 'healthy';
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
-  for (const p of places) await prune(p, o.keep ?? 5);
+  for (const p of places) {
+    await prune(p, o.keep ?? 5);
+    if (record.nodes[p.node.name]?.target === 'swarm') await pruneObjects(p.remote.runner, p.node.project, await objectsKept(p));
+  }
 }
 
 /** Swarm for the nodes that run it (all with --swarm), Compose for the rest. */

@@ -152,6 +152,8 @@ services:
     const up = await berth(['deploy', name, '--ship-images', '--tag', 'v2']);
     expect(up.code, up.stderr).toBe(0);
     expect(tasks('web')).toHaveLength(1);
+    // The secrets every kept release names stay after the deploy's clean-up.
+    expect(hosts.sh(h, `docker secret ls -q --filter label=dev.berth.stack=${project()}`).split('\n').filter(Boolean)).toHaveLength(2);
     for (const c of tasks('api')) expect(hosts.sh(h, `docker inspect -f '{{.Image}}' ${c}`).trim()).toBe(ids.v2);
     const r = await berth(['rollback', name, '1']);
     expect(r.code, r.stderr).toBe(0);

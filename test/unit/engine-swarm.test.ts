@@ -1,7 +1,7 @@
 /** The Swarm manager's commands: exact argv, a secret's value on stdin only, and what the CLI's answers are read as. */
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner } from '../../src/engine/runner.js';
-import { ensureObject, removeServices, serviceLogs, stackDeploy, stackServices, stackTasks } from '../../src/engine/swarm.js';
+import { ensureObject, pruneObjects, removeServices, serviceLogs, stackDeploy, stackServices, stackTasks } from '../../src/engine/swarm.js';
 
 describe('swarm engine commands', () => {
   it('makes a secret from stdin: the value is in no argument', async () => {
@@ -49,5 +49,20 @@ describe('swarm engine commands', () => {
     const runner = new RecordingRunner(() => ({ stdout: 'shop-core_api.1@host-0    | GET /health 200\nshop-core_api.2@host-0    | GET /health 200\n' }));
     expect(await serviceLogs(runner, 'shop-core', 'api', 5)).toBe('api.1@host-0    | GET /health 200\napi.2@host-0    | GET /health 200');
     expect(runner.commands[0]!.argv).toEqual(['docker', 'service', 'logs', '--no-task-ids', '--tail', '5', 'shop-core_api']);
+  });
+
+  it('removes the secrets and configs no kept release names; one still in use stays', async () => {
+    const runner = new RecordingRunner((cmd) => {
+      if (cmd.argv[2] === 'ls') return { stdout: cmd.argv[1] === 'secret' ? 'p_A_1\np_A_2\np_B_1\n' : 'p_conf_1\n' };
+      if (cmd.argv.at(-1) === 'p_B_1') return { code: 1, stderr: 'secret is in use' };
+      return undefined;
+    });
+    expect(await pruneObjects(runner, 'p', new Set(['p_A_2', 'p_conf_1']))).toEqual(['p_A_1']);
+    expect(runner.commands.map((c) => c.argv)).toEqual([
+      ['docker', 'secret', 'ls', '--filter', 'label=dev.berth.stack=p', '--format', '{{.Name}}'],
+      ['docker', 'secret', 'rm', 'p_A_1'],
+      ['docker', 'secret', 'rm', 'p_B_1'],
+      ['docker', 'config', 'ls', '--filter', 'label=dev.berth.stack=p', '--format', '{{.Name}}'],
+    ]);
   });
 });
