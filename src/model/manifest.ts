@@ -47,8 +47,10 @@ export interface ManifestNode {
   /** ssh://[user@]host[:port] */
   host: string;
   address: string;
-  /** Its Compose project: <stack>-<node>. */
+  /** Its Compose project (or Swarm stack): <stack>-<node>. */
   project: string;
+  /** Its part runs as a Swarm stack; none: as a Compose project. */
+  target?: 'swarm';
 }
 
 export const MANIFEST_FORMAT = 1;

@@ -28,7 +28,9 @@ export interface ReleaseImage {
 
 export interface NodeRelease {
   host: string;
-  /** The Compose project on the node. */
+  /** How the node runs it: Compose (none) or a Swarm stack on the node, a Swarm manager. */
+  target?: 'swarm';
+  /** The Compose project (or Swarm stack) on the node. */
   project: string;
   /** The release's folder on the node. */
   dir: string;

@@ -21,6 +21,8 @@ export interface StackNode {
   /** ssh://[user@]host[:port] */
   host: string;
   address: string;
+  /** Its part runs as a Swarm stack (the node is a Swarm manager); none: as a Compose project. */
+  target?: 'swarm';
 }
 
 /** A datastore outside the stack (`external: host:port`): no container, consumers get its address. */

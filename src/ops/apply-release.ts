@@ -15,6 +15,7 @@ import { withStackLock } from './session.js';
 import { upLocked } from './up.js';
 import { releaseSecrets } from './secret-env.js';
 import type { SecretReader } from '../engine/secrets/index.js';
+import { applySwarmRelease } from './apply-swarm.js';
 
 export interface ApplyOptions {
   timeoutMs: number;
@@ -25,6 +26,8 @@ export interface ApplyOptions {
 
 /** Starts release `n` of the node again and waits until it is healthy; the node then runs it. */
 export async function applyRelease(deps: OpsDeps, p: NodePlace, n: number, o: ApplyOptions): Promise<void> {
+  const here = deps.store.releases.list(p.stack).find((r) => r.number === n)?.nodes[p.node.name];
+  if (here?.target === 'swarm') return applySwarmRelease(deps, p, n, here, o);
   deps.onEvent({ type: 'progress', message: `${p.node.name}: starting release ${n}` });
   const { files, record } = await readBack(p, n);
   const bundle = bundleOf(files, p.node.project, `${p.node.name}:${releaseDir(p, n)}`);

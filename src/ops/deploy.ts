@@ -17,12 +17,14 @@ import { imageFacts, SavedImages, shipImages } from '../engine/images.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
-import { makeCurrent, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { makeCurrent, objectsKept, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { pruneObjects } from '../engine/swarm.js';
 import { nodeSession } from './node-session.js';
 import { Connections, openWithNodes, whoDeploys } from './nodes.js';
 import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
 import { runCompose, withStackLock, type Session } from './session.js';
 import { upLocked } from './up.js';
+import { swarmDeployer } from './deploy-swarm.js';
 import { parseVars, stackVars } from './up-checks.js';
 import { releaseSecrets, secretReader } from './secret-env.js';
 import type { SecretReader } from '../engine/secrets/index.js';
@@ -41,13 +43,20 @@ export interface DeployOptions {
   timeoutMs: number;
   acceptNewHostKey?: boolean;
   onUpdate?(node: string, views: ServiceView[]): void;
+  /** Deploy every node to Docker Swarm (each a Swarm manager that runs its part as a Swarm stack); nodes with target: swarm are anyway. */
+  swarm?: boolean;
+  /** How Swarm stacks reach their services (default host: DNS round robin and host-mode ports). */
+  swarmNetwork?: 'host' | 'ingress';
 }
 
-/** What one deploy shares between its nodes: the images saved here once, the secrets read here once. */
-type DeployRun = DeployOptions & { saved: SavedImages; secrets: SecretReader; secretEnv: Map<string, Record<string, string>> };
+/** What one deploy shares between its nodes: the images saved here once, the secret reader (a rollback reads them again). */
+export type DeployRun = DeployOptions & { saved: SavedImages; secrets: SecretReader };
+
+/** Puts one node's part of release `record` on it; a failure of its gate is returned, not thrown. */
+export type NodeDeployer = (p: NodePlace, record: ReleaseRecord, o: DeployRun) => Promise<{ node: NodeRelease; error?: BerthError }>;
 
 /** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
-function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
+export function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
   if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
     throw new UsageError(`--tag sets IMAGE_TAG, which stack ${s.ref.name} does not have; add IMAGE_TAG under vars: in stack.yaml and use \${IMAGE_TAG} in an image`);
   }
@@ -58,13 +67,9 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
   const { s, nodes } = openWithNodes(deps, name, o.nodes);
   const vars = releaseVars(s, o);
   return withStackLock(s, 'deploy', async () => {
-    // Every node's bundle and images are checked before any node is touched.
-    const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(s.ref.dir, n, vars)] as const));
-    for (const b of bundles.values()) releaseImages(b);
-    // Every secret a node needs is read here first, so a provider that fails touches no node.
+    // What every node gets is made and checked, and every secret a Compose node needs read, before any node is touched.
     const secrets = secretReader(deps);
-    const secretEnv = new Map<string, Record<string, string>>();
-    for (const n of nodes) secretEnv.set(n.name, await releaseSecrets(deps, secrets, bundles.get(n.name)!.manifest, { stack: name, node: n.name }));
+    const deployer = await nodeDeployer(deps, s.ref.dir, name, nodes, vars, o, secrets);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const saved = new SavedImages(deps.runner);
     try {
@@ -83,7 +88,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
         result: 'deploying',
       };
       deps.store.releases.write(record);
-      await deployAll(deps, places, bundles, record, { ...o, saved, secrets, secretEnv });
+      await deployAll(deps, places, deployer, record, { ...o, saved, secrets });
       return record;
     } finally {
       saved.dispose();
@@ -93,22 +98,45 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
 }
 
 /** Each node in turn; the first that fails stops the deploy and undoes it everywhere it got. */
-async function deployAll(deps: OpsDeps, places: NodePlace[], bundles: Map<string, ReleaseBundle>, record: ReleaseRecord, o: DeployRun): Promise<void> {
+async function deployAll(deps: OpsDeps, places: NodePlace[], deployNode: NodeDeployer, record: ReleaseRecord, o: DeployRun): Promise<void> {
   const reached: NodePlace[] = [];
   for (const p of places) {
     reached.push(p);
-    const { node, error } = await deployNode(deps, p, bundles.get(p.node.name)!, record, o);
+    const { node, error } = await deployNode(p, record, o);
     record.nodes[p.node.name] = node;
     if (error) return failed(deps, record, reached, p.node, error, o);
   }
   record.result = 'healthy';
   record.finishedAt = new Date(deps.now()).toISOString();
   deps.store.releases.write(record);
-  for (const p of places) await prune(p, o.keep ?? 5);
+  for (const p of places) {
+    await prune(p, o.keep ?? 5);
+    if (record.nodes[p.node.name]?.target === 'swarm') await pruneObjects(p.remote.runner, p.node.project, await objectsKept(p));
+  }
+}
+
+/** Swarm for the nodes that run it (all with --swarm), Compose for the rest. */
+async function nodeDeployer(deps: OpsDeps, dir: string, name: string, nodes: ManifestNode[], vars: Record<string, string>, o: DeployOptions, secrets: SecretReader): Promise<NodeDeployer> {
+  const onSwarm = (n: ManifestNode) => !!o.swarm || n.target === 'swarm';
+  const swarmNodes = nodes.filter(onSwarm);
+  if (o.swarmNetwork && !swarmNodes.length) throw new UsageError('--swarm-network: applies to a Swarm deploy only; add --swarm, or target: swarm to the node in stack.yaml');
+  const swarm = swarmNodes.length ? await swarmDeployer(deps, name, swarmNodes, vars, { network: o.swarmNetwork ?? 'host', secrets }) : undefined;
+  const rest = nodes.filter((n) => !onSwarm(n));
+  const compose = rest.length ? await composeDeployer(deps, dir, name, rest, vars, secrets) : undefined;
+  return (p, record, ro) => (onSwarm(p.node) ? swarm! : compose!)(p, record, ro);
+}
+
+/** Each node's Compose bundle from the stack dir, with the release's variables, checked here, and the secrets each node needs, read here. */
+async function composeDeployer(deps: OpsDeps, dir: string, name: string, nodes: ManifestNode[], vars: Record<string, string>, secrets: SecretReader): Promise<NodeDeployer> {
+  const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(dir, n, vars)] as const));
+  for (const b of bundles.values()) releaseImages(b);
+  const secretEnv = new Map<string, Record<string, string>>();
+  for (const n of nodes) secretEnv.set(n.name, await releaseSecrets(deps, secrets, bundles.get(n.name)!.manifest, { stack: name, node: n.name }));
+  return (p, record, o) => deployNode(deps, p, { bundle: bundles.get(p.node.name)!, secretEnv: secretEnv.get(p.node.name)! }, record, o);
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
-async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
+async function deployNode(deps: OpsDeps, p: NodePlace, { bundle, secretEnv }: { bundle: ReleaseBundle; secretEnv: Record<string, string> }, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
   const n = record.number;
   const node: NodeRelease = {
     host: p.node.host,
@@ -120,7 +148,7 @@ async function deployNode(deps: OpsDeps, p: NodePlace, bundle: ReleaseBundle, re
     ...(p.current !== undefined ? { previous: p.current } : {}),
     result: 'deploying',
   };
-  const s = nodeSession(deps, p, n, bundle, o.secretEnv.get(p.node.name)!);
+  const s = nodeSession(deps, p, n, bundle, secretEnv);
   try {
     await withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o));
     node.result = 'healthy';
@@ -166,7 +194,7 @@ async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: No
  * release it ran before (last first); one that had none is left for the
  * user to look at. Throws the failure, saying what was undone.
  */
-async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
+export async function failed(deps: OpsDeps, record: ReleaseRecord, reached: NodePlace[], at: ManifestNode, error: BerthError, o: DeployRun): Promise<never> {
   const back: string[] = [];
   const left: string[] = [];
   let rollbackError: Error | undefined;

@@ -47,7 +47,8 @@ export interface ExportResult {
   next: string[];
 }
 
-function resolveStored(deps: OpsDeps, req: ExportRequest): ResolvedStack {
+/** A stored stack resolved again as generate resolved it: its own secrets (.env) and its active profiles unless others are given. */
+export function resolveStored(deps: OpsDeps, req: Pick<ExportRequest, 'name' | 'profiles' | 'random'>): ResolvedStack {
   const manifest = deps.store.stacks.requireManifest(req.name);
   const loaded = loadSpec(deps, req.name, { stored: true });
   return resolveStack({

@@ -73,6 +73,14 @@ export async function readBack(p: NodePlace, n: number): Promise<{ files: FileOu
   return { files: [{ path: MANIFEST_FILE, content: manifest }, { path: ENV_FILE, content: env, mode: 0o600 }], ...(record ? { record } : {}) };
 }
 
+/** The names of the Swarm secrets and configs the node's kept releases use (their swarm-objects.json). */
+export async function objectsKept(p: NodePlace): Promise<Set<string>> {
+  const script = 'for d; do [ -f "$d/swarm-objects.json" ] && cat "$d/swarm-objects.json"; echo; done';
+  const out = await must(p.remote.runner, ['sh', '-c', script, 'sh', ...p.numbers.map((n) => releaseDir(p, n))], `reading the releases on ${p.node.name}`);
+  const names = out.split(/\n\s*\n/).flatMap((chunk) => (chunk.trim() ? (JSON.parse(chunk) as { name: string }[]).map((o) => o.name) : []));
+  return new Set(names);
+}
+
 /** Removes the release folders past the newest `keep` (never the running one); their records stay here. */
 export async function prune(p: NodePlace, keep: number): Promise<number[]> {
   const old = p.numbers.slice(0, Math.max(0, p.numbers.length - keep)).filter((n) => n !== p.current);

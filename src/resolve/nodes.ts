@@ -28,7 +28,7 @@ const where = (node: string | undefined) => (node ? `node ${node}` : 'this machi
 /** The declared nodes, and each service's node checked against them; produced services (instances, exporters) go where their stack.yaml service goes. */
 export function placeServices(spec: ValidSpec, produced: Map<string, Service[]>): Placement {
   const nodes = new Map(
-    Object.entries(spec.raw.nodes ?? {}).map(([name, n]) => [name, { name, host: n.host, address: n.address ?? parseSshUrl(n.host)!.host }] as const),
+    Object.entries(spec.raw.nodes ?? {}).map(([name, n]) => [name, { name, host: n.host, address: n.address ?? parseSshUrl(n.host)!.host, ...(n.target === 'swarm' ? { target: 'swarm' as const } : {}) }] as const),
   );
   for (const s of spec.services) {
     const node = s.options.node;

@@ -1,7 +1,8 @@
 /**
  * `nodes:` in stack.yaml: the other machines a stack runs on. Each has an
  * ssh:// URL berth deploys through and an address other machines reach its
- * services at (default: the URL's host). A service names its machine with
+ * services at (default: the URL's host), and how its part runs there
+ * (Compose, or a Swarm stack). A service names its machine with
  * `node:`; without it, it runs where berth runs.
  */
 import * as v from 'valibot';
@@ -28,8 +29,9 @@ export const nodeSchema = v.strictObject(
   {
     host: sshUrl,
     address: v.optional(address),
+    target: v.optional(v.picklist(['compose', 'swarm'], 'must be compose or swarm')),
   },
-  'must be a map: host (ssh://user@host:port), address',
+  'must be a map: host (ssh://user@host:port), address, target (compose or swarm)',
 );
 
 export const nodesSchema = v.pipe(
@@ -40,4 +42,6 @@ export const nodesSchema = v.pipe(
 export interface NodeSpec {
   host: string;
   address?: string;
+  /** How berth deploy runs the node's part: Compose (default), or a Swarm stack (the node is a Swarm manager). */
+  target?: 'compose' | 'swarm';
 }

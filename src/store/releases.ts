@@ -17,6 +17,7 @@ const result = v.picklist(['deploying', 'healthy', 'failed', 'rolled-back']);
 
 const NodeSchema = v.object({
   host: v.string(),
+  target: v.optional(v.literal('swarm')),
   project: v.string(),
   dir: v.string(),
   files: v.array(v.object({ path: v.string(), mode: v.number(), sha256: v.optional(v.string()), content: v.optional(v.string()), secret: v.optional(v.literal(true)) })),

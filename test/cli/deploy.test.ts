@@ -46,3 +46,49 @@ describe('deploy, releases, rollback', () => {
     expectUsageError(await runCli(['up', 'shop'], { home, runner: new RecordingRunner() }), 'stack shop runs on its nodes (core), none of it on this machine; berth deploy shop puts it there');
   });
 });
+
+describe('deploy --swarm and the Swarm views of a node', () => {
+  it('refuse a bad network mode, a mode without --swarm, and --node without a Swarm release, before running anything', async () => {
+    const runner = new RecordingRunner();
+    const home = await generated(NODES);
+    expect((await runCli(['deploy', '--help'], { home })).stdout).toContain('--swarm-network <mode>');
+    expectUsageError(await runCli(['deploy', 'shop', '--swarm', '--swarm-network', 'mesh'], { home, runner }), '--swarm-network: "mesh" is not a mode; give host or ingress');
+    expectUsageError(await runCli(['deploy', 'shop', '--swarm-network', 'ingress'], { home, runner }), '--swarm-network: applies to a Swarm deploy only; add --swarm, or target: swarm to the node in stack.yaml');
+    expectUsageError(await runCli(['status', '--node', 'core'], { home, runner }), '--node: name the stack too, like berth status prod --node core');
+    expectUsageError(await runCli(['status', 'shop', '--node', 'core'], { home, runner }), '--node: core runs no Swarm release of shop; berth deploy shop --swarm --node core puts one there');
+    expectUsageError(await runCli(['logs', 'shop', '--node', 'core', '-f'], { home, runner }), '--follow: not with --node yet');
+    expectUsageError(await runCli(['scale', 'shop', 'db=two', '--node', 'core'], { home, runner }), 'db=two: not service=count');
+    expectUsageError(await runCli(['scale', 'shop', 'db=2', '--node', 'edge'], { home, runner }), '--node: edge is not a node of stack shop; its nodes: core');
+    expect(runner.commands).toEqual([]);
+  });
+
+  it('refuses a secret read from the environment that is not set there, before reaching any node', async () => {
+    const runner = new RecordingRunner();
+    const home = await generated(`secretsFromEnv: [API_KEY]\n${NODES}  api: {component: app, node: core, image: x/api:1, secrets: [API_KEY]}\n`);
+    expectUsageError(await runCli(['deploy', 'shop', '--swarm'], { home, runner }), "secretsFromEnv: API_KEY not set in berth's environment; set it to deploy (it becomes a Swarm secret)");
+    expect(runner.commands).toEqual([]);
+  });
+});
+
+describe('target: swarm on a node', () => {
+  it('is kept in the stack\'s manifest for deploy; another word is refused naming the key', async () => {
+    const home = await generated(NODES.replace('core: {host: "ssh://deploy@core.example"}', 'core: {host: "ssh://deploy@core.example", target: swarm}'));
+    const manifest = JSON.parse(fs.readFileSync(path.join(home, 'stacks', 'shop', '.berth.json'), 'utf8'));
+    expect(manifest.nodes).toEqual([{ name: 'core', host: 'ssh://deploy@core.example', address: 'core.example', project: 'shop-core', target: 'swarm' }]);
+    const bad = newHome();
+    fs.writeFileSync(path.join(bad, 'stack.yaml'), NODES.replace('core.example"}', 'core.example", target: kubernetes}'));
+    expectUsageError(await runCli(['generate', 'shop', '-f', path.join(bad, 'stack.yaml')], { home: bad }), 'nodes.core.target must be compose or swarm');
+  });
+});
+
+describe('deploy --swarm refusals', () => {
+  it('refuses a service that builds its image, before reaching any node', async () => {
+    const runner = new RecordingRunner();
+    const home = newHome();
+    fs.writeFileSync(path.join(home, 'Dockerfile'), 'FROM scratch\n');
+    fs.writeFileSync(path.join(home, 'stack.yaml'), `${NODES}  api: {component: app, node: core, build: ., image: x/api:1}\n`);
+    expect((await runCli(['generate', 'shop', '-f', path.join(home, 'stack.yaml')], { home })).code).toBe(0);
+    expectUsageError(await runCli(['deploy', 'shop', '--swarm'], { home, runner }), 'services.api: builds its image (build:), which Swarm does not do; build and push it');
+    expect(runner.commands).toEqual([]);
+  });
+});

@@ -105,6 +105,8 @@ export class TestHosts {
   /** What an earlier run left in the host's engine goes; the stand-in images stay. */
   private clear(h: TestHost): void {
     const script = [
+      // A Swarm an earlier run made in this engine (its state is on the kept volume) goes with its services.
+      'docker swarm leave --force >/dev/null 2>&1 || true',
       'docker ps -aq | xargs -r docker rm -fv >/dev/null',
       'docker volume ls -q | xargs -r docker volume rm -f >/dev/null',
       'docker network prune -f >/dev/null',

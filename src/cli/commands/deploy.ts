@@ -39,6 +39,14 @@ function positiveInt(v: unknown, where: string, fix = 'give a whole number from 
   return Number(v);
 }
 
+/** --swarm and its network mode (checked against the stack's nodes by the operation). */
+function swarmOption(opts: Record<string, unknown>): { swarm?: boolean; swarmNetwork?: 'host' | 'ingress' } {
+  if (opts.swarmNetwork === undefined) return { swarm: !!opts.swarm };
+  const mode = String(opts.swarmNetwork);
+  if (mode !== 'host' && mode !== 'ingress') throw new UsageError(`--swarm-network: ${JSON.stringify(mode)} is not a mode; give host or ingress`);
+  return { swarm: !!opts.swarm, swarmNetwork: mode };
+}
+
 const common = (opts: Record<string, unknown>) => ({
   nodes: listOf(opts.node),
   timeoutMs: parseDuration(String(opts.timeout ?? '300'), '--timeout'),
@@ -55,6 +63,8 @@ export const deploy: CommandSpec = {
     { flags: '--var <NAME=value>', doc: 'set a variable of the stack for this release (repeatable)', repeat: true },
     { flags: '--ship-images', doc: 'send the images from this machine (docker save | docker load) instead of pulling them on the nodes' },
     { flags: '--keep <n>', doc: 'release folders kept on each node (older ones are removed)', default: '5' },
+    { flags: '--swarm', doc: 'run each node\'s part as a Docker Swarm stack (the node is a Swarm manager)' },
+    { flags: '--swarm-network <mode>', doc: 'for Swarm nodes: host (default: DNS round robin, ports on the node a task runs on) or ingress (virtual IPs and the routing mesh, which need IPVS)' },
   ],
   async run(ctx, [name], opts) {
     const { deployStack } = await import('../../ops/deploy.js');
@@ -65,6 +75,7 @@ export const deploy: CommandSpec = {
         tag: opts.tag === undefined ? undefined : String(opts.tag),
         shipImages: !!opts.shipImages,
         keep: opts.keep === undefined ? undefined : positiveInt(opts.keep, '--keep'),
+        ...swarmOption(opts),
         onUpdate,
       }),
     );

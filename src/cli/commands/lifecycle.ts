@@ -4,6 +4,7 @@ import { parseDuration } from '../../util/duration.js';
 import { opsDeps } from '../deps.js';
 import { printJson } from '../output.js';
 import { progress } from '../progress.js';
+import { UsageError } from '../../errors.js';
 
 /** Service arguments: none, one, or several. */
 export const listOf = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
@@ -63,13 +64,39 @@ export const restart: CommandSpec = {
   },
 };
 
+/** service=count pairs, each a whole number from 0. */
+function countsOf(pairs: string[]): Record<string, number> {
+  if (!pairs.length) throw new UsageError('give service=count pairs, like worker=3');
+  return Object.fromEntries(
+    pairs.map((p) => {
+      const m = /^([a-z0-9][a-z0-9_-]*)=(0|[1-9]\d*)$/.exec(p);
+      if (!m) throw new UsageError(`${p}: not service=count; give a service and a whole number, like worker=3`);
+      return [m[1]!, Number(m[2])];
+    }),
+  );
+}
+
+async function scaleOnNode(ctx: Parameters<CommandSpec['run']>[0], name: string, node: string, pairs: string[], opts: Record<string, unknown>): Promise<number> {
+  const replicas = countsOf(pairs);
+  const { swarmScale } = await import('../../ops/swarm-node.js');
+  await swarmScale(opsDeps(ctx, { json: !!opts.json }), name, node, replicas, { timeoutMs: parseDuration(String(opts.timeout ?? '300'), '--timeout') });
+  if (opts.json) printJson(ctx.io, { stack: name, node, scale: replicas });
+  else ctx.io.out(`Scaled ${Object.entries(replicas).map(([k, n]) => `${k} to ${n}`).join(', ')} on node ${node} (until the next deploy; set replicas: in stack.yaml to keep it).\n`);
+  return 0;
+}
+
 export const scale: CommandSpec = {
   name: 'scale',
   doc: 'set the number of replicas of services at run time',
   args: [['<name>', 'stack name'], ['<service=count...>', 'e.g. worker=3']],
   dryRun: true,
-  flags: [{ flags: '--no-wait', doc: 'do not wait for the new replicas to be healthy' }, WAIT_FLAGS[1]!],
+  flags: [
+    { flags: '--no-wait', doc: 'do not wait for the new replicas to be healthy' },
+    WAIT_FLAGS[1]!,
+    { flags: '--node <name>', doc: 'scale services a node runs as a Swarm stack (berth deploy --swarm; until its next deploy)' },
+  ],
   async run(ctx, [name, pairs], opts) {
+    if (opts.node !== undefined) return scaleOnNode(ctx, String(name), String(opts.node), listOf(pairs), opts);
     const { s } = await open(ctx, name, opts);
     const { parseScale, scaleStack } = await import('../../ops/scale.js');
     const replicas = parseScale(s, listOf(pairs));

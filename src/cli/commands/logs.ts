@@ -13,10 +13,12 @@ export const logs: CommandSpec = {
   flags: [
     { flags: '-f, --follow', doc: 'keep following' },
     { flags: '--tail <lines>', doc: 'lines from the end of each log' },
+    { flags: '--node <name>', doc: 'the services a node runs as a Swarm stack (berth deploy --swarm; not with -f)' },
   ],
   async run(ctx, [name, only], opts) {
     const tail = opts.tail === undefined ? undefined : Number(opts.tail);
     if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
+    if (opts.node !== undefined) return swarmNodeLogs(ctx, String(name), String(opts.node), listOf(only), tail, opts);
     // Ctrl-C ends a followed JSON stream cleanly (Compose on the terminal gets the signal itself).
     const stop = new AbortController();
     const onInt = () => stop.abort();
@@ -36,6 +38,15 @@ export const logs: CommandSpec = {
     }
   },
 };
+
+async function swarmNodeLogs(ctx: Parameters<CommandSpec['run']>[0], name: string, node: string, services: string[], tail: number | undefined, opts: Record<string, unknown>): Promise<number> {
+  if (opts.follow) throw new UsageError('--follow: not with --node yet; leave it out to read the last lines');
+  const { swarmLogs } = await import('../../ops/swarm-node.js');
+  const logs = await swarmLogs(opsDeps(ctx, { json: !!opts.json }), name, node, services, tail ?? 100);
+  if (opts.json) printJson(ctx.io, { stack: name, node, logs });
+  else for (const l of logs) ctx.io.out(l.text ? `${l.text}\n` : '');
+  return 0;
+}
 
 export const exec: CommandSpec = {
   name: 'exec',

@@ -5,6 +5,7 @@ import type { StackStatus } from '../../ops/status.js';
 import { serviceRows } from '../../ops/service-rows.js';
 import { opsDeps } from '../deps.js';
 import { printJson, table } from '../output.js';
+import { UsageError } from '../../errors.js';
 
 async function all(ctx: Context, json: boolean): Promise<number> {
   const { allStatus } = await import('../../ops/status.js');
@@ -61,9 +62,26 @@ export async function runStatus(ctx: Context, name: string | undefined, json: bo
   return st.ready ? 0 : 1;
 }
 
+/** A stack's part that runs as a Swarm stack on a node: its services as the manager sees them. */
+async function swarmNodeStatus(ctx: Context, name: string, node: string, json: boolean): Promise<number> {
+  const { swarmStatus } = await import('../../ops/swarm-node.js');
+  const st = await swarmStatus(opsDeps(ctx, { json }), name, node);
+  if (json) printJson(ctx.io, st);
+  else {
+    ctx.io.out(`Swarm stack ${st.project} on node ${st.node}\n\n`);
+    ctx.io.out(table(['SERVICE', 'STATE', 'RUNNING', 'IMAGE', 'ERROR'], st.services.map((s) => [s.name, s.state, `${s.running}/${s.replicas}`, s.image, s.error ?? '-'])));
+  }
+  return st.ready ? 0 : 1;
+}
+
 export const status: CommandSpec = {
   name: 'status',
   doc: 'per-service state, health, ports, restarts and image; every stack when no name is given',
   args: [['[name]', 'stack name']],
-  run: (ctx, [name], opts) => runStatus(ctx, name === undefined ? undefined : String(name), !!opts.json),
+  flags: [{ flags: '--node <name>', doc: 'the part of the stack a node runs as a Swarm stack (berth deploy --swarm)' }],
+  run: (ctx, [name], opts) => {
+    if (opts.node === undefined) return runStatus(ctx, name === undefined ? undefined : String(name), !!opts.json);
+    if (name === undefined) throw new UsageError('--node: name the stack too, like berth status prod --node core');
+    return swarmNodeStatus(ctx, String(name), String(opts.node), !!opts.json);
+  },
 };

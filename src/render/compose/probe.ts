@@ -42,9 +42,13 @@ function httpProbeTest(c: HttpCheck, via: HttpClient): Text[] {
   return c.scheme === 'https' ? httpsTest(c, via) : httpTest(text`http://127.0.0.1:${c.port}${c.path}`, via);
 }
 
+/** Docker's health test as texts (["CMD", ...] or ["CMD-SHELL", script]), for each target to write its references. */
+export function healthTestTexts(p: Probe): Text[] {
+  return 'http' in p ? httpProbeTest(p.http, p.via) : 'exec' in p ? ['CMD', ...p.exec] : ['CMD-SHELL', p.shell];
+}
+
 export function healthTest(p: Probe): string[] {
-  const test = 'http' in p ? httpProbeTest(p.http, p.via) : 'exec' in p ? ['CMD', ...p.exec] : ['CMD-SHELL', p.shell];
-  return test.map(composeText);
+  return healthTestTexts(p).map(composeText);
 }
 
 export function composeHealthcheck(p: Probe): Record<string, unknown> {

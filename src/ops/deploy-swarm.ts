@@ -1,0 +1,138 @@
+/**
+ * berth deploy --swarm: a node's part of the stack as a Swarm stack on the
+ * node, a Swarm manager. The stack file is rendered from the model for this
+ * release (its variables, each image's own start read on the manager), put
+ * in the release's folder there with the names of its secrets and configs;
+ * those berth makes when missing, their values on stdin. Jobs go first, as
+ * one-shot services, with what they wait for; then the whole file, and
+ * berth waits for Swarm's tasks to be running and healthy, its updates done.
+ * An update that fails its health check is rolled back by Swarm itself;
+ * berth then puts the node's previous release back whole, as for Compose.
+ */
+import type { SecretReader } from '../engine/secrets/index.js';
+import { createHash } from 'node:crypto';
+import { BerthError } from '../errors.js';
+import type { FileOut } from '../model/files.js';
+import type { ManifestNode } from '../model/manifest.js';
+import type { NodeRelease, ReleaseRecord } from '../model/release.js';
+import type { ResolvedStack } from '../model/stack.js';
+import { runsUnder } from '../resolve/profiles.js';
+import { nodePart } from '../render/nodes.js';
+import { jobSteps, renderSwarm, SWARM_FILE, type SwarmObject } from '../render/swarm/index.js';
+import { plainText } from '../render/swarm/text.js';
+import { imageFacts, shipImages } from '../engine/images.js';
+import { runOrFail } from '../engine/runner.js';
+import { remoteLocks } from '../engine/remote-lock.js';
+import { ensureObject, imageStarts, requireManager, stackDeploy } from '../engine/swarm.js';
+import type { OpsDeps } from './deps.js';
+import type { DeployRun, NodeDeployer } from './deploy.js';
+import { resolveStored } from './export.js';
+import { makeCurrent, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { fileRecords } from './release-files.js';
+import { updateMarks, waitSwarm } from './swarm-wait.js';
+
+/** The steps before the whole file (a job's dependencies, then the job): docker-stack.step-<i>.yaml. */
+const stepFile = (i: number) => `docker-stack.step-${i + 1}.yaml`;
+/** The names of the secrets and configs a release's stack file uses (never their values). */
+export const OBJECTS_FILE = 'swarm-objects.json';
+
+interface SwarmRun {
+  stack: ResolvedStack;
+  network: 'host' | 'ingress';
+  /** Values of secretsFromEnv, from berth's environment, and of the secrets from a provider, read here. */
+  fromEnv: Record<string, string>;
+}
+
+/** The stack resolved once, here, with the secrets it reads from berth's environment and its providers, for every node. */
+export async function swarmDeployer(deps: OpsDeps, name: string, nodes: ManifestNode[], vars: Record<string, string>, o: { network: 'host' | 'ingress'; secrets: SecretReader }): Promise<NodeDeployer> {
+  const stack = resolveStored(deps, { name });
+  const missing = stack.secretsFromEnv.filter((k) => deps.env[k] === undefined);
+  if (missing.length) throw new BerthError(`secretsFromEnv: ${missing.join(', ')} not set in berth's environment; set ${missing.length > 1 ? 'them' : 'it'} to deploy (${missing.length > 1 ? 'they become Swarm secrets' : 'it becomes a Swarm secret'})`, { code: 'usage', path: 'secretsFromEnv' });
+  const run: SwarmRun = { stack: { ...stack, vars: { ...stack.vars, ...vars } }, network: o.network, fromEnv: { ...Object.fromEntries(stack.secretsFromEnv.map((k) => [k, deps.env[k]!])), ...(await o.secrets.values(stack.secretSources ?? {})) } };
+  // Every node's part is made and checked before any node is touched.
+  for (const n of nodes) {
+    const built = nodePart(run.stack, n.name).services.find((s) => s.build);
+    if (built) throw new BerthError(`services.${built.origin.spec}: builds its image (build:), which Swarm does not do; build and push it, and give it image: instead`, { code: 'usage', path: `services.${built.origin.spec}.build` });
+  }
+  return (p, record, ro) => deploySwarmNode(deps, p, run, record, ro);
+}
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/** The images the node's services run, variables filled in. */
+function imagesOf(part: ResolvedStack): { service: string; ref: string }[] {
+  return part.services.filter((s) => runsUnder(s.profiles, part.profiles)).map((s) => ({ service: s.name, ref: plainText(s.image, part.vars, `services.${s.origin.spec}.image`) ?? '' }));
+}
+
+function objectsFile(objects: SwarmObject[]): FileOut {
+  return { path: OBJECTS_FILE, content: JSON.stringify(objects.map(({ kind, name, of }) => ({ kind, name, of })), null, 2) + '\n' };
+}
+
+async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
+  const n = record.number;
+  const part = nodePart(run.stack, p.node.name);
+  const node: NodeRelease = { host: p.node.host, target: 'swarm', project: p.node.project, dir: releaseDir(p, n), files: [], env: { hash: '', secrets: [] }, images: [], ...(p.current !== undefined ? { previous: p.current } : {}), result: 'deploying' };
+  const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
+  try {
+    await requireManager(p.remote.runner, `node ${p.node.name} (${p.node.host})`);
+    const locks = remoteLocks(p.remote.runner, p.locks, `node ${p.node.name} (${p.node.host})`);
+    await locks.withLock(p.node.project, 'deploy', () => onManager(deps, { p, run, part, node, n, o, say }));
+    node.result = 'healthy';
+    deps.store.releases.setCurrent(p.stack, p.node.name, n);
+    return { node };
+  } catch (e) {
+    const error = e instanceof BerthError ? e : new BerthError((e as Error).message);
+    Object.assign(node, { result: 'failed', error: error.message, ...(error.path?.startsWith('services.') ? { failedService: error.path.slice('services.'.length) } : {}) });
+    return { node, error };
+  } finally {
+    await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: node.result }).catch(() => undefined);
+  }
+}
+
+/** Release n of the node's part, as it is being deployed. */
+interface SwarmNodeDeploy {
+  p: NodePlace;
+  run: SwarmRun;
+  part: ResolvedStack;
+  node: NodeRelease;
+  n: number;
+  o: DeployRun;
+  say(message: string): void;
+}
+
+/** Under the node's lock: images, the stack file and its objects, the jobs, then the rest and the wait. */
+async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: SwarmNodeDeploy): Promise<void> {
+  const runner = p.remote.runner;
+  const images = imagesOf(part);
+  const refs = [...new Set(images.map((i) => i.ref))];
+  say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
+  if (o.shipImages) await shipImages(deps.runner, runner, refs, o.saved);
+  else for (const ref of refs) await runOrFail(runner, { argv: ['docker', 'pull', ref] }, `docker pull ${ref} on ${p.node.name}`);
+  const facts = await imageFacts(runner, refs);
+  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
+  const starts = await imageStarts(runner, refs);
+  const opts = { network: run.network, secretsFromEnv: run.fromEnv, imageStart: (ref: string) => starts.get(ref) };
+  const bundle = renderSwarm(part, opts);
+  for (const w of bundle.warnings) deps.onEvent({ type: 'warning', message: `${p.node.name}: ${w}` });
+  const steps = jobSteps(part).map((only) => renderSwarm(part, opts, [], only));
+  const files: FileOut[] = [{ path: SWARM_FILE, content: bundle.file }, objectsFile(bundle.objects), ...steps.map((b, i) => ({ path: stepFile(i), content: b.file }))];
+  node.files = fileRecords(files);
+  node.env = { hash: `sha256:${sha256(Object.entries(part.vars).map(([k, v]) => `${k}=${v}\n`).sort().join(''))}`, secrets: [...new Set(bundle.objects.filter((x) => x.kind === 'secret').map((x) => x.of))].sort() };
+  say(`copying release ${n}`);
+  await upload(p, n, files, deps.now());
+  say(`making ${bundle.objects.length} secrets and configs it lacks`);
+  for (const obj of bundle.objects) await ensureObject(runner, obj, p.node.project);
+  const dir = releaseDir(p, n);
+  const runFile = async (file: string, services: string[]) => {
+    const before = await updateMarks(runner, p.node.project);
+    await stackDeploy(runner, `${dir}/${file}`, p.node.project, o.shipImages ? 'never' : 'always');
+    await waitSwarm(deps, runner, p.node.project, services, { timeoutMs: o.timeoutMs, before, say });
+  };
+  for (const [i, step] of steps.entries()) {
+    say(`step ${i + 1} of ${steps.length} before the rest (jobs first): ${step.services.join(', ')}`);
+    await runFile(stepFile(i), step.services);
+  }
+  say(`deploying release ${n} to Swarm`);
+  await runFile(SWARM_FILE, bundle.services);
+  await makeCurrent(p, n);
+}
