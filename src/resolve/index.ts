@@ -76,6 +76,10 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     externals,
     secretRef: (service: string, key: string) => secretRef(secrets, service, key),
     reach: (provider: SpecService, consumer: string) => reachAcross(placement, provider, produced.get(provider.name) ?? [], consumer),
+    addressOf: (service: string) => {
+      const node = placement.nodeOf(service);
+      return node ? placement.nodes.get(node)?.address : undefined;
+    },
   };
   wireConsumers(wiring);
   wireJobs(wiring);

@@ -19,6 +19,8 @@ export interface WiringInput {
   secretRef(service: string, key: string): Text;
   /** Where `consumer` reaches `provider` when it runs on another node (resolve/nodes.ts); undefined on the same one. */
   reach?(provider: SpecService, consumer: string): { host: string; port: number } | undefined;
+  /** The address of the node a stack.yaml service runs on (its `{{address}}`); undefined on this machine. */
+  addressOf?(service: string): string | undefined;
 }
 
 function profilesOf(s: SpecService): string[] {
@@ -79,8 +81,9 @@ export function wireConsumers(input: WiringInput): void {
       Object.assign(env, connectionEnv(provider, input, (perComponent.get(provider.def.name) ?? 0) > 1, consumer.name));
       if (!input.externals.has(used) && covered) needs.push(used);
     }
+    const address = input.addressOf?.(consumer.name);
     for (const svc of input.produced.get(consumer.name) ?? []) {
-      Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`));
+      Object.assign(svc, withConnectionVars(svc, env, `services.${consumer.name}`, address));
       svc.environment = { ...env, ...svc.environment };
       for (const n of needs) svc.dependsOn[n] ??= 'ready';
     }
@@ -93,12 +96,18 @@ const PLACEHOLDER = /\{\{(\w+)\}\}/g;
  * {{NAME}} in a consumer's env, command or entrypoint is the value of the
  * connection variable NAME it receives, so an app with its own names
  * (DB_HOST: "{{POSTGRES_HOST}}") needs no copy of a host or a secret. A
- * secret stays a reference. Any other {{NAME}} is an error.
+ * secret stays a reference. {{address}} is the address of the service's
+ * node (a worker's public base URL: http://{{address}}:{{port}}). Any other
+ * {{NAME}} is an error.
  */
-function withConnectionVars(svc: Service, env: Record<string, Text>, where: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe'> {
+function withConnectionVars(svc: Service, env: Record<string, Text>, where: string, address?: string): Pick<Service, 'environment' | 'command' | 'entrypoint' | 'probe'> {
   const value = (key: string, at: string): Text => {
     if (Object.hasOwn(env, key)) return env[key]!;
-    const known = ['name', 'instance', 'index', 'port', ...Object.keys(env).sort()];
+    if (key === 'address') {
+      if (address !== undefined) return address;
+      throw new UsageError(`${at}: {{address}} is the address of the node the service runs on, and ${where.slice('services.'.length)} has no node:; place it on a node of nodes:, or write the address`);
+    }
+    const known = ['name', 'instance', 'index', 'port', 'address', ...Object.keys(env).sort()];
     throw new UsageError(`${at}: {{${key}}} is not a placeholder berth knows; use one of {{${known.join('}}, {{')}}} (connection variables come from the datastores in uses)`);
   };
   // Literal text between placeholders stays as it is; each placeholder becomes its variable's Text.

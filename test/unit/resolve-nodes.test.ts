@@ -110,3 +110,32 @@ services:
     expect(errorOf(() => resolveYaml(yaml)).message).toContain(message);
   });
 });
+
+describe('{{address}}: the address of the node a service runs on', () => {
+  it('gives each worker instance its public base URL from its node and its own port', () => {
+    const s = resolveYaml(`${NODES}services:
+  db: {component: postgres, node: core, port: 5432, bind: 0.0.0.0}
+  api: {component: app, node: core, image: x/api:1, port: 8000}
+  worker:
+    component: worker
+    node: workers
+    app: api
+    command: [work, --advertise, "{{address}}:{{port}}"]
+    scale: 2
+    port: 5003
+    uses: [db]
+    env: {WORKER_PUBLIC_BASE_URL: "http://{{address}}:{{port}}"}
+`);
+    expect(writtenEnv(svc(s, 'worker-1')).WORKER_PUBLIC_BASE_URL).toBe('http://workers.example:5003');
+    expect(writtenEnv(svc(s, 'worker-2')).WORKER_PUBLIC_BASE_URL).toBe('http://workers.example:5004');
+    expect(svc(s, 'worker-2').command).toEqual(['work', '--advertise', 'workers.example:5004']);
+  });
+
+  it('on this machine (no node:) is an error naming the key and the fix', () => {
+    const e = errorOf(() => resolveYaml(`services:
+  api: {component: app, image: x/api:1, port: 8000, env: {PUBLIC_URL: "http://{{address}}:8000"}}
+`));
+    expect(e.message).toBe('services.api.env.PUBLIC_URL: {{address}} is the address of the node the service runs on, and api has no node:; place it on a node of nodes:, or write the address');
+    expect(e.exitCode).toBe(2);
+  });
+});
