@@ -26,6 +26,7 @@ import { LoginLimiter, type LoginLimitOptions } from './login-limit.js';
 import { registerMetrics } from './metrics.js';
 import { registerOpenApi } from './openapi.js';
 import { registerEventRoutes } from './routes/events.js';
+import { registerLogFollow } from './routes/logs-follow.js';
 import { registerHealth } from './routes/health.js';
 import { registerJobRoutes } from './routes/jobs.js';
 import { registerAgentApi } from './routes/agent-api.js';
@@ -128,6 +129,7 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
   registerAgentRoutes(app, ctx);
   registerAgentApi(app, ctx);
   registerEventRoutes(app, ctx, streams, dashboard?.sessions);
+  registerLogFollow(app, ctx, streams);
   if (dashboard) await registerDashboard(app, dashboard);
   else registerDashboardOff(app, o.mode);
   // Before the socket waits for its connections: an open event stream would keep it waiting forever.

@@ -21,8 +21,10 @@ const ROUTES = [
   'POST /api/v1/stacks/{name}/restart',
   'POST /api/v1/stacks/{name}/scale',
   'GET /api/v1/stacks/{name}/logs',
+  'GET /api/v1/stacks/{name}/logs/follow',
   'GET /api/v1/jobs',
   'GET /api/v1/jobs/{id}',
+  'POST /api/v1/jobs/{id}/cancel',
   'GET /api/v1/events',
   'GET /api/v1/agents',
   'GET /api/v1/agents/{id}',
@@ -56,7 +58,7 @@ describe('documents and streams', () => {
     expect(doc.paths['/api/v1/agents/enroll'].post.security).toEqual([]);
     expect(doc.paths['/api/v1/agent/heartbeat'].post.security).toEqual([{ agent: [] }]);
     expect(Object.keys(doc.paths['/api/v1/stacks/{name}'].post.requestBody.content).sort()).toEqual(['application/json', 'text/yaml']);
-    expect(doc.components.schemas.Job.properties.state.enum).toEqual(['queued', 'leased', 'running', 'succeeded', 'failed']);
+    expect(doc.components.schemas.Job.properties.state.enum).toEqual(['queued', 'leased', 'running', 'succeeded', 'failed', 'cancelled']);
     // Every route the document lists answers (with the token) something other than "no route".
     for (const r of ROUTES.filter((x) => !x.includes('events'))) {
       const [method, p] = r.split(' ') as [string, string];

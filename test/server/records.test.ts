@@ -112,7 +112,7 @@ describe.each(backends)('records on $name', (backend) => {
     expect((await jobs.list({ limit: 2 })).map((j) => j.id)).toEqual(['j-3', 'j-2']);
     expect((await jobs.list({ limit: 10, stack: 'prod' })).map((j) => j.id)).toEqual(['j-2', 'j-1']);
     expect((await jobs.list({ limit: 10, state: 'queued' })).map((j) => j.id)).toEqual(['j-3']);
-    expect(await jobs.countByState()).toEqual({ queued: 1, leased: 0, running: 0, succeeded: 1, failed: 1 });
+    expect(await jobs.countByState()).toEqual({ queued: 1, leased: 0, running: 0, succeeded: 1, failed: 1, cancelled: 0 });
   });
 
   it('fails the jobs a stopped server left queued or running, and only those', async () => {
