@@ -56,16 +56,27 @@ export type DeployRun = DeployOptions & { saved: SavedImages; secrets: SecretRea
 export type NodeDeployer = (p: NodePlace, record: ReleaseRecord, o: DeployRun) => Promise<{ node: NodeRelease; error?: BerthError }>;
 
 /** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
-export function releaseVars(s: Session, o: DeployOptions): Record<string, string> {
+export async function releaseVars(s: Session, o: DeployOptions): Promise<Record<string, string>> {
   if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
     throw new UsageError(`--tag sets IMAGE_TAG, which stack ${s.ref.name} does not have; add IMAGE_TAG under vars: in stack.yaml and use \${IMAGE_TAG} in an image`);
   }
-  return parseVars(s, [...(o.vars ?? []), ...(o.tag !== undefined ? [`IMAGE_TAG=${o.tag}`] : [])]);
+  const tag = o.tag === 'git' ? await gitTag(s) : o.tag;
+  return parseVars(s, [...(o.vars ?? []), ...(tag !== undefined ? [`IMAGE_TAG=${tag}`] : [])]);
+}
+
+/** `--tag git`: sha-<7> of the commit checked out where stack.yaml was written, as CI tags the images it builds. */
+async function gitTag(s: Session): Promise<string> {
+  const dir = s.manifest.specDir;
+  const fix = 'pass the tag itself (--tag sha-1a2b3c4)';
+  if (!dir) throw new UsageError(`--tag git: stack ${s.ref.name} was not generated from a stack.yaml in a folder; ${fix}`);
+  const r = await s.deps.runner.run({ argv: ['git', '-C', dir, 'rev-parse', '--short=7', 'HEAD'] }).catch((e: Error) => ({ code: 127, stdout: '', stderr: e.message }));
+  if (r.code !== 0) throw new UsageError(`--tag git: ${dir} is not in a git checkout with a commit (${r.stderr.trim().split('\n')[0] || `git exited ${r.code}`}); ${fix}`);
+  return `sha-${r.stdout.trim()}`;
 }
 
 export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions): Promise<ReleaseRecord> {
   const { s, nodes } = openWithNodes(deps, name, o.nodes);
-  const vars = releaseVars(s, o);
+  const vars = await releaseVars(s, o);
   return withStackLock(s, 'deploy', async () => {
     // What every node gets is made and checked, and every secret a Compose node needs read, before any node is touched.
     const secrets = secretReader(deps);

@@ -157,3 +157,29 @@ describe('deploy', () => {
     expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
   });
 });
+
+describe('deploy --tag git', () => {
+  const spec = SPEC.replace('vars: {API_TAG: good, WORKER_TAG: good}', 'vars: {API_TAG: good, WORKER_TAG: good, IMAGE_TAG: latest}');
+  async function gitSetup(answer: { code: number; stdout?: string; stderr?: string }) {
+    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-deploy-git-'));
+    onTestFinished(() => fs.rmSync(home, { recursive: true, force: true }));
+    const nodes = { 'deploy@core.example': new FakeNode('/home/deploy'), 'workers.example': new FakeNode('/root') };
+    const { runner, connect } = fakeNodes(nodes, (cmd) => (cmd.argv[0] === 'git' ? answer : undefined));
+    const deps = Object.assign(testDeps(home, { runner, env: { USER: 'ci' } }), { connect });
+    await generateStack(deps, { name: 'shop', ...loadSpec(deps, 'shop', { text: spec, dir: home }), random: countingSecrets(), makeCert: fakeCert, probeHost: false });
+    return { home, deps, runner };
+  }
+
+  it('tags the release sha-<7> of the commit checked out where stack.yaml was written', async () => {
+    const { home, deps, runner } = await gitSetup({ code: 0, stdout: '1a2b3c4\n' });
+    const r = await deployStack(deps, 'shop', { timeoutMs: 5000, tag: 'git' });
+    expect(r.vars).toEqual({ IMAGE_TAG: 'sha-1a2b3c4' });
+    expect(runner.commands.map((c) => c.argv)).toContainEqual(['git', '-C', home, 'rev-parse', '--short=7', 'HEAD']);
+  });
+
+  it('outside a git checkout it says so and touches no node', async () => {
+    const { deps, runner } = await gitSetup({ code: 128, stderr: 'fatal: not a git repository (or any of the parent directories): .git\n' });
+    await expect(deployStack(deps, 'shop', { timeoutMs: 5000, tag: 'git' })).rejects.toThrow(/--tag git: .* is not in a git checkout with a commit \(fatal: not a git repository .*\); pass the tag itself \(--tag sha-1a2b3c4\)/);
+    expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
+  });
+});

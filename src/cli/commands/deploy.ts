@@ -59,7 +59,7 @@ export const deploy: CommandSpec = {
   args: [['<name>', 'stack name']],
   flags: [
     ...NODE_FLAGS,
-    { flags: '--tag <tag>', doc: 'IMAGE_TAG for this release' },
+    { flags: '--tag <tag>', doc: 'IMAGE_TAG for this release; git: sha-<7> of the commit checked out where stack.yaml is' },
     { flags: '--var <NAME=value>', doc: 'set a variable of the stack for this release (repeatable)', repeat: true },
     { flags: '--ship-images', doc: 'send the images from this machine (docker save | docker load) instead of pulling them on the nodes' },
     { flags: '--keep <n>', doc: 'release folders kept on each node (older ones are removed)', default: '5' },
