@@ -43,6 +43,7 @@ export function baseService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, p
     environment: { ...(parts.environment ?? {}), ...o.env },
     labels: { ...(parts.labels ?? {}), ...(o.labels ?? {}) },
     probe: withOverrides(parts.probe, o.healthcheck),
+    ...(o.placement?.length ? { placement: [...o.placement] } : {}),
   };
 }
 

@@ -83,6 +83,7 @@ export interface CommonOptions {
   /** Probe timing overrides, in ms (stack.yaml's durations are parsed by its schema). */
   healthcheck?: Partial<ProbeTiming>;
   labels?: Record<string, Text>;
+  placement?: string[];
   external?: string;
   storage?: { size?: string | number; class?: string };
   node?: string;

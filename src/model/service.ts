@@ -116,6 +116,8 @@ export interface Service {
   origin: Origin;
   /** The node (of the stack's nodes) it runs on; none: the machine berth runs on. */
   node?: string;
+  /** Swarm placement constraints within that node's cluster (node.labels.gpu == true). */
+  placement?: string[];
   privileged?: boolean;
   capAdd?: string[];
   /** user[:group] to run as. */

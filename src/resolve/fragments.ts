@@ -64,7 +64,7 @@ export function contextFor(s: SpecService, env: BuildEnv): ComponentContext {
 }
 
 /** Options about the container, which an external datastore does not have. */
-const CONTAINER_OPTIONS = ['image', 'port', 'bind', 'memory', 'cpus', 'profiles', 'env', 'dependsOn', 'healthcheck', 'labels', 'storage', 'node'];
+const CONTAINER_OPTIONS = ['image', 'port', 'bind', 'memory', 'cpus', 'profiles', 'env', 'dependsOn', 'healthcheck', 'labels', 'storage', 'node', 'placement'];
 
 function parseExternal(s: SpecService): ExternalService {
   const moot = CONTAINER_OPTIONS.find((k) => s.options[k] !== undefined);

@@ -25,6 +25,15 @@ export const storageOption = v.strictObject({
   class: v.optional(v.pipe(v.string('must be a storage class name'), v.regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/, 'must be a storage class name like standard or fast-ssd'))),
 });
 
+/** A Swarm placement constraint, as `docker service create --constraint` takes it. */
+export const placementConstraint = v.pipe(
+  v.string('must be a constraint like node.labels.gpu == true'),
+  v.regex(
+    /^(node\.(id|hostname|role|platform\.os|platform\.arch|labels\.[A-Za-z0-9_.-]+)|engine\.labels\.[A-Za-z0-9_.-]+) *(==|!=) *[^\s"']+$/,
+    "must be a constraint like node.labels.gpu == true or node.hostname != a (node.id, node.hostname, node.role, node.platform.os, node.platform.arch, node.labels.<k>, engine.labels.<k>; == or !=)",
+  ),
+);
+
 export const COMMON_OPTIONS: OptionDefs = {
   component: opt(v.string(), 'string', 'catalog component this service is built from', 'the service name'),
   image: opt(imageText, 'image', 'image reference, overriding the catalog pin and `images:`'),
@@ -38,6 +47,7 @@ export const COMMON_OPTIONS: OptionDefs = {
   healthcheck: opt(healthOverride, 'map', 'override health timing: interval, timeout, startPeriod (500ms, 5s, 1m, 1h) and retries'),
   labels: opt(dict(v.string(), textSchema), 'map', 'extra container labels'),
   storage: opt(storageOption, '{size, class}', "size and storage class of the service's named volumes on Kubernetes (berth export); Compose volumes have no size", "the component's own, else 1g"),
+  placement: opt(v.array(placementConstraint, 'must be a list of constraints'), 'list', 'where Docker Swarm may run its tasks (node.labels.gpu == true); on Kubernetes node.labels.<k> == <v> is a nodeSelector; Compose runs on one machine and ignores it'),
   node: opt(nodeName, 'node', 'the machine it runs on: a key of nodes: (berth deploy puts it there)', 'the machine berth runs on'),
 };
 

@@ -139,3 +139,23 @@ describe('{{address}}: the address of the node a service runs on', () => {
     expect(e.exitCode).toBe(2);
   });
 });
+
+describe('placement: constraints for Swarm, a nodeSelector on Kubernetes, a warning under Compose', () => {
+  it('is validated with the key path and the forms it takes', () => {
+    const e = errorOf(() => resolveYaml(`services:
+  api: {component: app, image: x/api:1, placement: ["gpu=true"]}
+`));
+    expect(e.message).toMatch(/^services\.api\.placement\.0 must be a constraint like node\.labels\.gpu == true or node\.hostname != a/);
+    expect(e.exitCode).toBe(2);
+  });
+
+  it('reaches every instance of the service', () => {
+    const s = resolveYaml(`services:
+  worker: {component: worker, image: x/w:1, command: [w], scale: 2, placement: ["node.labels.gpu == true", "node.hostname != build"]}
+`);
+    expect(['worker-1', 'worker-2'].map((n) => svc(s, n).placement)).toEqual([
+      ['node.labels.gpu == true', 'node.hostname != build'],
+      ['node.labels.gpu == true', 'node.hostname != build'],
+    ]);
+  });
+});

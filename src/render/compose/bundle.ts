@@ -28,9 +28,11 @@ export interface Bundle {
 
 /** Compose has no autoscaler: it runs the least replicas the service asks for. */
 export function composeWarnings(stack: ResolvedStack): string[] {
-  return stack.services.flatMap((s) =>
-    s.autoscale ? [`services.${s.origin.spec}.autoscale: Compose runs ${s.autoscale.min} replica(s); scaling up to ${s.autoscale.max} by load is Kubernetes-only (berth export ${stack.name} --to kubernetes)`] : [],
-  );
+  // Instances of one stack.yaml service say it once.
+  return [...new Set(stack.services.flatMap((s) => [
+    ...(s.autoscale ? [`services.${s.origin.spec}.autoscale: Compose runs ${s.autoscale.min} replica(s); scaling up to ${s.autoscale.max} by load is Kubernetes-only (berth export ${stack.name} --to kubernetes)`] : []),
+    ...(s.placement && !s.origin.exporterOf ? [`services.${s.origin.spec}.placement: Compose runs on one machine, so it is not used there; it places the service's tasks on Docker Swarm (berth deploy --swarm) and on Kubernetes`] : []),
+  ]))];
 }
 
 /** `extra`: config files made outside rendering (nginx's kept certificates). */

@@ -36,6 +36,17 @@ function podAnnotations(s: Service, ctx: WorkloadContext): Record<string, string
   return { ...user, ...(hash ? { [CONFIG_HASH_ANNOTATION]: hash } : {}) };
 }
 
+/** The GPU node selector for a service with GPUs, and its placement's node.labels.<k> == <v>; other constraints have no selector form. */
+function nodeSelectorOf(s: Service, gpus: number | undefined, ctx: WorkloadContext): { nodeSelector?: Record<string, string> } {
+  const selector: Record<string, string> = gpus ? { ...ctx.opts.gpuNodeSelector } : {};
+  for (const c of s.placement ?? []) {
+    const m = /^node\.labels\.(\S+?) *== *(\S+)$/.exec(c);
+    if (m) selector[m[1]!] = m[2]!;
+    else ctx.warn(`services.${s.origin.spec}.placement: ${c} has no nodeSelector form on Kubernetes (only node.labels.<k> == <v> has); left out`);
+  }
+  return Object.keys(selector).length ? { nodeSelector: selector } : {};
+}
+
 function podSpec(s: Service, claimed: ReadonlySet<string>, ctx: WorkloadContext): { spec: Record<string, unknown>; configMaps: KubeObject[] } {
   const mounts = podVolumes(s, claimed, { stack: ctx.stack, vars: ctx.vars, configs: ctx.configs, warn: ctx.warn });
   const waits = waitsOf(s, ctx.byName, ctx.warn);
@@ -49,7 +60,7 @@ function podSpec(s: Service, claimed: ReadonlySet<string>, ctx: WorkloadContext)
     containers: [c],
     ...(mounts.volumes.length ? { volumes: mounts.volumes } : {}),
     ...(opts.imagePullSecrets.length ? { imagePullSecrets: opts.imagePullSecrets.map((name) => ({ name })) } : {}),
-    ...(gpus && Object.keys(opts.gpuNodeSelector).length ? { nodeSelector: opts.gpuNodeSelector } : {}),
+    ...nodeSelectorOf(s, gpus, ctx),
     ...(gpus && opts.gpuTolerations.length ? { tolerations: opts.gpuTolerations } : {}),
     // Files in claimed volumes belong to the group the service runs as, so a non-root user can write its data.
     ...(ids && ids.uid !== 0 ? { securityContext: { fsGroup: ids.gid ?? ids.uid } } : {}),

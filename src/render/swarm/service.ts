@@ -63,9 +63,15 @@ function deploySection(s: Service, o: SwarmOptions, stack: string): Record<strin
           rollback_config: { parallelism: 0, order, failure_action: 'pause', monitor },
         }),
     // Its volumes are the manager's: data stays on the node berth deploys through.
-    ...(s.mounts.some((m) => m.type === 'volume') ? { placement: { constraints: ['node.role == manager'] } } : {}),
+    ...placement(s),
     labels: { 'dev.berth.stack': stack, 'dev.berth.role': s.role },
   };
+}
+
+/** The service's own constraints; one with named volumes also stays on a manager, where its data was made. */
+function placement(s: Service): { placement?: { constraints: string[] } } {
+  const constraints = [...(s.mounts.some((m) => m.type === 'volume') ? ['node.role == manager'] : []), ...(s.placement ?? [])];
+  return constraints.length ? { placement: { constraints: [...new Set(constraints)] } } : {};
 }
 
 function mounts(s: Service, vars: Vars): unknown[] {
