@@ -90,7 +90,7 @@ describe('wiring: placeholders', () => {
       resolveYaml(lines('services:', '  redis: {}', '  api:', '    component: app', '    image: acme/api:1', '    env: {DB: "{{POSTGRES_HOST}}"}')),
     );
     expect(e.message).toBe(
-      'services.api.env.DB: {{POSTGRES_HOST}} is not a placeholder berth knows; use one of {{name}}, {{instance}}, {{index}}, {{port}}, {{REDIS_HOST}}, {{REDIS_PASSWORD}}, {{REDIS_PORT}}, {{REDIS_URL}} (connection variables come from the datastores in uses)',
+      'services.api.env.DB: {{POSTGRES_HOST}} is not a placeholder berth knows; use one of {{name}}, {{instance}}, {{index}}, {{port}}, {{address}}, {{REDIS_HOST}}, {{REDIS_PASSWORD}}, {{REDIS_PORT}}, {{REDIS_URL}} (connection variables come from the datastores in uses)',
     );
     expect(e.exitCode).toBe(2);
   });
