@@ -2,6 +2,7 @@
  * berth deploy across two real hosts over real ssh, in the shape of seed 003:
  * the core node (host A) runs PostgreSQL and an app, the workers node (host
  * B) a worker that reaches A's database at A's address and published port.
+ * Prometheus on A scrapes the worker on B at B's address and published port.
  * Then a release whose app fails its health check is rolled back by itself
  * (the data written before it still there), a good release goes on, and
  * berth rollback brings release 1 back, images and all.
@@ -9,7 +10,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Sandbox } from './harness.js';
+import { Sandbox, until } from './harness.js';
 import { HOST_IMAGE, TestHosts, type TestHost } from './hosts.js';
 
 const engine = inject('engine');
@@ -49,7 +50,7 @@ describe.skipIf(!engine)('deploy to other hosts over ssh', () => {
     ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
     [a, b] = (await hosts.start(2)) as [TestHost, TestHost];
     // The stand-ins the stack runs on, once per host volume; the app's own images go with --ship-images.
-    await Promise.all([hosts.load(a, ['berth-test/postgres:latest', 'berth-test/app:latest']), hosts.load(b, ['berth-test/app:latest'])]);
+    await Promise.all([hosts.load(a, ['berth-test/postgres:latest', 'berth-test/postgres-exporter:latest', 'berth-test/prometheus:latest', 'berth-test/app:latest']), hosts.load(b, ['berth-test/app:latest'])]);
     name = sb.name('deploy');
     await sb.generate(
       name,
@@ -73,8 +74,12 @@ services:
     app: api
     command: [test-app]
     health: /check
+    port: 5003
+    containerPort: 8000
+    metrics: true
     uses: [db]
     memory: 128m
+  prometheus: {node: core, port: 9090, bind: 0.0.0.0, memory: 256m}
 `,
     );
   });
@@ -92,6 +97,13 @@ services:
     const check = hosts.sh(b, `docker exec ${container(b, 'worker')} curl -s localhost:8000/check`);
     expect(JSON.parse(check)).toEqual({ postgres: 'ok' });
     expect(hosts.sh(b, `docker exec ${container(b, 'worker')} printenv POSTGRES_HOST POSTGRES_PORT`).split('\n')).toEqual([a.address, '5432', '']);
+    // Prometheus on A scrapes the worker on B, at B's address and the port it publishes there.
+    const target = await until('Prometheus on A to scrape the worker on B', async () => {
+      const body = hosts.sh(b, `docker exec ${container(b, 'worker')} curl -s http://${a.address}:9090/api/v1/targets`);
+      const t = (JSON.parse(body).data.activeTargets as { labels: { job: string; instance: string }; health: string }[]).find((x) => x.labels.job === 'worker');
+      return t?.health === 'up' && t;
+    }, 120_000, 2000);
+    expect(target.labels.instance).toBe(`${b.address}:5003`);
     // The release folder holds the node's bundle; .env is private; current names it.
     expect(hosts.sh(a, `stat -c %a ~/.berth/releases/${name}/core/1/.env; readlink ~/.berth/releases/${name}/core/current`).split('\n')).toEqual(['600', '1', '']);
     const [first] = await releases();
