@@ -44,6 +44,8 @@ export interface NodeRelease {
   /** Why it failed: berth's one line (the failing service, its state), no log lines. */
   error?: string;
   failedService?: string;
+  /** Jobs (migrations, seeds) this release ran to completion on the node: what they changed in the data stays after a rollback. */
+  jobsRan?: string[];
 }
 
 export const RELEASE_FORMAT = 1;

@@ -196,7 +196,18 @@ async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: No
   const facts = await imageFacts(p.remote.runner, refs);
   node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
   say(`starting release ${n}`);
-  await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
+  // A job counts as run by this release once it was seen not done (made or started anew) and then done.
+  const pending = new Set<string>();
+  const ran = new Set<string>();
+  const onUpdate = (views: ServiceView[]) => {
+    for (const v of views.filter((x) => x.role === 'job')) {
+      if (v.state !== 'completed') pending.add(v.name);
+      else if (pending.has(v.name)) ran.add(v.name);
+    }
+    if (ran.size) node.jobsRan = [...ran].sort();
+    o.onUpdate?.(p.node.name, views);
+  };
+  await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate });
   await makeCurrent(p, n);
 }
 
@@ -218,7 +229,7 @@ export async function failed(deps: OpsDeps, record: ReleaseRecord, reached: Node
     try {
       await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, secrets: o.secrets, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
       node.result = 'rolled-back';
-      back.push(`${p.node.name} to release ${node.previous}`);
+      back.push(`${p.node.name} to release ${node.previous}${node.jobsRan?.length ? ` (release ${record.number} had already run ${node.jobsRan.join(', ')} there: what ${node.jobsRan.length > 1 ? 'they' : 'it'} changed in the data stays)` : ''}`);
       // The node's own record of the release says so too.
       await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: 'rolled-back' }).catch(() => undefined);
     } catch (e) {

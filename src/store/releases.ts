@@ -27,6 +27,7 @@ const NodeSchema = v.object({
   result,
   error: v.optional(v.string()),
   failedService: v.optional(v.string()),
+  jobsRan: v.optional(v.array(v.string())),
 });
 
 const RecordSchema = v.object({

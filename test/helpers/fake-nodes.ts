@@ -45,7 +45,12 @@ export class FakeNode {
     this.engine.startContainer = async (id) => {
       const c = this.engine.containers.find((x) => x.Id === id)!;
       this.engine.started.push(id);
-      Object.assign(c, { State: 'running', Status: `Up 1 second (${c.Image.endsWith(':bad') ? 'unhealthy' : 'healthy'})` });
+      // A job (a service named migrate here) runs to its end at once, with exit code 0.
+      if (c.Labels['com.docker.compose.service'] === 'migrate') {
+        Object.assign(c, { State: 'exited', Status: 'Exited (0) 1 second ago' });
+        this.engine.finishedAt[id] = new Date().toISOString();
+      }
+      else Object.assign(c, { State: 'running', Status: `Up 1 second (${c.Image.endsWith(':bad') ? 'unhealthy' : 'healthy'})` });
     };
   }
 

@@ -183,3 +183,16 @@ describe('deploy --tag git', () => {
     expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
   });
 });
+
+describe('deploy with a migration job', () => {
+  it('a rollback says which jobs the failed release had already run on a node, whose changes to the data stay', async () => {
+    const spec = SPEC.replace('services:\n', 'services:\n  migrate: {component: job, node: core, image: "x/api:${API_TAG}", command: [migrate], uses: [db]}\n');
+    const { deps } = await setup(spec);
+    await deployStack(deps, 'shop', { timeoutMs: 5000 });
+    const failed = deployStack(deps, 'shop', { timeoutMs: 5000, vars: ['API_TAG=v2', 'WORKER_TAG=bad'] });
+    await expect(failed).rejects.toThrow(/rolled back workers to release 1, core to release 1 \(release 2 had already run migrate there: what it changed in the data stays\) \(healthy again\)$/);
+    const [second] = listReleases(deps, 'shop').releases;
+    expect(second!.nodes.core).toMatchObject({ result: 'rolled-back', jobsRan: ['migrate'] });
+    expect(second!.nodes.workers!.jobsRan).toBeUndefined();
+  });
+});
