@@ -27,7 +27,7 @@ import { ensureObject, imageStarts, requireManager, stackDeploy } from '../engin
 import type { OpsDeps } from './deps.js';
 import type { DeployRun, NodeDeployer } from './deploy.js';
 import { resolveStored } from './export.js';
-import { makeCurrent, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { makeCurrent, releaseDir, settleNode, upload, type NodePlace } from './node-release.js';
 import { fileRecords } from './release-files.js';
 import { updateMarks, waitSwarm } from './swarm-wait.js';
 
@@ -73,20 +73,11 @@ async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, recor
   const part = nodePart(run.stack, p.node.name);
   const node: NodeRelease = { host: p.node.host, target: 'swarm', project: p.node.project, dir: releaseDir(p, n), files: [], env: { hash: '', secrets: [] }, images: [], ...(p.current !== undefined ? { previous: p.current } : {}), result: 'deploying' };
   const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
-  try {
+  return settleNode(deps, p, record, node, async () => {
     await requireManager(p.remote.runner, `node ${p.node.name} (${p.node.host})`);
     const locks = remoteLocks(p.remote.runner, p.locks, `node ${p.node.name} (${p.node.host})`);
     await locks.withLock(p.node.project, 'deploy', () => onManager(deps, { p, run, part, node, n, o, say }));
-    node.result = 'healthy';
-    deps.store.releases.setCurrent(p.stack, p.node.name, n);
-    return { node };
-  } catch (e) {
-    const error = e instanceof BerthError ? e : new BerthError((e as Error).message);
-    Object.assign(node, { result: 'failed', error: error.message, ...(error.path?.startsWith('services.') ? { failedService: error.path.slice('services.'.length) } : {}) });
-    return { node, error };
-  } finally {
-    await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: node.result }).catch(() => undefined);
-  }
+  });
 }
 
 /** Release n of the node's part, as it is being deployed. */

@@ -17,7 +17,7 @@ import { imageFacts, SavedImages, shipImages } from '../engine/images.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
-import { makeCurrent, objectsKept, prune, releaseDir, upload, writeRecord, type NodePlace } from './node-release.js';
+import { makeCurrent, objectsKept, prune, releaseDir, settleNode, upload, writeRecord, type NodePlace } from './node-release.js';
 import { pruneObjects } from '../engine/swarm.js';
 import { nodeSession } from './node-session.js';
 import { Connections, openWithNodes, whoDeploys } from './nodes.js';
@@ -160,19 +160,7 @@ async function deployNode(deps: OpsDeps, p: NodePlace, { bundle, secretEnv }: { 
     result: 'deploying',
   };
   const s = nodeSession(deps, p, n, bundle, secretEnv);
-  try {
-    await withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o));
-    node.result = 'healthy';
-    deps.store.releases.setCurrent(p.stack, p.node.name, n);
-    return { node };
-  } catch (e) {
-    const error = e instanceof BerthError ? e : new BerthError((e as Error).message);
-    Object.assign(node, { result: 'failed', error: error.message, ...(error.path?.startsWith('services.') ? { failedService: error.path.slice('services.'.length) } : {}) });
-    return { node, error };
-  } finally {
-    // Beside the release's files, when they got there.
-    await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: node.result }).catch(() => undefined);
-  }
+  return settleNode(deps, p, record, node, () => withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o)));
 }
 
 /** Release n of a node, as it is being deployed. */

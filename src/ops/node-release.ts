@@ -7,7 +7,9 @@
  */
 import type { FileOut } from '../model/files.js';
 import type { ManifestNode } from '../model/manifest.js';
-import type { ReleaseRecord } from '../model/release.js';
+import type { NodeRelease, ReleaseRecord } from '../model/release.js';
+import { BerthError } from '../errors.js';
+import type { OpsDeps } from './deps.js';
 import type { Remote } from '../engine/remote.js';
 import { runOrFail, type Runner } from '../engine/runner.js';
 import { tarOf } from '../engine/tar.js';
@@ -87,4 +89,25 @@ export async function prune(p: NodePlace, keep: number): Promise<number[]> {
   if (old.length) await must(p.remote.runner, ['rm', '-rf', ...old.map((n) => releaseDir(p, n))], `removing old releases on ${p.node.name}`);
   p.numbers = p.numbers.filter((n) => !old.includes(n));
   return old;
+}
+
+/**
+ * A node's part of release `record`, run by `work`: once it is healthy the
+ * node runs that release (here too); a failure is returned with the failing
+ * service, not thrown; the node's own record of the release is written
+ * either way, beside its files when they got there.
+ */
+export async function settleNode(deps: OpsDeps, p: NodePlace, record: ReleaseRecord, node: NodeRelease, work: () => Promise<void>): Promise<{ node: NodeRelease; error?: BerthError }> {
+  try {
+    await work();
+    node.result = 'healthy';
+    deps.store.releases.setCurrent(p.stack, p.node.name, record.number);
+    return { node };
+  } catch (e) {
+    const error = e instanceof BerthError ? e : new BerthError((e as Error).message);
+    Object.assign(node, { result: 'failed', error: error.message, ...(error.path?.startsWith('services.') ? { failedService: error.path.slice('services.'.length) } : {}) });
+    return { node, error };
+  } finally {
+    await writeRecord(p, { ...record, nodes: { [p.node.name]: node }, result: node.result }).catch(() => undefined);
+  }
 }
