@@ -15,14 +15,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from './harness.js';
-import { HOST_IMAGE, TestHosts, type TestHost } from './hosts.js';
+import { HOST_IMAGE, TestHosts, buildImage, type TestHost } from './hosts.js';
 import { PassStore } from '../helpers/pass-store.js';
 
 const engine = inject('engine');
 
-function build(tag: string, dockerfile: string): void {
-  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
-}
 
 /** Every file under dir that holds `value`. */
 function filesHolding(dir: string, value: string): string[] {
@@ -53,8 +50,8 @@ describe.skipIf(!engine)('deploy with secrets from pass', () => {
     hosts = new TestHosts();
     store = new PassStore();
     store.insert('berth-e2e/db', `${password}\nuser: app\n`);
-    build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
-    build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
+    buildImage(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
+    buildImage(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
     [a] = (await hosts.start(1)) as [TestHost];
     await hosts.load(a, ['berth-test/postgres:latest', 'berth-test/app:latest']);
     name = sb.name('secrets');

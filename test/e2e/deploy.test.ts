@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, until } from './harness.js';
-import { HOST_IMAGE, TestHosts, type TestHost } from './hosts.js';
+import { HOST_IMAGE, TestHosts, buildImage, type TestHost } from './hosts.js';
 
 const engine = inject('engine');
 
@@ -19,12 +19,6 @@ interface Release {
   number: number;
   result: string;
   nodes: Record<string, { result: string; failedService?: string; images: { service: string; ref: string; id: string }[] }>;
-}
-
-/** An image built here from a Dockerfile on stdin (no context). */
-function build(tag: string, dockerfile: string): string {
-  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
-  return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim();
 }
 
 describe.skipIf(!engine)('deploy to other hosts over ssh', () => {
@@ -44,10 +38,10 @@ describe.skipIf(!engine)('deploy to other hosts over ssh', () => {
     execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
     sb = new Sandbox();
     hosts = new TestHosts();
-    ids.good = build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
-    ids.v2 = build(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
+    ids.good = buildImage(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
+    ids.v2 = buildImage(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
     // Serves /healthz instead of /health: its health check gets 404s.
-    ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
+    ids.bad = buildImage(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
     [a, b] = (await hosts.start(2)) as [TestHost, TestHost];
     // The stand-ins the stack runs on, once per host volume; the app's own images go with --ship-images.
     await Promise.all([hosts.load(a, ['berth-test/postgres:latest', 'berth-test/postgres-exporter:latest', 'berth-test/prometheus:latest', 'berth-test/app:latest']), hosts.load(b, ['berth-test/app:latest'])]);

@@ -145,3 +145,9 @@ export class TestHosts {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** An image built on this machine's engine from a Dockerfile on stdin (no context); its id. */
+export function buildImage(tag: string, dockerfile: string): string {
+  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
+  return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim();
+}

@@ -15,15 +15,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox } from './harness.js';
-import { HOST_IMAGE, TestHosts, type TestHost } from './hosts.js';
+import { HOST_IMAGE, TestHosts, buildImage, type TestHost } from './hosts.js';
 
 const engine = inject('engine');
-
-/** An image built here from a Dockerfile on stdin (no context). */
-function build(tag: string, dockerfile: string): string {
-  execFileSync('docker', ['build', '-q', '-t', tag, '-'], { input: dockerfile, env: { ...process.env, DOCKER_BUILDKIT: '0' }, stdio: ['pipe', 'ignore', 'pipe'] });
-  return execFileSync('docker', ['image', 'inspect', '--format', '{{.Id}}', tag], { encoding: 'utf8' }).trim();
-}
 
 describe.skipIf(!engine)('deploy to a Docker Swarm over ssh', () => {
   const repo = `berth-e2e-swarm-${randomBytes(3).toString('hex')}/app`;
@@ -66,10 +60,10 @@ services:
     execFileSync('docker', ['image', 'inspect', HOST_IMAGE], { stdio: 'ignore' });
     sb = new Sandbox();
     hosts = new TestHosts();
-    ids.good = build(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
-    ids.v2 = build(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
+    ids.good = buildImage(`${repo}:good`, 'FROM berth-test/app:latest\nLABEL release=good\n');
+    ids.v2 = buildImage(`${repo}:v2`, 'FROM berth-test/app:latest\nLABEL release=v2\n');
     // Serves /healthz instead of /health: its health check gets 404s.
-    ids.bad = build(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
+    ids.bad = buildImage(`${repo}:bad`, 'FROM berth-test/app:latest\nRUN sed -i \'s#path == "/health"#path == "/healthz"#\' /usr/local/bin/test-app\n');
     [h] = (await hosts.start(1)) as [TestHost];
     hosts.sh(h, 'docker swarm init --advertise-addr 127.0.0.1 >/dev/null');
     await hosts.load(h, ['berth-test/postgres:latest']);
