@@ -25,16 +25,20 @@ function mountString(m: Service['mounts'][number]): string {
 }
 
 /** The user's labels, then berth's: the component, where the service comes from, the stack, its role and its config's hash. */
-function labels(s: Service, stack: string, configHash?: string): Record<string, string> {
-  return sortedMap({
-    ...composeTexts(s.labels),
+/** berth's own labels on what runs a service (Compose containers, a Swarm service): what it is, whose, and its config's hash. */
+export function berthLabels(s: Service, stack: string, configHash?: string): Record<string, string> {
+  return {
     'dev.berth.component': s.component,
     ...(s.origin.instance !== undefined ? { 'dev.berth.instance-of': s.origin.spec } : {}),
     ...(s.origin.exporterOf ? { 'dev.berth.exporter-of': s.origin.exporterOf } : {}),
     'dev.berth.stack': stack,
     'dev.berth.role': s.role,
     ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
-  });
+  };
+}
+
+function labels(s: Service, stack: string, configHash?: string): Record<string, string> {
+  return sortedMap({ ...composeTexts(s.labels), ...berthLabels(s, stack, configHash) });
 }
 
 /** The context alone, or the map when there is more to say. */

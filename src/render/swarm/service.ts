@@ -8,7 +8,7 @@ import type { ConfigFile } from '../../model/files.js';
 import type { Service } from '../../model/service.js';
 import type { Text } from '../../model/text.js';
 import { goDuration, healthTestTexts } from '../compose/probe.js';
-import { LOGGING } from '../compose/file.js';
+import { LOGGING, berthLabels } from '../compose/file.js';
 import { sortedMap } from '../../util/yaml.js';
 import type { SwarmOptions } from './options.js';
 import type { SwarmObjects } from './objects.js';
@@ -93,15 +93,7 @@ function ports(s: Service, o: SwarmOptions): unknown[] {
 /** The user's labels, then berth's. */
 function labels(s: Service, vars: Vars, stack: string, configHash?: string): Record<string, string> {
   const own = Object.fromEntries(Object.entries(s.labels).map(([k, t]) => [k, mustPlain(t, vars, where(s, `labels.${k}`))]));
-  return sortedMap({
-    ...own,
-    'dev.berth.component': s.component,
-    ...(s.origin.instance !== undefined ? { 'dev.berth.instance-of': s.origin.spec } : {}),
-    ...(s.origin.exporterOf ? { 'dev.berth.exporter-of': s.origin.exporterOf } : {}),
-    'dev.berth.stack': stack,
-    'dev.berth.role': s.role,
-    ...(configHash ? { 'dev.berth.config-hash': configHash } : {}),
-  });
+  return sortedMap({ ...own, ...berthLabels(s, stack, configHash) });
 }
 
 /** What the container runs: as given, or berth's start script when the env or command needs a secret. */
