@@ -57,3 +57,18 @@ export function head(cli: string[], profiles: string[] = []) {
 
 /** The commands after Compose detection. */
 export const work = (r: RecordingRunner) => r.commands.filter((c) => !c.argv.includes('version'));
+
+/** A CLI command against the stack with Compose v2, on the in-memory engine; the Compose commands it ran after detection. */
+export async function run(argv: string[], opts: { tty?: boolean; answers?: string[] } = {}) {
+  const runner = new RecordingRunner(v2);
+  const r = await runCli(argv, { home, runner, engine, ...opts });
+  return { ...r, cmds: work(runner) };
+}
+
+/** The Compose argv for the stack with its active profile, then `args`. */
+export const compose = (...args: string[]) => [...head(['docker', 'compose'], ['monitoring']), ...args];
+
+/** Volumes as Compose creates them for the stack's file: both labels, the project's name in front. */
+export function ownVolumes(...names: string[]): void {
+  for (const n of names) engine.volumes.push({ name: `prod_${n}`, labels: { 'com.docker.compose.project': 'prod', 'dev.berth.stack': 'prod' } });
+}

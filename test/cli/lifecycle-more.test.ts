@@ -9,20 +9,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli, tempHome } from '../helpers/cli.js';
 import { MemoryEngine } from '../helpers/engine.js';
 import { RecordingRunner } from '../../src/engine/runner.js';
-import { dir, engine, head, home, setup, v1, v2, work } from './_lifecycle.js';
+import { compose, dir, engine, head, home, ownVolumes, run, setup, v1, v2, work } from './_lifecycle.js';
 
 describe('commands', () => {
   beforeEach(setup);
-  const run = async (argv: string[], opts: { tty?: boolean; answers?: string[] } = {}) => {
-    const runner = new RecordingRunner(v2);
-    const r = await runCli(argv, { home, runner, engine, ...opts });
-    return { ...r, cmds: work(runner) };
-  };
-  const compose = (...args: string[]) => [...head(['docker', 'compose'], ['monitoring']), ...args];
-  /** Volumes as Compose creates them for the stack's file: both labels, the project's name in front. */
-  const ownVolumes = (...names: string[]) => {
-    for (const n of names) engine.volumes.push({ name: `prod_${n}`, labels: { 'com.docker.compose.project': 'prod', 'dev.berth.stack': 'prod' } });
-  };
 
   it('build builds the services that have build:, pull pulls the others', async () => {
     const b = await run(['build', 'prod', '--no-cache']);

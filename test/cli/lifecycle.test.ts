@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/cli.js';
 import { RecordingRunner } from '../../src/engine/runner.js';
-import { dir, engine, head, home, setup, v1, v2, work } from './_lifecycle.js';
+import { compose, dir, engine, head, home, run, setup, v1, v2, work } from './_lifecycle.js';
 
 describe('Compose detection', () => {
   beforeEach(setup);
@@ -60,16 +60,6 @@ describe('Compose detection', () => {
 
 describe('commands', () => {
   beforeEach(setup);
-  const run = async (argv: string[], opts: { tty?: boolean; answers?: string[] } = {}) => {
-    const runner = new RecordingRunner(v2);
-    const r = await runCli(argv, { home, runner, engine, ...opts });
-    return { ...r, cmds: work(runner) };
-  };
-  const compose = (...args: string[]) => [...head(['docker', 'compose'], ['monitoring']), ...args];
-  /** Volumes as Compose creates them for the stack's file: both labels, the project's name in front. */
-  const ownVolumes = (...names: string[]) => {
-    for (const n of names) engine.volumes.push({ name: `prod_${n}`, labels: { 'com.docker.compose.project': 'prod', 'dev.berth.stack': 'prod' } });
-  };
 
   it('up --no-wait has Compose create the active profiles only, after checking ports, and berth starts them', async () => {
     const r = await run(['up', 'prod', '--no-wait']);
