@@ -40,9 +40,8 @@ export interface JobRunnerOptions {
 }
 
 export class JobRunner {
-  private readonly running = new Map<string, Promise<void>>();
-  /** Who cancelled a running job, by its id, and the signal its operation watches. */
-  private readonly cancels = new Map<string, { ctrl: AbortController; by?: string }>();
+  /** Jobs running here, by id: their end, the signal their operation watches, and who cancelled them. */
+  private readonly running = new Map<string, { done: Promise<void>; ctrl: AbortController; by?: string }>();
   private readonly stop = new AbortController();
   constructor(private readonly o: JobRunnerOptions) {}
 
@@ -56,9 +55,9 @@ export class JobRunner {
     const { action: name, ...params } = checked;
     const job = await this.o.store.create({ id: randomUUID(), stack, action: name, params, who, createdAt: this.now() });
     this.o.bus.emit({ type: 'job', job });
-    this.cancels.set(job.id, { ctrl: new AbortController() });
-    const run = this.run(job, checked).finally(() => (this.running.delete(job.id), this.cancels.delete(job.id)));
-    this.running.set(job.id, run);
+    const entry = { done: Promise.resolve(), ctrl: new AbortController() };
+    this.running.set(job.id, entry);
+    entry.done = this.run(job, checked).finally(() => this.running.delete(job.id));
     return job;
   }
 
@@ -86,14 +85,14 @@ export class JobRunner {
     try {
       await change({ state: 'running', startedAt: this.now() });
       write(`${job.action} of stack ${job.stack} started by ${job.who}`);
-      const cancel = this.cancels.get(job.id)!;
+      const cancel = this.running.get(job.id)!;
       const deps: OpsDeps = { ...this.o.deps, onEvent: (e) => write(eventLine(e)), signal: AbortSignal.any([this.stop.signal, cancel.ctrl.signal]) };
       const result = await runAction(deps, job.stack, action, { onUpdate });
       write(`${job.action} of stack ${job.stack} succeeded`);
       await written;
       await change({ state: 'succeeded', finishedAt: this.now(), result });
     } catch (e) {
-      const by = this.cancels.get(job.id)?.by;
+      const by = this.running.get(job.id)?.by;
       const err = by ? new BerthError(`cancelled by ${by}`, { code: 'cancelled' }) : isBerthError(e) ? e : new BerthError((e as Error)?.message ?? String(e), { code: 'failed' });
       if (by) write(`stopped where it was: ${(e as Error)?.message ?? String(e)}`);
       write(`error: ${err.message}`);
@@ -109,7 +108,7 @@ export class JobRunner {
    * Returns false when the job is not running here.
    */
   cancel(id: string, who: string): boolean {
-    const c = this.cancels.get(id);
+    const c = this.running.get(id);
     if (!c) return false;
     c.by ??= who;
     c.ctrl.abort(new BerthError(`cancelled by ${who}`, { code: 'cancelled' }));
@@ -118,7 +117,7 @@ export class JobRunner {
 
   /** Resolves when every job started so far has ended. */
   async idle(): Promise<void> {
-    while (this.running.size) await Promise.all(this.running.values());
+    while (this.running.size) await Promise.all([...this.running.values()].map((j) => j.done));
   }
 
   /** Asks running jobs to stop waiting (health, locks) and waits for them to end. */
