@@ -7,7 +7,7 @@
  * settle the secrets' values. Pure
  * but for the RNG and the host probes it is handed.
  */
-import type { ResolvedStack } from '../model/stack.js';
+import type { ExternalService, ResolvedStack } from '../model/stack.js';
 import type { SpecService, ValidSpec } from './spec.js';
 import type { RandomSecret } from './secrets.js';
 import type { PublishedPort } from './ports.js';
@@ -59,6 +59,28 @@ export interface ResolveInput {
   listener?: (port: number) => string | undefined;
 }
 
+/** The secrets' values: generated, kept from .env, given, or read from berth's environment or a provider's source. */
+function secretValues(input: ResolveInput, secrets: ReturnType<typeof nameSecrets>, vars: Record<string, string>, volumesOf: Parameters<typeof settleSecretValues>[0]['volumesOf'], externals: ExternalService[]) {
+  return settleSecretValues({
+    stack: input.name,
+    spec: input.spec.services,
+    names: secrets,
+    fromEnv: input.spec.raw.secretsFromEnv,
+    sources: input.spec.raw.secrets,
+    specDir: input.specDir,
+    vars,
+    volumesOf,
+    externals,
+    given: input.givenSecrets,
+    existingEnv: input.existingEnv,
+    existingEnvAt: input.existingEnvAt,
+    existingVolumes: input.existingVolumes,
+    rotate: input.rotateSecrets,
+    allowChange: input.allowSecretChange,
+    random: input.random,
+  });
+}
+
 export function resolveStack(input: ResolveInput): ResolvedStack {
   const { spec, name } = input;
   const secrets = nameSecrets(spec.services);
@@ -76,10 +98,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
     externals,
     secretRef: (service: string, key: string) => secretRef(secrets, service, key),
     reach: (provider: SpecService, consumer: string) => reachAcross(placement, provider, produced.get(provider.name) ?? [], consumer),
-    addressOf: (service: string) => {
-      const node = placement.nodeOf(service);
-      return node ? placement.nodes.get(node)?.address : undefined;
-    },
+    addressOf: placement.addressOf,
   };
   wireConsumers(wiring);
   wireJobs(wiring);
@@ -95,24 +114,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
   settleReferences(services, vars, new Set(secrets.declared.keys()), (n) => sourceOf.get(n) ?? n);
 
-  const values = settleSecretValues({
-    stack: name,
-    spec: spec.services,
-    names: secrets,
-    fromEnv: spec.raw.secretsFromEnv,
-    sources: spec.raw.secrets,
-    specDir: input.specDir,
-    vars,
-    volumesOf,
-    externals: [...externals.values()],
-    given: input.givenSecrets,
-    existingEnv: input.existingEnv,
-    existingEnvAt: input.existingEnvAt,
-    existingVolumes: input.existingVolumes,
-    rotate: input.rotateSecrets,
-    allowChange: input.allowSecretChange,
-    random: input.random,
-  });
+  const values = secretValues(input, secrets, vars, volumesOf, [...externals.values()]);
   return {
     name,
     description: spec.raw.description,

@@ -21,6 +21,8 @@ export interface Placement {
   nodes: Map<string, StackNode>;
   /** The node of a stack.yaml service; undefined: this machine. */
   nodeOf(spec: string): string | undefined;
+  /** The address of a stack.yaml service's node; undefined: this machine. */
+  addressOf(spec: string): string | undefined;
 }
 
 const where = (node: string | undefined) => (node ? `node ${node}` : 'this machine (no node:)');
@@ -46,7 +48,11 @@ export function placeServices(spec: ValidSpec, produced: Map<string, Service[]>)
     const node = nodeOf(svc.origin.spec);
     if (node) svc.node = node;
   }
-  return { nodes, nodeOf };
+  const addressOf = (name: string) => {
+    const node = nodeOf(name);
+    return node ? nodes.get(node)?.address : undefined;
+  };
+  return { nodes, nodeOf, addressOf };
 }
 
 const LOOPBACK = /^(127\.|::1$|localhost$)/;

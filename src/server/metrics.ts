@@ -36,26 +36,16 @@ async function stackCounts(src: MetricsSources): Promise<{ counts: Map<string, n
   return { counts, engineUp: o.engine.ok };
 }
 
-export function registerMetrics(app: FastifyInstance, src: MetricsSources): Registry {
-  const registry = new Registry();
-  collectDefaultMetrics({ register: registry });
-  const labelNames = ['method', 'route', 'status'] as const;
-  const requests = new Counter({ name: 'berth_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames, registers: [registry] });
-  const latency = new Histogram({
-    name: 'berth_http_request_duration_seconds',
-    help: 'Time to answer an HTTP request, by method, route pattern and status.',
-    labelNames,
-    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    registers: [registry],
-  });
-  // One look at the stacks per scrape, shared by the two gauges that read it.
-  let look: Promise<Awaited<ReturnType<typeof stackCounts>> | undefined> = Promise.resolve(undefined);
+type StackLook = Promise<Awaited<ReturnType<typeof stackCounts>> | undefined>;
+
+/** Gauges of state read at each scrape: the engine, stacks by state (from the scrape's one look), jobs and agents. */
+function registerStateGauges(registry: Registry, src: MetricsSources, look: () => StackLook): void {
   new Gauge({
     name: 'berth_engine_up',
     help: '1 when the Docker engine answered the last look at the stacks, else 0.',
     registers: [registry],
     async collect() {
-      this.set((await look)?.engineUp ? 1 : 0);
+      this.set((await look())?.engineUp ? 1 : 0);
     },
   });
   new Gauge({
@@ -65,7 +55,7 @@ export function registerMetrics(app: FastifyInstance, src: MetricsSources): Regi
     registers: [registry],
     async collect() {
       this.reset();
-      for (const [state, n] of (await look)?.counts ?? []) this.set({ state }, n);
+      for (const [state, n] of (await look())?.counts ?? []) this.set({ state }, n);
     },
   });
   new Gauge({
@@ -88,6 +78,23 @@ export function registerMetrics(app: FastifyInstance, src: MetricsSources): Regi
       this.set({ state: 'offline' }, live.filter((a) => !a.online).length);
     },
   });
+}
+
+export function registerMetrics(app: FastifyInstance, src: MetricsSources): Registry {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  const labelNames = ['method', 'route', 'status'] as const;
+  const requests = new Counter({ name: 'berth_http_requests_total', help: 'HTTP requests answered, by method, route pattern and status.', labelNames, registers: [registry] });
+  const latency = new Histogram({
+    name: 'berth_http_request_duration_seconds',
+    help: 'Time to answer an HTTP request, by method, route pattern and status.',
+    labelNames,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  // One look at the stacks per scrape, shared by the two gauges that read it.
+  let look: StackLook = Promise.resolve(undefined);
+  registerStateGauges(registry, src, () => look);
   app.addHook('onResponse', async (req, reply) => {
     const labels = { method: req.method, route: req.routeOptions.url ?? 'unmatched', status: String(reply.statusCode) };
     requests.inc(labels);
