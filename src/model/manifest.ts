@@ -4,6 +4,7 @@
  * and readers migrate older ones (store/manifest.ts).
  */
 import type { SecretSource } from './secret-source.js';
+import type { UrlSecrets } from './url-secrets.js';
 
 export type DependencyCondition = 'service_healthy' | 'service_started' | 'service_completed_successfully';
 
@@ -71,6 +72,8 @@ export interface Manifest {
   secretsFromEnv?: string[];
   /** Secrets berth reads from their providers at each up and deploy (where, never the value). */
   secretSources?: Record<string, SecretSource>;
+  /** Secrets written into a URL, and where (a value from outside berth is checked against them). */
+  urlSecrets?: UrlSecrets;
   /** .env names of every secret the stack has (never values). */
   secrets: string[];
   initOnlySecrets: InitOnlySecret[];

@@ -9,6 +9,8 @@
  * An update that fails its health check is rolled back by Swarm itself;
  * berth then puts the node's previous release back whole, as for Compose.
  */
+import { secretsInUrls } from '../model/url-secrets.js';
+import { refuseUrlBreakers } from './secret-env.js';
 import type { SecretReader } from '../engine/secrets/index.js';
 import { createHash } from 'node:crypto';
 import { BerthError } from '../errors.js';
@@ -49,6 +51,7 @@ export async function swarmDeployer(deps: OpsDeps, name: string, nodes: Manifest
   const missing = stack.secretsFromEnv.filter((k) => deps.env[k] === undefined);
   if (missing.length) throw new BerthError(`secretsFromEnv: ${missing.join(', ')} not set in berth's environment; set ${missing.length > 1 ? 'them' : 'it'} to deploy (${missing.length > 1 ? 'they become Swarm secrets' : 'it becomes a Swarm secret'})`, { code: 'usage', path: 'secretsFromEnv' });
   const run: SwarmRun = { stack: { ...stack, vars: { ...stack.vars, ...vars } }, network: o.network, fromEnv: { ...Object.fromEntries(stack.secretsFromEnv.map((k) => [k, deps.env[k]!])), ...(await o.secrets.values(stack.secretSources ?? {})) } };
+  refuseUrlBreakers({ urlSecrets: secretsInUrls(stack.services), secretSources: stack.secretSources }, run.fromEnv);
   // Every node's part is made and checked before any node is touched.
   for (const n of nodes) {
     const built = nodePart(run.stack, n.name).services.find((s) => s.build);

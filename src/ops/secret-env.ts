@@ -8,6 +8,8 @@
 import { BerthError } from '../errors.js';
 import type { Manifest } from '../model/manifest.js';
 import { SecretReader } from '../engine/secrets/index.js';
+import { sourceText } from '../model/secret-source.js';
+import { checkUrlSafe } from '../model/url-secrets.js';
 import type { OpsDeps } from './deps.js';
 import type { Session } from './session.js';
 
@@ -40,5 +42,16 @@ export async function releaseSecrets(deps: OpsDeps, reader: SecretReader, m: Man
   const broken = fromEnv.find((n) => /[\n\r\0]/.test(deps.env[n]!));
   if (broken) throw new BerthError(`${broken} in berth's environment has a line break; berth passes a secret as one line`, { path: broken });
   const own = Object.fromEntries(fromEnv.map((n) => [n, deps.env[n]!]));
-  return { ...own, ...(await reader.values(m.secretSources ?? {})) };
+  const values = { ...own, ...(await reader.values(m.secretSources ?? {})) };
+  refuseUrlBreakers(m, values);
+  return values;
+}
+
+/**
+ * The values berth did not make (a provider's, the environment's) must not
+ * break a URL they are written into (a password with "@" in DATABASE_URL).
+ */
+export function refuseUrlBreakers(m: Pick<Manifest, 'urlSecrets' | 'secretSources'>, values: Readonly<Record<string, string | undefined>>): void {
+  const sources = m.secretSources ?? {};
+  checkUrlSafe(values, m.urlSecrets, (n) => (sources[n] ? sourceText(sources[n]!) : "berth's environment (secretsFromEnv)"));
 }

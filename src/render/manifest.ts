@@ -5,6 +5,7 @@ import { COMPOSE_CONDITION } from './compose/words.js';
 import { composeText } from './compose/text.js';
 import { MANIFEST_FORMAT, type DependencyCondition, type Manifest } from '../model/manifest.js';
 import { BERTH_VERSION } from '../catalog/_berth.js';
+import { secretsInUrls } from '../model/url-secrets.js';
 
 export { MANIFEST_FILE } from './files.js';
 import { nodeProject } from './files.js';
@@ -43,10 +44,17 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
     volumesEver: [...new Set([...(history.volumesEver ?? []), ...stack.volumes])].sort(),
     ...(stack.secretsFromEnv.length ? { secretsFromEnv: stack.secretsFromEnv } : {}),
     ...(Object.keys(stack.secretSources).length ? { secretSources: stack.secretSources } : {}),
+    ...urlSecretsOf(stack.services),
     secrets: [...new Set([...Object.keys(stack.secrets), ...stack.secretsFromEnv, ...Object.keys(stack.secretSources)])].sort(),
     initOnlySecrets: stack.initOnlySecrets,
     specDir: stack.specDir,
     ...(stack.nodes?.length ? { nodes: stack.nodes.map((n) => ({ ...n, project: nodeProject(stack.name, n.name) })) } : {}),
     ...(stack.network?.name ? { network: { name: stack.network.name, external: !!stack.network.external } } : {}),
   };
+}
+
+/** The manifest's urlSecrets, when any secret is written into a URL. */
+function urlSecretsOf(services: readonly Service[]): Pick<Manifest, 'urlSecrets'> {
+  const found = secretsInUrls(services);
+  return Object.keys(found).length ? { urlSecrets: found } : {};
 }

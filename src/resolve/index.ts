@@ -25,6 +25,7 @@ import { settleReferences, settleVars } from './refs.js';
 import { settleSecretValues } from './secret-values.js';
 import { byNode, placeServices, reachAcross, scrapeAcross, splitAcrossNodes } from './nodes.js';
 import type { Service } from '../model/service.js';
+import { checkUrlSafe, secretsInUrls } from '../model/url-secrets.js';
 
 export interface ResolveInput {
   name: string;
@@ -114,6 +115,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const sourceOf = new Map([...produced].flatMap(([source, list]) => list.map((svc) => [svc.name, source] as const)));
   settleReferences(services, vars, new Set(secrets.declared.keys()), (n) => sourceOf.get(n) ?? n);
 
+  checkUrlSafe(input.givenSecrets ?? {}, secretsInUrls(services), () => 'the command line');
   const values = secretValues(input, secrets, vars, volumesOf, [...externals.values()]);
   return {
     name,

@@ -56,6 +56,7 @@ const Format1 = v.object({
   specDir: v.optional(v.string()),
   network: v.optional(v.object({ name: v.string(), external: v.boolean() })),
   secretSources: v.optional(v.record(v.string(), SourceSchema)),
+  urlSecrets: v.optional(v.record(v.string(), names)),
   nodes: v.optional(v.array(v.object({ name: v.string(), host: v.string(), address: v.string(), project: v.string(), target: v.optional(v.literal('swarm')) }))),
 });
 

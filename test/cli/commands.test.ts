@@ -126,7 +126,8 @@ describe('show', () => {
     const home = newHome();
     expect((await runCli(['generate', 'prod', '--web', '--postgres'], { home })).code).toBe(0);
     const m = JSON.parse((await runCli(['show', 'prod', '--json'], { home })).stdout);
-    expect(Object.keys(m).sort()).toEqual(['berthVersion', 'dir', 'envNames', 'files', 'format', 'initOnlySecrets', 'knownProfiles', 'profiles', 'secrets', 'services', 'specDir', 'stack', 'volumes', 'volumesEver']);
+    expect(Object.keys(m).sort()).toEqual(['berthVersion', 'dir', 'envNames', 'files', 'format', 'initOnlySecrets', 'knownProfiles', 'profiles', 'secrets', 'services', 'specDir', 'stack', 'urlSecrets', 'volumes', 'volumesEver']);
+    expect(m.urlSecrets).toEqual({ POSTGRES_PASSWORD: ['web.DATABASE_URL'] });
     expect(m).toMatchObject({ stack: 'prod', berthVersion: BERTH_VERSION, profiles: [], knownProfiles: [], volumes: ['postgres-data', 'web-data'] });
     expect(m.files).toEqual(['.berth.json', '.env', 'docker-compose.yaml', 'stack.yaml']);
     expect(m.envNames).toEqual(['BERTH_AUTH_TOKEN', 'BERTH_SECRET_KEY', 'POSTGRES_PASSWORD']);
