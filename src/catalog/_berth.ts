@@ -5,6 +5,8 @@ import type { Text } from '../model/text.js';
 import { baseService, volume } from './_base.js';
 import { FAST, httpGet } from './_health.js';
 import type { ComponentDef } from './types.js';
+import * as v from 'valibot';
+import { opt } from '../spec/fields.js';
 
 export const BERTH_VERSION = '0.1.0';
 export const BERTH_IMAGE = `ghcr.io/berth-stack/berth:${BERTH_VERSION}`;
@@ -41,4 +43,32 @@ export function berthService<O>(ctx: ComponentContext<O>, def: ComponentDef<O>, 
     probe: o.serve ? nodeTlsProbe(port, '/healthz') : nodeProbe(port, '/healthz'),
     metrics: o.serve ? { port, path: '/metrics', scheme: 'https', selfSigned: true } : { port, path: '/metrics' },
   });
+}
+
+/** Whether the server manages this machine's stacks: on by default, where the stack runs here. */
+export const MANAGE_HOST = opt(
+  v.boolean('must be true or false'),
+  'boolean',
+  "manage the stacks of the machine it runs on, with the CLI's $BERTH_HOME and the Docker socket (false: only the stacks made through its API, kept in its volume)",
+  'true',
+);
+
+/**
+ * The server (web, reporting) manages the stacks of the machine it runs on
+ * with the same store and engine the CLI uses: the engine's socket, and
+ * $BERTH_HOME at the same path, because Compose's bind mounts of those stacks
+ * name host paths. Whoever holds the socket is root on the host anyway, so the
+ * container starts as root and `berth serve` drops to the owner of the home,
+ * so that what it writes there stays the user's. It knows the stack it runs
+ * in, which it will not stop or change under itself. Read-only servers get
+ * the home read-only. Only for a stack generated to run on this machine.
+ */
+export function manageHostStacks(ctx: ComponentContext<{ manageHost?: boolean }>, svc: Service, o: { readOnly: boolean }): void {
+  if (!ctx.host || ctx.options.node !== undefined || ctx.options.manageHost === false) return;
+  const { home, dockerSocket } = ctx.host;
+  svc.mounts.push({ type: 'bind', source: dockerSocket, target: '/var/run/docker.sock' });
+  svc.mounts.push({ type: 'bind', source: home, target: home, ...(o.readOnly ? { readOnly: true } : {}) });
+  svc.environment.BERTH_HOME = home;
+  svc.environment.BERTH_OWN_STACK = ctx.stack.name;
+  svc.user = '0:0';
 }

@@ -60,6 +60,16 @@ export interface ComponentContext<O = object> {
   stack: StackIndex;
   /** Directory of the stack.yaml, to resolve relative paths the user gave. */
   specDir: string;
+  /** This machine, when the stack is generated to run here (absent for goldens and exports). */
+  host?: HostFacts;
+}
+
+/** What berth's own server needs to manage the stacks of the machine it runs on. */
+export interface HostFacts {
+  /** $BERTH_HOME, absolute. */
+  home: string;
+  /** The Docker engine's socket on this machine. */
+  dockerSocket: string;
 }
 
 export interface ConnectionContext<O = object> {

@@ -1,7 +1,7 @@
 import type { ComponentDef } from './types.js';
-import { AUTH_TOKEN, BERTH_IMAGE, SECRET_KEY, berthService } from './_berth.js';
+import { AUTH_TOKEN, BERTH_IMAGE, MANAGE_HOST, SECRET_KEY, berthService, manageHostStacks } from './_berth.js';
 
-export const web: ComponentDef<Record<string, never>> = {
+export const web: ComponentDef<{ manageHost?: boolean }> = {
   name: 'web',
   summary: "berth's web dashboard and REST API (uses PostgreSQL when the stack has it, else SQLite in its volume)",
   category: 'berth',
@@ -9,7 +9,7 @@ export const web: ComponentDef<Record<string, never>> = {
   port: 8080,
   memory: '512m',
   consumer: true,
-  options: {},
+  options: { manageHost: MANAGE_HOST },
   secrets: [AUTH_TOKEN, SECRET_KEY],
   optInUse: true,
   offers: [{ name: 'BERTH_SERVER_URL', doc: 'https://host:8080, where agents register' }],
@@ -19,6 +19,7 @@ export const web: ComponentDef<Record<string, never>> = {
       BERTH_AUTH_TOKEN: ctx.secret('authToken'),
       BERTH_SECRET_KEY: ctx.secret('secretKey'),
     }, { serve: true });
+    manageHostStacks(ctx, svc, { readOnly: false });
     return { services: [svc], volumes: [`${ctx.service}-data`] };
   },
 };

@@ -6,6 +6,7 @@
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
+import type { HostFacts } from '../catalog/types.js';
 import type { ValidSpec } from '../resolve/spec.js';
 import { writeInterpolated } from '../spec/interpolation.js';
 import { resolveStack } from '../resolve/index.js';
@@ -92,6 +93,7 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
       hostMemoryMiB: Math.floor(os.totalmem() / 2 ** 20),
       otherPorts: otherStacksPorts(home, req.name),
       listener: req.probeHost === false ? undefined : (port) => (own.has(port) ? undefined : probe(port)),
+      host: req.probeHost === false ? undefined : hostFacts(deps),
     });
     refuseStackFolderPaths(home, stack);
     refuseSharedNetwork(home, stack);
@@ -107,6 +109,13 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
   };
   // A dry run writes nothing, not even a lock.
   return req.dryRun ? work() : withLock(home, req.name, 'generate', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack: req.name, holder }) });
+}
+
+/** This machine, for berth's own server in the stack; none when the engine is not a local socket. */
+function hostFacts(deps: OpsDeps): HostFacts | undefined {
+  const url = deps.env.DOCKER_HOST;
+  if (url && !url.startsWith('unix://')) return undefined;
+  return { home: path.resolve(deps.home), dockerSocket: url ? url.slice('unix://'.length) : '/var/run/docker.sock' };
 }
 
 /** `<stack dir>/.env:12`: where an entry of the stack's .env is, for errors about it (read only then). */

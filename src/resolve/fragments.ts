@@ -5,7 +5,7 @@
  * secret references, the stack around it) is its ComponentContext.
  */
 import { UsageError } from '../errors.js';
-import type { ComponentContext, StackIndex } from '../catalog/types.js';
+import type { ComponentContext, HostFacts, StackIndex } from '../catalog/types.js';
 import type { ConfigFile } from '../model/files.js';
 import type { Service } from '../model/service.js';
 import type { ExternalService } from '../model/stack.js';
@@ -23,6 +23,7 @@ export interface BuildEnv {
   secrets: SecretNames;
   /** Directory of stack.yaml, to resolve relative paths the user gave. */
   specDir: string;
+  host?: HostFacts;
 }
 
 export interface Fragments {
@@ -60,6 +61,7 @@ export function contextFor(s: SpecService, env: BuildEnv): ComponentContext {
     secret: (key) => secretRef(env.secrets, s.name, key),
     stack: env.stack,
     specDir: env.specDir,
+    ...(env.host ? { host: env.host } : {}),
   };
 }
 

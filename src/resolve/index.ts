@@ -7,6 +7,7 @@
  * settle the secrets' values. Pure
  * but for the RNG and the host probes it is handed.
  */
+import type { HostFacts } from '../catalog/types.js';
 import type { ExternalService, ResolvedStack } from '../model/stack.js';
 import type { SpecService, ValidSpec } from './spec.js';
 import type { RandomSecret } from './secrets.js';
@@ -58,6 +59,8 @@ export interface ResolveInput {
   otherPorts?: PublishedPort[];
   /** Who listens on a host port, if anyone. */
   listener?: (port: number) => string | undefined;
+  /** This machine, when the stack is generated to run here: berth's own server manages its stacks. */
+  host?: HostFacts;
 }
 
 /** The secrets' values: generated, kept from .env, given, or read from berth's environment or a provider's source. */
@@ -86,7 +89,7 @@ export function resolveStack(input: ResolveInput): ResolvedStack {
   const { spec, name } = input;
   const secrets = nameSecrets(spec.services);
   const images = { cli: input.images?.cli ?? {}, spec: spec.raw.images ?? {}, user: input.images?.user ?? {} };
-  const env: BuildEnv = { stack: stackIndex(name, spec.services), images, secrets, specDir: input.specDir };
+  const env: BuildEnv = { stack: stackIndex(name, spec.services), images, secrets, specDir: input.specDir, ...(input.host ? { host: input.host } : {}) };
   const { produced, externals, volumes, volumesOf, files } = buildFragments(spec.services, env);
   addExporters(spec.services, produced, env);
   settleStorage(spec.services, produced);

@@ -56,6 +56,8 @@ export interface AppOptions extends Omit<AccessPolicy, 'readOnly' | 'dashboard' 
   stacksCacheMs?: number;
   /** Lease and sweep times of agents' jobs (tests shorten them). */
   agentTimes?: Partial<AgentHubTimes>;
+  /** The stack this server runs in (BERTH_OWN_STACK), which it refuses to change under itself. */
+  ownStack?: string;
   /** The clock of sessions, samples, agents and the login limit. */
   now?: () => number;
   log?: (line: string) => void;
@@ -76,13 +78,13 @@ function context(o: AppOptions, readOnly: boolean): ServerContext {
   const bus = new EventBus();
   const jobStore = new JobStore(o.records.db);
   const watcher = new StackWatcher(o.deps, bus, o.pollMs);
-  const jobs = new JobRunner({ store: jobStore, deps: o.deps, bus, log });
+  const jobs = new JobRunner({ store: jobStore, deps: o.deps, bus, log, ownStack: o.ownStack });
   const samples = new SampleStore(o.records.db);
   const sampler = new StackSampler({ watcher, store: samples, everyMs: o.sampleMs, now: o.now, log });
   const agents = new AgentHub({ agents: new AgentStore(o.records.db), leases: new LeaseStore(o.records.db), jobs: jobStore, bus, now: o.now, times: o.agentTimes, log });
   const tlsFingerprint = o.https ? new X509Certificate(o.https.cert).fingerprint256 : undefined;
   const overview = new OverviewCache(o.deps, bus, o.stacksCacheMs);
-  return { mode: o.mode, readOnly, deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, overview, tlsFingerprint, log };
+  return { mode: o.mode, readOnly, ...(o.ownStack ? { ownStack: o.ownStack } : {}), deps: o.deps, records: o.records, jobStore, jobs, bus, watcher, samples, sampler, agents, overview, tlsFingerprint, log };
 }
 
 /** The dashboard, when it can be served: with sessions signed by the key, or open on a public (read-only) server. */

@@ -10,6 +10,7 @@
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import { recordsLocation, type RecordsLocation } from '../store/records/db.js';
+import { validateStackName } from '../store/home.js';
 import type { ServerMode } from './context.js';
 
 export interface ServeFlags {
@@ -39,6 +40,8 @@ export interface ServeConfig {
   readOnly: boolean;
   publicApi: boolean;
   publicMetrics: boolean;
+  /** BERTH_OWN_STACK: the stack this server runs in (its web or reporting service), which it does not change under itself. */
+  ownStack?: string;
 }
 
 /** Shorter tokens are guessable; berth generate makes 32+ characters. */
@@ -78,6 +81,15 @@ function secretOf(env: Readonly<Record<string, string | undefined>>, name: keyof
   return value;
 }
 
+function ownStackOf(name: string): string {
+  try {
+    validateStackName(name);
+  } catch {
+    throw new UsageError(`BERTH_OWN_STACK: ${JSON.stringify(name)} is not a stack name; it names the stack this server runs in (berth generate sets it)`, undefined, { path: 'BERTH_OWN_STACK' });
+  }
+  return name;
+}
+
 export function serveConfig(mode: string, f: ServeFlags, env: Readonly<Record<string, string | undefined>>, home: string, cwd: string): ServeConfig {
   const m = modeOf(mode);
   if (f.public && m !== 'reporting') throw new UsageError('--public: only a reporting server can be public (it changes nothing); the web server always needs the token');
@@ -98,5 +110,6 @@ export function serveConfig(mode: string, f: ServeFlags, env: Readonly<Record<st
     readOnly: m === 'reporting' || env.BERTH_READ_ONLY === 'true',
     publicApi,
     publicMetrics,
+    ...(env.BERTH_OWN_STACK ? { ownStack: ownStackOf(env.BERTH_OWN_STACK) } : {}),
   };
 }

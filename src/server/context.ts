@@ -14,6 +14,8 @@ export type ServerMode = 'web' | 'reporting';
 export interface ServerContext {
   mode: ServerMode;
   readOnly: boolean;
+  /** The stack this server runs in: listed and watched, never changed through it. */
+  ownStack?: string;
   /** The operations' dependencies; a job gets a copy with its own event callback. */
   deps: OpsDeps;
   records: RecordsDb;

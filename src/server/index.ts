@@ -47,7 +47,7 @@ export async function startServer(cfg: ServeConfig, deps: OpsDeps, log: (line: s
   const records = await openRecords(cfg.records);
   let server;
   try {
-    server = await buildApp({ mode: cfg.mode, readOnly: cfg.readOnly, token: cfg.token, secretKey: cfg.secretKey, publicApi: cfg.publicApi, publicMetrics: cfg.publicMetrics, deps, records, https: tls.https, log });
+    server = await buildApp({ mode: cfg.mode, readOnly: cfg.readOnly, token: cfg.token, secretKey: cfg.secretKey, publicApi: cfg.publicApi, publicMetrics: cfg.publicMetrics, ownStack: cfg.ownStack, deps, records, https: tls.https, log });
   } catch (e) {
     await records.close();
     throw e;

@@ -37,6 +37,8 @@ export interface JobRunnerOptions {
   bus: EventBus;
   now?: () => Date;
   log?: (line: string) => void;
+  /** The stack this server runs in: no job changes it (the server would stop or replace itself mid-job). */
+  ownStack?: string;
 }
 
 export class JobRunner {
@@ -51,6 +53,7 @@ export class JobRunner {
 
   /** Checks the action, records the job, and starts it; resolves to the job as queued. */
   async start(stack: string, action: StackAction, who: string): Promise<Job> {
+    refuseOwnStack(stack, this.o.ownStack, action.action);
     const checked = checkAction(this.o.deps, stack, action);
     const { action: name, ...params } = checked;
     const job = await this.o.store.create({ id: randomUUID(), stack, action: name, params, who, createdAt: this.now() });
@@ -125,4 +128,10 @@ export class JobRunner {
     this.stop.abort();
     await this.idle();
   }
+}
+
+/** A server does not change the stack it runs in: a down or a restart would end it mid-job, a regenerate replace it. */
+export function refuseOwnStack(stack: string, own: string | undefined, what: string): void {
+  if (stack !== own) return;
+  throw new BerthError(`${stack}: is the stack this server runs in, which it cannot ${what} under itself; run berth ${what} ${stack} on its host`, { code: 'conflict' });
 }

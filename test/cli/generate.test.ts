@@ -96,8 +96,8 @@ describe('generate from flags', () => {
     const cwd = fs.mkdtempSync(path.join(home, 'cwd-'));
     fs.writeFileSync(path.join(cwd, 'stack.yaml'), spec);
     expect((await runCli(['generate', 'b', '-f', 'stack.yaml'], { home, cwd })).code).toBe(0);
-    // Identical but for the stack name (header comment and labels).
-    const read = (n: string) => fs.readFileSync(path.join(home, 'stacks', n, 'docker-compose.yaml'), 'utf8').replace(`# berth stack ${n}.`, '').replaceAll(`dev.berth.stack: ${n}\n`, '');
+    // Identical but for the stack name (header comment, labels, and the stack the web server runs in).
+    const read = (n: string) => fs.readFileSync(path.join(home, 'stacks', n, 'docker-compose.yaml'), 'utf8').replace(`# berth stack ${n}.`, '').replaceAll(`dev.berth.stack: ${n}\n`, '').replace(`BERTH_OWN_STACK: ${n}\n`, '');
     expect(read('b')).toBe(read('a'));
   });
 

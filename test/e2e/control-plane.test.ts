@@ -2,10 +2,13 @@
  * berth's own image and its control plane, on the real engine: a stack with
  * the dashboard runs on a machine no registry reaches (berth builds its image
  * from this installation), answers over HTTPS, keeps its records in the
- * stack's PostgreSQL, and Prometheus scrapes it. Then the agent component
+ * stack's PostgreSQL, and Prometheus scrapes it; it manages this host's
+ * stacks through the CLI's home (its own listed, and left alone), and what
+ * it writes there stays the home owner's. Then the agent component
  * in the same image, on this engine's socket: it enrolls with that server
  * (pinning the fingerprint the server logged), and a stack deployed to it
  * through the API runs on this engine, started by the Compose inside it.
+ * Last, the reporting component reads the same stacks and changes nothing.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -67,13 +70,26 @@ describe.skipIf(!engine)('the control plane in its own image', () => {
     expect((await get(`https://127.0.0.1:${web}/api/v1/stacks`, token)).status).toBe(200);
     ctl = { name, port: web, token };
 
-    // A stack the server stores, and an action on it: the job is a row in the stack's PostgreSQL.
-    const made = await post(`https://127.0.0.1:${web}/api/v1/stacks/demo`, token, 'services:\n  redis: {}\n');
+    // It manages this host's stacks, with the CLI's home: its own is listed as running, and left alone.
+    const listed = await until('the server to list its own stack running', async () => {
+      const r = JSON.parse((await get(`https://127.0.0.1:${web}/api/v1/stacks`, token)).body) as { stacks: { name: string; state: string }[] };
+      return r.stacks.find((x) => x.name === name && x.state === 'running');
+    }, 30_000, 1000);
+    expect(listed).toBeTruthy();
+    const own = await post(`https://127.0.0.1:${web}/api/v1/stacks/${name}/down`, token, '{}', 'application/json');
+    expect([own.status, JSON.parse(own.body).error.code]).toEqual([409, 'conflict']);
+
+    // A stack made through the server lands in the CLI's home, the user's own, and an action on it is a row in PostgreSQL.
+    const demo = sb.name('demo');
+    const made = await post(`https://127.0.0.1:${web}/api/v1/stacks/${demo}`, token, 'services:\n  redis: {}\n');
     expect(made.status, made.body).toBe(201);
-    const job = await post(`https://127.0.0.1:${web}/api/v1/stacks/demo/down`, token, '{}', 'application/json');
+    const spec = fs.statSync(path.join(sb.home, 'stacks', demo, 'stack.yaml'));
+    expect([spec.uid, spec.gid]).toEqual([fs.statSync(sb.home).uid, fs.statSync(sb.home).gid]);
+    expect((await sb.berth(['show', demo])).code).toBe(0);
+    const job = await post(`https://127.0.0.1:${web}/api/v1/stacks/${demo}/down`, token, '{}', 'application/json');
     expect(job.status, job.body).toBe(202);
     const rows = await until('the job row in PostgreSQL', async () => {
-      const r = await sb.berth(['exec', name, 'postgres', '--', 'psql', '-U', 'app', '-d', 'app', '-tAc', "select count(*) from jobs where stack = 'demo'"]);
+      const r = await sb.berth(['exec', name, 'postgres', '--', 'psql', '-U', 'app', '-d', 'app', '-tAc', `select count(*) from jobs where stack = '${demo}'`]);
       return r.code === 0 && Number(r.stdout.trim()) >= 1 && r.stdout.trim();
     });
     expect(Number(rows)).toBeGreaterThanOrEqual(1);
@@ -136,5 +152,27 @@ describe.skipIf(!engine)('the control plane in its own image', () => {
     // The stack runs on this engine, its files in the agent's folder on this host, at the same path.
     expect(await sb.running(deployed, 'redis')).toBe(1);
     expect(fs.existsSync(path.join(home, 'stacks', deployed, 'docker-compose.yaml'))).toBe(true);
+  });
+
+  it('the reporting component reads this host\'s stacks and changes nothing', async () => {
+    if (!ctl) throw new Error('the web stack of the first test did not come up');
+    const rep = sb.name('rep');
+    const port = await freePort();
+    const gen = await sb.berth(['generate', rep, '--reporting', '--port', String(port)]);
+    expect(gen.code, gen.stderr).toBe(0);
+    const up = await sb.berth(['up', rep, '--timeout', '180']);
+    expect(up.code, up.stderr).toBe(0);
+    const token = /^BERTH_AUTH_TOKEN=(.+)$/m.exec(fs.readFileSync(path.join(sb.home, 'stacks', rep, '.env'), 'utf8'))![1]!;
+    const base = `https://127.0.0.1:${port}`;
+    expect(JSON.parse((await get(`${base}/healthz`)).body)).toMatchObject({ status: 'ok', mode: 'reporting' });
+    expect((await get(`${base}/api/v1/stacks`)).status).toBe(401);
+    const names = await until('the reporting server to list the web stack running', async () => {
+      const r = JSON.parse((await get(`${base}/api/v1/stacks`, token)).body) as { stacks: { name: string; state: string }[] };
+      return r.stacks.some((x) => x.name === ctl!.name && x.state === 'running') && r.stacks.map((x) => x.name);
+    }, 30_000, 1000);
+    expect(names).toContain(rep);
+    const refused = await post(`${base}/api/v1/stacks/${ctl.name}/down`, token, '{}', 'application/json');
+    expect(refused.status).toBe(405);
+    expect(await sb.running(ctl.name, 'web')).toBe(1);
   });
 });

@@ -17,7 +17,7 @@ const v2 = (c: Command) => (c.argv.join(' ') === 'docker compose version --short
 
 export type Call = Omit<InjectOptions, 'method' | 'url'> & { token?: string | null };
 
-type Chosen = 'mode' | 'publicApi' | 'publicMetrics' | 'readOnly' | 'https' | 'now' | 'sessionTtlMs' | 'loginLimit' | 'sampleMs' | 'pollMs' | 'agentTimes';
+type Chosen = 'mode' | 'ownStack' | 'publicApi' | 'publicMetrics' | 'readOnly' | 'https' | 'now' | 'sessionTtlMs' | 'loginLimit' | 'sampleMs' | 'pollMs' | 'agentTimes';
 
 /** Options as given; `secretKey: null` for a server without BERTH_SECRET_KEY. */
 export async function testServer(o: Partial<Pick<AppOptions, Chosen>> & { home?: string; secretKey?: string | null } = {}) {

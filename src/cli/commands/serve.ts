@@ -1,6 +1,7 @@
 /** berth serve web|reporting: the REST API and the dashboard (and, read-only, the reporting server) until SIGINT or SIGTERM. */
 import type { CommandSpec } from '../spec.js';
 import { opsDeps } from '../deps.js';
+import { dropToHomeOwner } from '../../host/privileges.js';
 
 export const serve: CommandSpec = {
   name: 'serve',
@@ -20,6 +21,11 @@ export const serve: CommandSpec = {
     // The server and its libraries load only for this command.
     const { serveConfig, startServer } = await import('../../server/index.js');
     const cfg = serveConfig(String(mode), opts, ctx.io.env, ctx.home, ctx.io.cwd);
+    if (cfg.ownStack) {
+      // In its stack's container, over this host's stacks: what it writes in the home stays the owner's.
+      const who = dropToHomeOwner(ctx.home, cfg.dataDir);
+      if (who) ctx.io.out(`${new Date().toISOString()} running as ${who.uid}:${who.gid}, the owner of ${ctx.home}\n`);
+    }
     const server = await startServer(cfg, opsDeps(ctx), (line) => ctx.io.out(`${new Date().toISOString()} ${line}\n`));
     await new Promise<void>((resolve) => {
       const stop = () => resolve();

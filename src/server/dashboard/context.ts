@@ -17,7 +17,7 @@ export interface Dashboard {
 
 export type Frame = Omit<PageFrame, 'title' | 'section'>;
 
-export const frameOf = (d: Dashboard, req: FastifyRequest): Frame => ({ mode: d.ctx.mode, readOnly: d.ctx.readOnly, session: req.berthSession });
+export const frameOf = (d: Dashboard, req: FastifyRequest): Frame => ({ mode: d.ctx.mode, readOnly: d.ctx.readOnly, session: req.berthSession, ...(d.ctx.ownStack ? { ownStack: d.ctx.ownStack } : {}) });
 
 /** Route options of every page: not part of the API, so not in its OpenAPI document. */
 export const PAGE = { schema: { hide: true } } as const;

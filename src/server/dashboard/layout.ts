@@ -18,6 +18,8 @@ export interface PageFrame {
   mode: string;
   readOnly: boolean;
   session: Session | null;
+  /** The stack the server runs in, whose actions are the CLI's. */
+  ownStack?: string;
 }
 
 const NAV: [Section, string, string][] = [

@@ -75,6 +75,13 @@ ${d.description ? html`<dt>Description</dt><dd>${d.description}</dd>` : ''}
 </section>`;
 }
 
+/** The action forms, unless the server is read-only or runs in this stack. */
+function actionsPart(f: Omit<PageFrame, 'title' | 'section'>, name: string, scalable: string[]): SafeHtml {
+  if (f.readOnly) return html`<p class="muted">This server is read-only: actions are made through the web server.</p>`;
+  if (f.ownStack === name) return html`<p class="muted">This server runs in stack ${name}: it does not stop or change itself. Run <code>berth up|down|restart ${name}</code> on its host.</p>`;
+  return actionForms(name, scalable, f.session);
+}
+
 export function stackPage(f: Omit<PageFrame, 'title' | 'section'>, v: StackView): SafeHtml {
   const name = v.details.stack;
   const scalable = v.details.services.filter((s) => s.role === 'service').map((s) => s.name);
@@ -84,7 +91,7 @@ export function stackPage(f: Omit<PageFrame, 'title' | 'section'>, v: StackView)
 <h2 id="services-title">Services</h2>
 <div id="services" data-live="/parts/stacks/${name}/services" data-live-on="stack" data-live-stack="${name}">${servicesPart(v.status, v.engineError)}</div>
 </section>
-${f.readOnly ? html`<p class="muted">This server is read-only: actions are made through the web server.</p>` : actionForms(name, scalable, f.session)}
+${actionsPart(f, name, scalable)}
 ${timelineSection(name, v)}
 <section aria-labelledby="logs-title">
 <h2 id="logs-title">Logs</h2>

@@ -12,6 +12,7 @@ import { ensureEngine, expandServices, openStack } from '../../ops/session.js';
 import { streamStackLogs, type LogRecord } from '../../ops/logs.js';
 import type { StackAction } from '../../ops/actions.js';
 import type { ServerContext } from '../context.js';
+import { refuseOwnStack } from '../jobs.js';
 import { ERRORS, actionBodies, generateResult, logRecord, openObject, ref, stackParams } from '../schemas.js';
 
 type Named = { Params: { name: string } };
@@ -130,6 +131,7 @@ function registerGenerate(app: FastifyInstance, ctx: ServerContext): void {
     },
   }, async (req, reply) => {
     const { name } = req.params;
+    refuseOwnStack(name, ctx.ownStack, 'generate');
     const dir = ctx.deps.store.stacks.dir(name);
     const loaded = loadSpec(ctx.deps, name, { text: specText(req.body), dir, label: 'stack.yaml' });
     const r = await generateStack(ctx.deps, { name, ...loaded });
