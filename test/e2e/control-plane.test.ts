@@ -8,7 +8,9 @@
  * in the same image, on this engine's socket: it enrolls with that server
  * (pinning the fingerprint the server logged), and a stack deployed to it
  * through the API runs on this engine, started by the Compose inside it.
- * Last, the reporting component reads the same stacks and changes nothing.
+ * Then the reporting component reads the same stacks and changes nothing;
+ * and last, over a home uid 1000 owns, the server drops from root to that
+ * owner, and what it writes there is theirs.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -174,5 +176,31 @@ describe.skipIf(!engine)('the control plane in its own image', () => {
     const refused = await post(`${base}/api/v1/stacks/${ctl.name}/down`, token, '{}', 'application/json');
     expect(refused.status).toBe(405);
     expect(await sb.running(ctl.name, 'web')).toBe(1);
+  });
+
+  it("in its container over a home someone else owns, the server becomes that owner and writes there as them", async () => {
+    if (!ctl) throw new Error('the image of the first test was not built');
+    const home = fs.mkdtempSync(path.join(sb.home, 'owned-'));
+    fs.copyFileSync(IMAGES_FILE, path.join(home, 'images.yaml'));
+    execFileSync('chown', ['-R', '1000:1000', home]);
+    const container = sb.name('self');
+    const port = await freePort();
+    const token = 't'.repeat(40);
+    execFileSync('docker', ['run', '-d', '--name', container, '--init', '-u', '0:0', '-p', `127.0.0.1:${port}:8080`,
+      '-e', `BERTH_AUTH_TOKEN=${token}`, '-e', `BERTH_SECRET_KEY=${'k'.repeat(40)}`, '-e', 'BERTH_OWN_STACK=self', '-e', `BERTH_HOME=${home}`,
+      '-v', '/var/run/docker.sock:/var/run/docker.sock', '-v', `${home}:${home}`, BERTH_IMAGE, 'berth', 'serve', 'web', '--port', '8080'], { stdio: 'ignore' });
+    try {
+      const base = `https://127.0.0.1:${port}`;
+      await until('the server to answer', async () => (await get(`${base}/healthz`).catch(() => ({ status: 0 }))).status === 200, 60_000, 500);
+      expect(execFileSync('docker', ['logs', container], { encoding: 'utf8' })).toContain(`running as 1000:1000, the owner of ${home}`);
+      const made = await post(`${base}/api/v1/stacks/made`, token, 'services:\n  redis: {}\n');
+      expect(made.status, made.body).toBe(201);
+      for (const f of ['stack.yaml', '.env']) expect(fs.statSync(path.join(home, 'stacks', 'made', f)).uid).toBe(1000);
+      // It still reaches the engine, through the socket's group.
+      const listed = JSON.parse((await get(`${base}/api/v1/stacks`, token)).body);
+      expect(listed).toMatchObject({ engine: { ok: true }, stacks: [{ name: 'made' }] });
+    } finally {
+      execFileSync('docker', ['rm', '-f', container], { stdio: 'ignore' });
+    }
   });
 });
