@@ -35,6 +35,12 @@ export async function requireManager(runner: Runner, where: string): Promise<voi
   }
 }
 
+/** The Swarm's other nodes, as the manager lists them (hostnames). */
+export async function otherNodes(runner: Runner): Promise<string[]> {
+  const out = await runOrFail(runner, { argv: ['docker', 'node', 'ls', '--format', '{{.Self}} {{.Hostname}}'] }, 'docker node ls');
+  return out.split('\n').filter((l) => l.startsWith('false ')).map((l) => l.slice('false '.length)).sort();
+}
+
 /** `docker stack deploy` of a file on the manager; never --prune: a service the file no longer names is left to the user. */
 export async function stackDeploy(runner: Runner, file: string, project: string, resolveImage: 'always' | 'never'): Promise<void> {
   await runOrFail(runner, { argv: ['docker', 'stack', 'deploy', '--with-registry-auth', '--resolve-image', resolveImage, '-c', file, project] }, `docker stack deploy ${project}`);

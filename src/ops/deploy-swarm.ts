@@ -25,7 +25,7 @@ import { plainText } from '../render/swarm/text.js';
 import { imageFacts, shipImages } from '../engine/images.js';
 import { runOrFail } from '../engine/runner.js';
 import { remoteLocks } from '../engine/remote-lock.js';
-import { ensureObject, imageStarts, requireManager, stackDeploy } from '../engine/swarm.js';
+import { ensureObject, imageStarts, otherNodes, requireManager, stackDeploy } from '../engine/swarm.js';
 import type { OpsDeps } from './deps.js';
 import type { DeployRun, NodeDeployer } from './deploy.js';
 import { resolveStored } from './export.js';
@@ -100,7 +100,11 @@ async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: Swarm
   const images = imagesOf(part);
   const refs = [...new Set(images.map((i) => i.ref))];
   say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
-  if (o.shipImages) await shipImages(deps.runner, runner, refs, o.saved);
+  if (o.shipImages) {
+    await shipImages(deps.runner, runner, refs, o.saved);
+    const others = await otherNodes(runner);
+    if (others.length) deps.onEvent({ type: 'warning', message: `${p.node.name}: --ship-images sends images to this manager only; the Swarm's other nodes (${others.join(', ')}) must have them already or pull them from a registry, or the tasks placed there do not start` });
+  }
   else for (const ref of refs) await runOrFail(runner, { argv: ['docker', 'pull', ref] }, `docker pull ${ref} on ${p.node.name}`);
   const facts = await imageFacts(runner, refs);
   node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
