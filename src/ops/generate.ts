@@ -111,11 +111,15 @@ export async function generateStack(deps: OpsDeps, req: GenerateRequest): Promis
   return req.dryRun ? work() : withLock(home, req.name, 'generate', work, { onWait: (holder) => deps.onEvent({ type: 'waiting', stack: req.name, holder }) });
 }
 
-/** This machine, for berth's own server in the stack; none when the engine is not a local socket. */
+/**
+ * This machine, for berth's own server in the stack; none when the engine is
+ * not a local socket, or a path has a ":" (a Compose volume could not name it).
+ */
 function hostFacts(deps: OpsDeps): HostFacts | undefined {
   const url = deps.env.DOCKER_HOST;
   if (url && !url.startsWith('unix://')) return undefined;
-  return { home: path.resolve(deps.home), dockerSocket: url ? url.slice('unix://'.length) : '/var/run/docker.sock' };
+  const facts = { home: path.resolve(deps.home), dockerSocket: url ? url.slice('unix://'.length) : '/var/run/docker.sock' };
+  return /[:\n]/.test(facts.home + facts.dockerSocket) ? undefined : facts;
 }
 
 /** `<stack dir>/.env:12`: where an entry of the stack's .env is, for errors about it (read only then). */
