@@ -48,15 +48,14 @@ describe('deploy, releases, rollback', () => {
 });
 
 describe('deploy --swarm and the Swarm views of a node', () => {
-  it('refuse a bad network mode, a mode without --swarm, and --node without a Swarm release, before running anything', async () => {
+  it('refuse a bad network mode, a mode without --swarm, and scale --node without a release, before running anything', async () => {
     const runner = new RecordingRunner();
     const home = await generated(NODES);
     expect((await runCli(['deploy', '--help'], { home })).stdout).toContain('--swarm-network <mode>');
     expectUsageError(await runCli(['deploy', 'shop', '--swarm', '--swarm-network', 'mesh'], { home, runner }), '--swarm-network: "mesh" is not a mode; give host or ingress');
     expectUsageError(await runCli(['deploy', 'shop', '--swarm-network', 'ingress'], { home, runner }), '--swarm-network: applies to a Swarm deploy only; add --swarm, or target: swarm to the node in stack.yaml');
     expectUsageError(await runCli(['status', '--node', 'core'], { home, runner }), '--node: name the stack too, like berth status prod --node core');
-    expectUsageError(await runCli(['status', 'shop', '--node', 'core'], { home, runner }), '--node: core runs no Swarm release of shop; berth deploy shop --swarm --node core puts one there');
-    expectUsageError(await runCli(['logs', 'shop', '--node', 'core', '-f'], { home, runner }), '--follow: not with --node yet');
+    expectUsageError(await runCli(['scale', 'shop', 'db=2', '--node', 'core'], { home, runner }), '--node: core runs no release of shop yet; berth deploy shop --node core puts one there');
     expectUsageError(await runCli(['scale', 'shop', 'db=two', '--node', 'core'], { home, runner }), 'db=two: not service=count');
     expectUsageError(await runCli(['scale', 'shop', 'db=2', '--node', 'edge'], { home, runner }), '--node: edge is not a node of stack shop; its nodes: core');
     expect(runner.commands).toEqual([]);
@@ -89,6 +88,48 @@ describe('deploy --swarm refusals', () => {
     fs.writeFileSync(path.join(home, 'stack.yaml'), `${NODES}  api: {component: app, node: core, build: ., image: x/api:1}\n`);
     expect((await runCli(['generate', 'shop', '-f', path.join(home, 'stack.yaml')], { home })).code).toBe(0);
     expectUsageError(await runCli(['deploy', 'shop', '--swarm'], { home, runner }), 'services.api: builds its image (build:), which Swarm does not do; build and push it');
+    expect(runner.commands).toEqual([]);
+  });
+});
+
+describe('status and logs of a node', () => {
+  it('document --node for Compose and Swarm nodes', async () => {
+    const home = newHome();
+    const help = async (cmd: string) => (await runCli([cmd, '--help'], { home })).stdout.replace(/\s+/g, ' ');
+    expect(await help('status')).toContain('--node <name> the part of the stack a node runs, asked of the node over ssh: its Compose services as status shows them here, or its Swarm stack');
+    expect(await help('logs')).toContain('--node <name> the services a node runs, read there over ssh: from its engine for a Compose node, with docker service logs for a Swarm stack');
+  });
+
+  it('refuse an unknown node, a node without a release (naming the deploy that makes one) and --dry-run, before reaching any node', async () => {
+    const runner = new RecordingRunner();
+    const home = await generated(NODES);
+    const none = '--node: core runs no release of shop yet; berth deploy shop --node core puts one there';
+    expectUsageError(await runCli(['status', 'shop', '--node', 'core'], { home, runner }), none);
+    expectUsageError(await runCli(['logs', 'shop', '--node', 'core'], { home, runner }), none);
+    expectUsageError(await runCli(['logs', 'shop', 'db', '--node', 'core', '-f', '--tail', '5'], { home, runner }), none);
+    expectUsageError(await runCli(['status', 'shop', '--node', 'edge'], { home, runner }), '--node: edge is not a node of stack shop; its nodes: core');
+    expectUsageError(await runCli(['logs', 'shop', '--node', 'edge', '-f'], { home, runner }), '--node: edge is not a node of stack shop; its nodes: core');
+    expectUsageError(await runCli(['logs', 'shop', '--node', 'core', '--tail', 'x'], { home, runner }), '--tail: "x" is not a number of lines');
+    expectUsageError(await runCli(['logs', 'shop', '--node', 'core', '--dry-run'], { home, runner }), '--dry-run: not with --node');
+    const json = await runCli(['status', 'shop', '--node', 'core', '--json'], { home, runner });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ error: { code: 'usage', message: none } });
+    const plain = await runCli(['status', 'shop', '--node', 'edge'], { home: await generated('services:\n  redis: {}\n'), runner });
+    expectUsageError(plain, 'stack shop has no nodes');
+    expect(runner.commands).toEqual([]);
+  });
+
+  it('status of a stack that runs on its nodes lists them as recorded and says how to ask one, reaching none', async () => {
+    const runner = new RecordingRunner();
+    const home = await generated(`nodes:\n  core: {host: "ssh://deploy@core.example"}\n  gpu: {host: "ssh://gpu.example", target: swarm}\nservices:\n  db: {component: postgres, node: core}\n  ml: {component: worker, node: gpu, image: x/ml:1, command: [ml], uses: []}\n`);
+    const r = await runCli(['status', 'shop'], { home, runner });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Stack shop runs on its nodes (as deployed; not asked now):');
+    expect(r.stdout).toMatch(/^core +ssh:\/\/deploy@core\.example +Compose +- +not deployed$/m);
+    expect(r.stdout).toMatch(/^gpu +ssh:\/\/gpu\.example +Swarm +- +not deployed$/m);
+    expect(r.stdout).toContain("A node's services, as they are now: berth status shop --node core; their logs: berth logs shop --node core\n");
+    const json = JSON.parse((await runCli(['status', 'shop', '--json'], { home, runner })).stdout);
+    expect(json).toMatchObject({ stack: 'shop', services: [], nodes: [{ name: 'core', target: 'compose' }, { name: 'gpu', target: 'swarm' }] });
     expect(runner.commands).toEqual([]);
   });
 });
