@@ -144,7 +144,10 @@ export async function serviceLogs(runner: Runner, project: string, service: stri
  * so a quiet service's follow does not outlive berth there, waiting for a
  * line to fail to write. Its own exit status is the command's.
  */
-const FOLLOW = 'docker service logs --follow --no-task-ids --tail "$1" "$2" </dev/null & p=$!; (cat >/dev/null; kill $p 2>/dev/null) >/dev/null 2>&1 & wait $p';
+// A command put in the background reads /dev/null unless told otherwise: the watcher gets this stdin as fd 3.
+const FOLLOW =
+  'exec 3<&0; docker service logs --follow --no-task-ids --tail "$1" "$2" </dev/null 3<&- & p=$!; ' +
+  '(cat <&3 >/dev/null; kill $p 2>/dev/null) >/dev/null 2>&1 & exec 3<&-; wait $p 2>/dev/null';
 
 export interface ServiceLogLine {
   stream: 'stdout' | 'stderr';

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RecordingRunner } from '../../src/engine/runner.js';
 import { runCli } from '../helpers/cli.js';
+import { MemoryEngine } from '../helpers/engine.js';
 import { expectUsageError, newHome } from './_util.js';
 
 const NODES = `nodes:
@@ -44,6 +45,7 @@ describe('deploy, releases, rollback', () => {
     expect((await runCli(['releases', 'shop'], { home })).stdout).toBe('Stack shop has no releases yet; berth deploy shop makes the first.\n');
     expect(JSON.parse((await runCli(['releases', 'shop', '--json'], { home })).stdout)).toEqual({ stack: 'shop', releases: [], current: {} });
     expectUsageError(await runCli(['up', 'shop'], { home, runner: new RecordingRunner() }), 'stack shop runs on its nodes (core), none of it on this machine; berth deploy shop puts it there');
+    expectUsageError(await runCli(['logs', 'shop'], { home, runner: new RecordingRunner() }), "berth status or logs shop --node core show a node's services");
   });
 });
 
@@ -131,5 +133,17 @@ describe('status and logs of a node', () => {
     const json = JSON.parse((await runCli(['status', 'shop', '--json'], { home, runner })).stdout);
     expect(json).toMatchObject({ stack: 'shop', services: [], nodes: [{ name: 'core', target: 'compose' }, { name: 'gpu', target: 'swarm' }] });
     expect(runner.commands).toEqual([]);
+  });
+
+  it('status of a stack with services here and on nodes shows those here, then its nodes and how to ask one', async () => {
+    const engine = new MemoryEngine();
+    engine.add('shop', 'redis', { health: 'healthy' });
+    const home = await generated(`${NODES}  redis: {}\n`);
+    const r = await runCli(['status', 'shop'], { home, runner: new RecordingRunner(), engine });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^SERVICE +STATE[^\n]*\nredis +healthy +healthy /);
+    expect(r.stdout).toContain('\nAlso on its nodes (as deployed; not asked now):\n');
+    expect(r.stdout).toMatch(/^core +ssh:\/\/deploy@core\.example +Compose +- +not deployed$/m);
+    expect(r.stdout).toContain('berth status shop --node core');
   });
 });
