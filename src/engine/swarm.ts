@@ -142,9 +142,10 @@ export async function serviceLogs(runner: Runner, project: string, service: stri
  * `docker service logs -f` on the manager, watched: it ends once its stdin
  * closes, which is when the ssh client here stops (or the connection goes),
  * so a quiet service's follow does not outlive berth there, waiting for a
- * line to fail to write. Its own exit status is the command's.
+ * line to fail to write. Its own exit status is the command's. A command
+ * put in the background reads /dev/null unless told otherwise, so the
+ * watcher is given the session's stdin as fd 3.
  */
-// A command put in the background reads /dev/null unless told otherwise: the watcher gets this stdin as fd 3.
 const FOLLOW =
   'exec 3<&0; docker service logs --follow --no-task-ids --tail "$1" "$2" </dev/null 3<&- & p=$!; ' +
   '(cat <&3 >/dev/null; kill $p 2>/dev/null) >/dev/null 2>&1 & exec 3<&-; wait $p 2>/dev/null';
