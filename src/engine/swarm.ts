@@ -3,6 +3,7 @@
  * stdin, `docker stack deploy`, and what its services and tasks say, read
  * through the docker CLI on the manager (over the node's connection).
  */
+import { PassThrough } from 'node:stream';
 import { BerthError } from '../errors.js';
 import { inspectEach } from './images.js';
 import { runOrFail, type Runner } from './runner.js';
@@ -130,13 +131,69 @@ export async function removeServices(runner: Runner, project: string, services: 
   if (services.length) await runOrFail(runner, { argv: ['docker', 'service', 'rm', ...services.map((s) => `${project}_${s}`)] }, `removing ${services.join(', ')} from stack ${project}`);
 }
 
+/** Each line starts with the task: <project>_<service>.<slot>@<node>; the project is the same on every line. */
+const withoutProject = (project: string, l: string) => (l.startsWith(`${project}_`) ? l.slice(project.length + 1) : l);
+
 /** The last lines a service logged, each after its task (<service>.<slot>@<node> |). */
 export async function serviceLogs(runner: Runner, project: string, service: string, tail = 20): Promise<string> {
   const r = await runner.run({ argv: ['docker', 'service', 'logs', '--no-task-ids', '--tail', String(tail), `${project}_${service}`] });
-  // Each line starts with the task: <project>_<service>.<slot>@<node>; the project is the same on every line.
   return `${r.stdout}${r.stderr}`
     .split('\n')
-    .map((l) => (l.startsWith(`${project}_`) ? l.slice(project.length + 1) : l))
+    .map((l) => withoutProject(project, l))
     .join('\n')
     .trim();
+}
+
+/**
+ * `docker service logs -f` on the manager, watched: it ends once its stdin
+ * closes, which is when the ssh client here stops (or the connection goes),
+ * so a quiet service's follow does not outlive berth there, waiting for a
+ * line to fail to write. Its own exit status is the command's. A command
+ * put in the background reads /dev/null unless told otherwise, so the
+ * watcher is given the session's stdin as fd 3.
+ */
+const FOLLOW =
+  'exec 3<&0; docker service logs --follow --no-task-ids --tail "$1" "$2" </dev/null 3<&- & p=$!; ' +
+  '(cat <&3 >/dev/null; kill $p 2>/dev/null) >/dev/null 2>&1 & exec 3<&-; wait $p 2>/dev/null';
+
+export interface ServiceLogLine {
+  stream: 'stdout' | 'stderr';
+  /** The line after its task (<service>.<slot>@<node> | ...). */
+  text: string;
+}
+
+/** Calls `onText` with each whole line of a stream's chunks, the last one once the stream ends. */
+function lineSplitter(onText: (text: string) => void): { push(chunk: string): void; end(): void } {
+  let rest = '';
+  return {
+    push(chunk) {
+      const parts = (rest + chunk).split('\n');
+      rest = parts.pop()!;
+      for (const p of parts) onText(p);
+    },
+    end() {
+      if (rest) onText(rest);
+      rest = '';
+    },
+  };
+}
+
+/** Follows a service's log, line by line as it comes, from its last `tail` lines until `signal` aborts. */
+export async function followServiceLogs(runner: Runner, project: string, service: string, o: { tail: number; signal?: AbortSignal }, onLine: (l: ServiceLogLine) => void): Promise<void> {
+  const out = lineSplitter((t) => onLine({ stream: 'stdout', text: withoutProject(project, t) }));
+  const err = lineSplitter((t) => onLine({ stream: 'stderr', text: withoutProject(project, t) }));
+  // Stays open while berth follows; its end is what the watcher on the manager waits for.
+  const stdin = new PassThrough();
+  const close = () => stdin.end();
+  o.signal?.addEventListener('abort', close, { once: true });
+  try {
+    const r = await runner.run({ argv: ['sh', '-c', FOLLOW, 'sh', String(o.tail), `${project}_${service}`] }, { input: stdin, signal: o.signal, onStdout: out.push, onStderr: err.push });
+    out.end();
+    err.end();
+    // 130: Ctrl-C on the terminal reached the ssh client too, before berth's own signal was handled.
+    if (r.code !== 0 && r.code !== 130 && !o.signal?.aborted) throw new BerthError(`following the logs of ${project}_${service} failed: ${r.stderr.trim().split('\n').at(-1) ?? `exit code ${r.code}`}`, { code: 'engine_failed' });
+  } finally {
+    close();
+    o.signal?.removeEventListener('abort', close);
+  }
 }

@@ -37,8 +37,12 @@ function releaseStore(deps: OpsDeps, p: NodePlace, dir: string, b: ReleaseBundle
   };
 }
 
-/** Release `n` of the stack on the node, as a session of the node's Compose project. */
-export function nodeSession(deps: OpsDeps, p: NodePlace, n: number, b: ReleaseBundle, secretEnv: Record<string, string>): Session {
+/**
+ * Release `n` of the stack on the node, as a session of the node's Compose
+ * project. Without `secretEnv` (status, logs: nothing is created), the
+ * secrets it does not store are not read.
+ */
+export function nodeSession(deps: OpsDeps, p: NodePlace, n: number, b: ReleaseBundle, secretEnv?: Record<string, string>): Session {
   const dir = releaseDir(p, n);
   const nodeDeps = makeDeps({
     home: deps.home,

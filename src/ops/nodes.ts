@@ -1,11 +1,12 @@
 /**
- * What deploy, rollback and releases share: the stored stack with its nodes
- * (all, or those named), one connection per node for the whole command, and
- * who is deploying.
+ * What deploy, rollback, releases and the views of one node share: the
+ * stored stack with its nodes (all, or those named), the release a node runs,
+ * one connection per node for the whole command, and who is deploying.
  */
 import os from 'node:os';
 import { UsageError } from '../errors.js';
 import type { ManifestNode } from '../model/manifest.js';
+import type { NodeRelease } from '../model/release.js';
 import type { Remote } from '../engine/remote.js';
 import { validateStackName } from '../store/home.js';
 import type { ConnectOptions, OpsDeps } from './deps.js';
@@ -44,6 +45,33 @@ export class Connections {
 
   async closeAll(): Promise<void> {
     await Promise.all([...this.open.values()].map((r) => r.then((x) => x.close(), () => undefined)));
+  }
+}
+
+/** The release of a stack a node runs, as recorded here at its deploy. */
+export interface NodeRun {
+  node: ManifestNode;
+  number: number;
+  release: NodeRelease;
+}
+
+/** Which release of the stack node `nodeName` runs; refused, naming the fix, when the node is not the stack's or runs none. */
+export function nodeRun(deps: OpsDeps, name: string, nodeName: string): NodeRun {
+  const { nodes } = openWithNodes(deps, name, [nodeName]);
+  const node = nodes[0]!;
+  const number = deps.store.releases.current(name)[node.name];
+  const release = number === undefined ? undefined : deps.store.releases.list(name).find((r) => r.number === number)?.nodes[node.name];
+  if (number === undefined || !release) throw new UsageError(`--node: ${node.name} runs no release of ${name} yet; berth deploy ${name} --node ${node.name} puts one there`);
+  return { node, number, release };
+}
+
+/** Runs `fn` with the stack's release folders on the node, over a connection of its own that is closed after. */
+export async function onNode<T>(deps: OpsDeps, name: string, node: ManifestNode, o: ConnectOptions, fn: (p: NodePlace) => Promise<T>): Promise<T> {
+  const conns = new Connections(deps, o);
+  try {
+    return await fn(await conns.place(name, node));
+  } finally {
+    await conns.closeAll();
   }
 }
 

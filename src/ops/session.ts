@@ -53,7 +53,7 @@ export function openStack(deps: OpsDeps, name: string, opts: { dryRun?: boolean 
   const manifest = deps.store.stacks.requireManifest(name);
   if (!manifest.services.length && manifest.nodes?.length) {
     const nodes = manifest.nodes.map((n) => n.name).join(', ');
-    throw new UsageError(`stack ${name} runs on its nodes (${nodes}), none of it on this machine; berth deploy ${name} puts it there, berth releases ${name} shows what runs`);
+    throw new UsageError(`stack ${name} runs on its nodes (${nodes}), none of it on this machine; berth deploy ${name} puts it there, berth releases ${name} shows what runs, and berth status or logs ${name} --node ${manifest.nodes[0]!.name} show a node's services`);
   }
   return makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }, opts);
 }

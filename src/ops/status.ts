@@ -5,6 +5,8 @@ import type { OpsDeps } from './deps.js';
 import { Prober } from '../engine/probe.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
 import { openStack, type Session } from './session.js';
+import { validateStackName } from '../store/home.js';
+import type { ReleaseResult } from '../model/release.js';
 
 export interface StackSummary {
   name: string;
@@ -30,11 +32,51 @@ export interface StackStatus {
   declared: Record<string, { healthcheck: boolean; image: string }>;
   /** Every active service ready. */
   ready: boolean;
+  /** The stack's nodes (not asked: berth status <stack> --node N does), when it has any. */
+  nodes?: NodeSummary[];
 }
 
-/** One stack in detail: every container inspected, so restarts, state and health come from one read each. */
+/** A node of the stack and the release it runs, as recorded here at its deploy: status asks no node unless told to (--node). */
+export interface NodeSummary {
+  name: string;
+  host: string;
+  target: 'compose' | 'swarm';
+  /** The release it runs; none before its first deploy. */
+  release?: number;
+  /** That release's result on the node when it was deployed. */
+  result?: ReleaseResult;
+}
+
+/** The stack's nodes, each with the release it runs, from the records here. */
+export function nodeSummaries(deps: OpsDeps, name: string): NodeSummary[] {
+  validateStackName(name);
+  const nodes = deps.store.stacks.requireManifest(name).nodes ?? [];
+  if (!nodes.length) return [];
+  const current = deps.store.releases.current(name);
+  const records = deps.store.releases.list(name);
+  return nodes.map((n) => {
+    const release = current[n.name];
+    const here = records.find((r) => r.number === release)?.nodes[n.name];
+    const target = (here ? here.target : n.target) ?? 'compose';
+    return { name: n.name, host: n.host, target, ...(release !== undefined ? { release } : {}), ...(here ? { result: here.result } : {}) };
+  });
+}
+
+/**
+ * One stack in detail: every container inspected, so restarts, state and
+ * health come from one read each. A stack with nodes lists them too, with the
+ * release each runs; a stack that runs only on its nodes has no services here.
+ */
 export async function stackStatus(deps: OpsDeps, name: string): Promise<StackStatus> {
-  const s = openStack(deps, name);
+  const nodes = nodeSummaries(deps, name);
+  const m = deps.store.stacks.requireManifest(name);
+  if (nodes.length && !m.services.length) return { stack: name, profiles: m.profiles, stackProfiles: m.profiles, vars: {}, services: [], declared: {}, ready: true, nodes };
+  const st = await sessionStatus(openStack(deps, name));
+  return nodes.length ? { ...st, nodes } : st;
+}
+
+/** The status of a session's stack (a stored one here, or a release on a node), from its engine. */
+export async function sessionStatus(s: Session): Promise<StackStatus> {
   const services = await serviceViews(s);
   return {
     stack: s.ref.name,

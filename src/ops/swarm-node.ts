@@ -5,9 +5,9 @@
  */
 import { BerthError, UsageError } from '../errors.js';
 import type { NodeRelease } from '../model/release.js';
-import { serviceLogs, stackServices, stackTasks } from '../engine/swarm.js';
+import { followServiceLogs, serviceLogs, stackServices, stackTasks, type ServiceLogLine } from '../engine/swarm.js';
 import type { OpsDeps } from './deps.js';
-import { Connections, openWithNodes } from './nodes.js';
+import { nodeRun, onNode } from './nodes.js';
 import type { NodePlace } from './node-release.js';
 import { updateMarks, waitSwarm } from './swarm-wait.js';
 
@@ -17,19 +17,11 @@ export interface SwarmNodeOptions {
 
 /** Runs `fn` on the node's manager; refused when the node runs no Swarm release of the stack. */
 async function onSwarmNode<T>(deps: OpsDeps, name: string, nodeName: string, o: SwarmNodeOptions, fn: (p: NodePlace, release: NodeRelease) => Promise<T>): Promise<T> {
-  const { nodes } = openWithNodes(deps, name, [nodeName]);
-  const node = nodes[0]!;
-  const n = deps.store.releases.current(name)[node.name];
-  const release = deps.store.releases.list(name).find((r) => r.number === n)?.nodes[node.name];
-  if (release?.target !== 'swarm') {
-    throw new UsageError(`--node: ${node.name} runs no Swarm release of ${name}${n !== undefined ? ` (release ${n} runs there with Compose: ssh there and use Compose in its current folder)` : ''}; berth deploy ${name} --swarm --node ${node.name} puts one there`);
+  const { node, number, release } = nodeRun(deps, name, nodeName);
+  if (release.target !== 'swarm') {
+    throw new UsageError(`--node: ${node.name} runs no Swarm release of ${name} (release ${number} runs there with Compose: berth status and logs --node show it; ssh there and use Compose in its current folder for the rest); berth deploy ${name} --swarm --node ${node.name} puts one there`);
   }
-  const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
-  try {
-    return await fn(await conns.place(name, node), release);
-  } finally {
-    await conns.closeAll();
-  }
+  return onNode(deps, name, node, { acceptNewHostKey: o.acceptNewHostKey }, (p) => fn(p, release));
 }
 
 export interface SwarmServiceStatus {
@@ -74,14 +66,41 @@ export async function swarmStatus(deps: OpsDeps, name: string, nodeName: string,
   });
 }
 
+/** The services asked for (all of the stack's on the node when none is), each one the manager has. */
+async function chosenServices(p: NodePlace, name: string, services: string[]): Promise<string[]> {
+  const known = (await stackServices(p.remote.runner, p.node.project)).map((s) => s.name).sort();
+  const unknown = services.find((s) => !known.includes(s));
+  if (unknown) throw new UsageError(`${unknown} is not a service of ${name} on node ${p.node.name}; its services: ${known.join(', ')}`);
+  return services.length ? services : known;
+}
+
 export async function swarmLogs(deps: OpsDeps, name: string, nodeName: string, services: string[], tail: number, o: SwarmNodeOptions = {}): Promise<{ service: string; text: string }[]> {
   return onSwarmNode(deps, name, nodeName, o, async (p) => {
-    const known = (await stackServices(p.remote.runner, p.node.project)).map((s) => s.name).sort();
-    const unknown = services.find((s) => !known.includes(s));
-    if (unknown) throw new UsageError(`${unknown} is not a service of ${name} on node ${nodeName}; its services: ${known.join(', ')}`);
     const out: { service: string; text: string }[] = [];
-    for (const s of services.length ? services : known) out.push({ service: s, text: await serviceLogs(p.remote.runner, p.node.project, s, tail) });
+    for (const s of await chosenServices(p, name, services)) out.push({ service: s, text: await serviceLogs(p.remote.runner, p.node.project, s, tail) });
     return out;
+  });
+}
+
+export interface SwarmLogLine {
+  service: string;
+  /** <service>.<slot>@<node>. */
+  task: string;
+  stream: ServiceLogLine['stream'];
+  line: string;
+}
+
+/** A line of `docker service logs` without its project: `api.1@host-0    | GET /health`. */
+function taskLine(service: string, l: ServiceLogLine): SwarmLogLine {
+  const m = /^(\S+@\S+)\s+\| ?(.*)$/.exec(l.text);
+  return { service, task: m?.[1] ?? service, stream: l.stream, line: m ? m[2]! : l.text };
+}
+
+/** Follows the services' logs on the node's manager (each from its last `tail` lines) until `signal` aborts; the connection is closed after. */
+export async function swarmFollow(deps: OpsDeps, name: string, nodeName: string, services: string[], o: SwarmNodeOptions & { tail: number; signal?: AbortSignal }, write: (l: SwarmLogLine) => void): Promise<void> {
+  await onSwarmNode(deps, name, nodeName, o, async (p) => {
+    const chosen = await chosenServices(p, name, services);
+    await Promise.all(chosen.map((s) => followServiceLogs(p.remote.runner, p.node.project, s, { tail: o.tail, signal: o.signal }, (l) => write(taskLine(s, l)))));
   });
 }
 

@@ -5,9 +5,10 @@
  * Prometheus on A scrapes the worker on B at B's address and published port.
  * Then a release whose app fails its health check is rolled back by itself
  * (the data written before it still there), a good release goes on, and
- * berth rollback brings release 1 back, images and all.
+ * berth rollback brings release 1 back, images and all. status and logs
+ * --node read a node's services from its engine over ssh.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { Sandbox, until } from './harness.js';
@@ -105,6 +106,50 @@ services:
     expect(first!.nodes.core!.images.find((i) => i.service === 'api')).toMatchObject({ ref: `${repo}:good`, id: ids.good });
     const text = await berth(['releases', name]);
     expect(text.stdout).toMatch(new RegExp(`^1 .* healthy +core\\*, workers\\* `, 'm'));
+  });
+
+  it("status and logs of a Compose node are read from that node's engine over ssh: its services, their last lines, and a follow until Ctrl-C", async () => {
+    const st = await berth(['status', name, '--node', 'core', '--json']);
+    expect(st.code, st.stderr).toBe(0);
+    const json = JSON.parse(st.stdout);
+    expect(json).toMatchObject({ stack: name, node: 'core', target: 'compose', project: `${name}-core`, release: 1 });
+    const services = json.services as { name: string; ready: boolean; containers: { state: string; health: string | null; image: string }[] }[];
+    for (const n of ['api', 'db', 'prometheus']) expect(services.find((v) => v.name === n), n).toMatchObject({ ready: true, containers: [{ state: 'running' }] });
+    expect(services.find((v) => v.name === 'api')!.containers[0]).toMatchObject({ health: 'healthy', image: `${repo}:good` });
+    // No service of the workers node there, and this machine's engine has none of them.
+    expect(services.some((v) => v.name === 'worker')).toBe(false);
+    expect(await sb.containers(`${name}-core`)).toEqual([]);
+    const text = await berth(['status', name, '--node', 'workers']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`Compose project ${name}-workers on node workers, release 1`);
+    expect(text.stdout).toMatch(/^worker +healthy +healthy +5003->8000\/tcp +0 +/m);
+
+    const logs = await berth(['logs', name, 'api', '--node', 'core', '--tail', '5']);
+    expect(logs.code, logs.stderr).toBe(0);
+    const lines = logs.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.length).toBeLessThanOrEqual(5);
+    for (const l of lines) expect(l).toMatch(/^api-1 \| /);
+    expect(logs.stdout).toContain('GET /health');
+
+    const follow = sb.start(['logs', name, 'api', '--node', 'core', '-f', '--tail', '0', '--json'], { BERTH_SSH_CONFIG: hosts.sshConfig });
+    const marker = `/e2e-node-marker-${randomBytes(3).toString('hex')}`;
+    await until('the request on core to be followed', async () => {
+      hosts.sh(a, `docker exec ${container(a, 'api')} curl -s -o /dev/null localhost:8000${marker}`);
+      return follow.output().includes(marker);
+    }, 60_000, 1000);
+    expect(await follow.interrupt()).toBe(0);
+    const records = follow.output().trim().split('\n').map((l) => JSON.parse(l));
+    expect(records.find((r) => r.line.includes(marker))).toMatchObject({ service: 'api', replica: 1, container: expect.stringContaining(`${name}-core`) });
+    // The connection to the node went with the command: no ssh of berth's is left running for it.
+    await until('berth\'s ssh to core to end', async () => !spawnSync('pgrep', ['-f', `berth-ssh-.*root@${a.address}`]).stdout.length, 10_000, 200);
+  });
+
+  it('plain status of the stack lists its nodes as deployed and names the command that asks one', async () => {
+    const r = await berth(['status', name]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^core +${a.url.replace(/[./]/g, '\\$&')} +Compose +1 +healthy$`, 'm'));
+    expect(r.stdout).toContain(`berth status ${name} --node core`);
   });
 
   it('a release whose app fails its health check is rolled back by itself; the data written before it is still there', async () => {

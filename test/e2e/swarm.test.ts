@@ -7,14 +7,15 @@
  * a secret file. Then a release whose app fails its health check: Swarm's
  * rolling update rolls back by itself, berth says so naming the service,
  * exits non-zero and records the release rolled back; release 1 serves
- * again and the data written before is still there.
+ * again and the data written before is still there. Its logs are followed
+ * through the manager until Ctrl-C.
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { Sandbox } from './harness.js';
+import { Sandbox, until } from './harness.js';
 import { HOST_IMAGE, TestHosts, buildImage, type TestHost } from './hosts.js';
 
 const engine = inject('engine');
@@ -139,6 +140,18 @@ services:
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toMatch(/^api\.\d+@host-0 +\| .*GET \/health/m);
     expect((await berth(['status', name, '--node', 'nowhere'])).code).toBe(2);
+  });
+
+  it('logs --node -f follows the Swarm services line by line until Ctrl-C, and leaves no follow running on the manager', async () => {
+    // db logs next to nothing once up: its follow on the manager must end with berth's, not at its next line.
+    const follow = sb.start(['logs', name, 'db', 'api', '--node', 'swarm', '-f', '--tail', '2'], { BERTH_SSH_CONFIG: hosts.sshConfig });
+    const following = () => hosts.sh(h, "pgrep -fc '^docker service logs --follow' || true").trim();
+    await until('lines of api to be followed', async () => (follow.output().match(/^api\.\d+@host-0 +\| .*GET \/health/gm)?.length ?? 0) > 3, 60_000, 500);
+    expect(following()).toBe('2');
+    const code = await follow.interrupt();
+    expect([0, 130], follow.stderr()).toContain(code);
+    expect(follow.stderr()).not.toContain('error');
+    await until('the follows on the manager to end', async () => following() === '0', 15_000, 300);
   });
 
   it('berth rollback after a good deploy brings release 1 back on the Swarm, without the service release 1 did not run', async () => {

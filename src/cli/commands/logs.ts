@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { opsDeps } from '../deps.js';
 import { printJson, warn } from '../output.js';
 import { listOf } from './lifecycle.js';
+import type { LogRecord, LogsOptions } from '../../ops/logs.js';
 
 export const logs: CommandSpec = {
   name: 'logs',
@@ -11,20 +12,21 @@ export const logs: CommandSpec = {
   args: [['<name>', 'stack name'], ['[services...]', 'only these services (an app with instances: all of them)']],
   dryRun: true,
   flags: [
-    { flags: '-f, --follow', doc: 'keep following' },
+    { flags: '-f, --follow', doc: 'keep following (until Ctrl-C)' },
     { flags: '--tail <lines>', doc: 'lines from the end of each log' },
-    { flags: '--node <name>', doc: 'the services a node runs as a Swarm stack (berth deploy --swarm; not with -f)' },
+    { flags: '--node <name>', doc: "the services a node runs, read there over ssh: from its engine for a Compose node, with docker service logs for a Swarm stack (berth deploy --swarm)" },
   ],
   async run(ctx, [name, only], opts) {
     const tail = opts.tail === undefined ? undefined : Number(opts.tail);
     if (tail !== undefined && !(Number.isInteger(tail) && tail >= 0)) throw new UsageError(`--tail: ${JSON.stringify(opts.tail)} is not a number of lines`);
-    if (opts.node !== undefined) return swarmNodeLogs(ctx, String(name), String(opts.node), listOf(only), tail, opts);
-    // Ctrl-C ends a followed JSON stream cleanly (Compose on the terminal gets the signal itself).
+    if (opts.node !== undefined && opts.dryRun) throw new UsageError('--dry-run: not with --node; logs of a node are read from it, with no command to show');
+    // Ctrl-C ends a followed stream cleanly (Compose on the terminal gets the signal itself).
     const stop = new AbortController();
     const onInt = () => stop.abort();
     const json = !!opts.json && !opts.dryRun;
-    if (json) process.once('SIGINT', onInt);
+    if (json || opts.node !== undefined) process.once('SIGINT', onInt);
     try {
+      if (opts.node !== undefined) return await nodeLogs(ctx, String(name), String(opts.node), { services: listOf(only), follow: !!opts.follow, tail, signal: stop.signal }, json);
       const [ops, { streamStackLogs, terminalLogs }] = await Promise.all([import('../../ops/session.js'), import('../../ops/logs.js')]);
       const s = ops.openStack(opsDeps(ctx, { json: !!opts.json, signal: stop.signal }), String(name), { dryRun: !!opts.dryRun });
       const services = ops.expandServices(s, listOf(only));
@@ -39,13 +41,31 @@ export const logs: CommandSpec = {
   },
 };
 
-async function swarmNodeLogs(ctx: Parameters<CommandSpec['run']>[0], name: string, node: string, services: string[], tail: number | undefined, opts: Record<string, unknown>): Promise<number> {
-  if (opts.follow) throw new UsageError('--follow: not with --node yet; leave it out to read the last lines');
-  const { swarmLogs } = await import('../../ops/swarm-node.js');
-  const logs = await swarmLogs(opsDeps(ctx, { json: !!opts.json }), name, node, services, tail ?? 100);
-  if (opts.json) printJson(ctx.io, { stack: name, node, logs });
+/** The logs of a node's part of the stack, read there: one record a line with --json, else as Compose and Swarm print them. */
+async function nodeLogs(ctx: Parameters<CommandSpec['run']>[0], name: string, node: string, o: LogsOptions, json: boolean): Promise<number> {
+  const [cn, sn] = await Promise.all([import('../../ops/compose-node.js'), import('../../ops/swarm-node.js')]);
+  const deps = opsDeps(ctx, { json, signal: o.signal });
+  if (cn.nodeTarget(deps, name, node) === 'compose') {
+    const width = { n: 0 };
+    const n = await cn.composeNodeLogs(deps, name, node, o, (r) => ctx.io.out(json ? JSON.stringify(r) + '\n' : composeLine(r, width)));
+    if (!n) warn(ctx.io, `node ${node} runs no containers of ${name}${o.services.length ? ` for ${o.services.join(', ')}` : ''}; berth deploy ${name} --node ${node} starts them`);
+    return 0;
+  }
+  if (o.follow) {
+    await sn.swarmFollow(deps, name, node, o.services, { tail: o.tail ?? 100, signal: o.signal }, (l) => ctx.io.out(json ? JSON.stringify(l) + '\n' : `${l.task} | ${l.line}\n`));
+    return 0;
+  }
+  const logs = await sn.swarmLogs(deps, name, node, o.services, o.tail ?? 100);
+  if (json) printJson(ctx.io, { stack: name, node, logs });
   else for (const l of logs) ctx.io.out(l.text ? `${l.text}\n` : '');
   return 0;
+}
+
+/** A log record as Compose prints it: <service>-<replica> | line, the names padded to the widest so far. */
+function composeLine(r: LogRecord, width: { n: number }): string {
+  const who = `${r.service}-${r.replica}`;
+  width.n = Math.max(width.n, who.length);
+  return `${who.padEnd(width.n)} | ${r.line}\n`;
 }
 
 export const exec: CommandSpec = {

@@ -16,9 +16,10 @@ async function all(ctx: Context, json: boolean): Promise<number> {
   return stacks.some((s) => s.state === 'degraded' || s.state === 'damaged') ? 1 : 0;
 }
 
-function printJsonStatus(ctx: Context, st: StackStatus): void {
+function printJsonStatus(ctx: Context, st: StackStatus, more: Record<string, unknown> = {}): void {
   printJson(ctx.io, {
     stack: st.stack,
+    ...more,
     profiles: st.profiles,
     vars: st.vars,
     services: st.services.map((v) => ({
@@ -30,6 +31,7 @@ function printJsonStatus(ctx: Context, st: StackStatus): void {
       active: v.active,
       containers: v.containers.map((c) => ({ id: c.id.slice(0, 12), name: c.name, state: c.state, health: c.health ?? null, exitCode: c.exitCode ?? null, restarts: c.restarts ?? 0, image: c.image, ports: c.ports })),
     })),
+    ...(st.nodes ? { nodes: st.nodes } : {}),
   });
 }
 
@@ -47,9 +49,18 @@ function printTable(ctx: Context, st: StackStatus): void {
     Object.entries(st.vars).map(([k, v]) => `${k}=${v}`).join(' '),
   ].filter(Boolean);
   if (chosen.length) ctx.io.out(`Set at berth up: ${chosen.join('; ')}\n\n`);
-  ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
+  if (rows.length || !st.nodes) ctx.io.out(table(['SERVICE', 'STATE', 'HEALTH', 'PORTS', 'RESTARTS', 'IMAGE'], rows));
   const orphans = st.services.filter((v) => v.state === 'orphan').map((v) => v.name);
   if (orphans.length) ctx.io.out(`\n${orphans.join(', ')}: no longer in the stack; berth up ${st.stack} removes ${orphans.length > 1 ? 'them' : 'it'}.\n`);
+  if (st.nodes) printNodes(ctx, st.stack, st.nodes, rows.length > 0);
+}
+
+/** The stack's nodes as recorded here, and the command that asks one of them. */
+function printNodes(ctx: Context, stack: string, nodes: NonNullable<StackStatus['nodes']>, after: boolean): void {
+  const rows = nodes.map((n) => [n.name, n.host, n.target === 'swarm' ? 'Swarm' : 'Compose', n.release === undefined ? '-' : String(n.release), n.result ?? 'not deployed']);
+  ctx.io.out(`${after ? '\n' : ''}${after ? 'Also on its nodes' : `Stack ${stack} runs on its nodes`} (as deployed; not asked now):\n\n`);
+  ctx.io.out(table(['NODE', 'HOST', 'RUNS WITH', 'RELEASE', 'DEPLOYED'], rows));
+  ctx.io.out(`\nA node's services, as they are now: berth status ${stack} --node ${nodes[0]!.name}; their logs: berth logs ${stack} --node ${nodes[0]!.name}\n`);
 }
 
 /** Exit 1 unless every active service is ready (every stack not degraded, without a name). */
@@ -62,11 +73,21 @@ export async function runStatus(ctx: Context, name: string | undefined, json: bo
   return st.ready ? 0 : 1;
 }
 
-/** A stack's part that runs as a Swarm stack on a node: its services as the manager sees them. */
-async function swarmNodeStatus(ctx: Context, name: string, node: string, json: boolean): Promise<number> {
-  const { swarmStatus } = await import('../../ops/swarm-node.js');
-  const st = await swarmStatus(opsDeps(ctx, { json }), name, node);
-  if (json) printJson(ctx.io, st);
+/** A node's part of the stack, asked of the node: its Compose services as status shows them here, or its Swarm stack as the manager sees it. */
+async function nodeStatus(ctx: Context, name: string, node: string, json: boolean): Promise<number> {
+  const ops = await import('../../ops/compose-node.js');
+  const ns = await ops.nodeStatus(opsDeps(ctx, { json }), name, node);
+  if (ns.target === 'compose') {
+    const st = ns.status;
+    if (json) printJsonStatus(ctx, st, { node: st.node, target: 'compose', project: st.project, release: st.release });
+    else {
+      ctx.io.out(`Compose project ${st.project} on node ${st.node}, release ${st.release}\n\n`);
+      printTable(ctx, st);
+    }
+    return st.ready ? 0 : 1;
+  }
+  const st = ns.status;
+  if (json) printJson(ctx.io, { ...st, target: 'swarm' });
   else {
     ctx.io.out(`Swarm stack ${st.project} on node ${st.node}\n\n`);
     ctx.io.out(table(['SERVICE', 'STATE', 'RUNNING', 'IMAGE', 'ERROR'], st.services.map((s) => [s.name, s.state, `${s.running}/${s.replicas}`, s.image, s.error ?? '-'])));
@@ -78,10 +99,10 @@ export const status: CommandSpec = {
   name: 'status',
   doc: 'per-service state, health, ports, restarts and image; every stack when no name is given',
   args: [['[name]', 'stack name']],
-  flags: [{ flags: '--node <name>', doc: 'the part of the stack a node runs as a Swarm stack (berth deploy --swarm)' }],
+  flags: [{ flags: '--node <name>', doc: "the part of the stack a node runs, asked of the node over ssh: its Compose services as status shows them here, or its Swarm stack's tasks (berth deploy --swarm)" }],
   run: (ctx, [name], opts) => {
     if (opts.node === undefined) return runStatus(ctx, name === undefined ? undefined : String(name), !!opts.json);
     if (name === undefined) throw new UsageError('--node: name the stack too, like berth status prod --node core');
-    return swarmNodeStatus(ctx, String(name), String(opts.node), !!opts.json);
+    return nodeStatus(ctx, String(name), String(opts.node), !!opts.json);
   },
 };
