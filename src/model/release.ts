@@ -50,6 +50,9 @@ export interface NodeRelease {
 
 export const RELEASE_FORMAT = 1;
 
+/** The node name of this machine in a stack's release records (berth up's releases). */
+export const HERE = 'here';
+
 export interface ReleaseRecord {
   format: typeof RELEASE_FORMAT;
   stack: string;

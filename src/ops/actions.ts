@@ -44,7 +44,7 @@ export async function runAction(deps: OpsDeps, stack: string, a: StackAction, p:
   await ensureEngine(s);
   switch (a.action) {
     case 'up': {
-      const r = await upStack(s, { wait, timeoutMs, services: a.services?.length ? a.services : undefined, onUpdate: p.onUpdate });
+      const r = await upStack(s, { wait, timeoutMs, services: a.services?.length ? a.services : undefined, release: true, onUpdate: p.onUpdate });
       return { stack, ready: wait, elapsedMs: r.elapsedMs, services: r.views.map((v) => ({ name: v.name, state: v.state, containers: v.containers.length })) };
     }
     case 'down': {

@@ -6,7 +6,7 @@
 import os from 'node:os';
 import { UsageError } from '../errors.js';
 import type { ManifestNode } from '../model/manifest.js';
-import type { NodeRelease } from '../model/release.js';
+import { HERE, type NodeRelease } from '../model/release.js';
 import type { Remote } from '../engine/remote.js';
 import { validateStackName } from '../store/home.js';
 import type { ConnectOptions, OpsDeps } from './deps.js';
@@ -22,6 +22,19 @@ export function openWithNodes(deps: OpsDeps, name: string, only: string[] = []):
   const unknown = only.find((n) => !all.some((x) => x.name === n));
   if (unknown) throw new UsageError(`--node: ${unknown} is not a node of stack ${name}; its nodes: ${all.map((n) => n.name).join(', ')}`);
   return { s: makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }), nodes: all.filter((n) => !only.length || only.includes(n.name)) };
+}
+
+/**
+ * The stored stack and the parts of it releases name: the nodes asked for
+ * (default: all) and whether this machine's part (`here`) is asked for.
+ */
+export function openReleases(deps: OpsDeps, name: string, only: string[] = []): { s: Session; nodes: ManifestNode[]; here: boolean } {
+  validateStackName(name);
+  const manifest = deps.store.stacks.requireManifest(name);
+  const all = manifest.nodes ?? [];
+  const unknown = only.find((n) => n !== HERE && !all.some((x) => x.name === n));
+  if (unknown) throw new UsageError(`--node: ${unknown} is not a node of stack ${name}; its nodes: ${[...all.map((n) => n.name), HERE].join(', ')} (${HERE} is this machine)`);
+  return { s: makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }), nodes: all.filter((n) => !only.length || only.includes(n.name)), here: !only.length || only.includes(HERE) };
 }
 
 /** Each node opened once, on first use, and all closed together. */

@@ -26,7 +26,7 @@ export interface ReleaseBundle {
   env: Record<string, string>;
 }
 
-function filesUnder(dir: string, rel = ''): FileOut[] {
+export function filesUnder(dir: string, rel = ''): FileOut[] {
   return fs.readdirSync(path.join(dir, rel), { withFileTypes: true }).flatMap((e) => {
     const p = rel ? `${rel}/${e.name}` : e.name;
     if (e.isDirectory()) return filesUnder(dir, p);

@@ -5,11 +5,14 @@
  * reach go back to what they ran then. Data volumes are left as they are.
  */
 import { BerthError, UsageError } from '../errors.js';
-import type { ReleaseRecord } from '../model/release.js';
+import { HERE, type ReleaseRecord } from '../model/release.js';
+import type { ManifestNode } from '../model/manifest.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
-import { Connections, openWithNodes } from './nodes.js';
+import { Connections, openReleases } from './nodes.js';
+import { rollbackHere } from './local-rollback.js';
+import { firstReleaseHint } from './releases.js';
 import { withStackLock } from './session.js';
 import { secretReader } from './secret-env.js';
 
@@ -44,28 +47,48 @@ function target(records: ReleaseRecord[], current: Record<string, number>, stack
 }
 
 export async function rollbackStack(deps: OpsDeps, name: string, asked: number | undefined, o: RollbackOptions): Promise<RollbackResult> {
-  const { s, nodes } = openWithNodes(deps, name, o.nodes);
+  const { s, nodes, here } = openReleases(deps, name, o.nodes);
   return withStackLock(s, 'rollback', async () => {
     const records = deps.store.releases.list(name);
+    if (!records.length) throw new BerthError(`stack ${name} has no releases yet; ${firstReleaseHint(deps, name)}`, { code: 'not_found' });
     const number = target(records, deps.store.releases.current(name), name, asked);
-    const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const done: Record<string, number> = {};
-    const secrets = secretReader(deps);
-    try {
-      for (const node of nodes) {
-        const to = releaseAsOf(records, node.name, number);
-        if (to === undefined) {
-          deps.onEvent({ type: 'warning', message: `node ${node.name} ran no release of ${name} as of release ${number}; left as it is` });
-          continue;
-        }
-        const p = await conns.place(name, node);
-        if (!p.numbers.includes(to)) throw new BerthError(`release ${to} is no longer on node ${node.name} (${p.base}); deploy again instead`, { code: 'not_found' });
-        await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, onUpdate: (v) => o.onUpdate?.(node.name, v) });
-        done[node.name] = to;
-      }
-    } finally {
-      await conns.closeAll();
+    await rollbackNodes(deps, { name, records, number, nodes, done }, o);
+    const to = here ? releaseAsOf(records, HERE, number) : undefined;
+    if (to !== undefined) {
+      await rollbackHere(s, to, { timeoutMs: o.timeoutMs, onUpdate: (v) => o.onUpdate?.(HERE, v) });
+      done[HERE] = to;
     }
     return { number, nodes: done };
   });
+}
+
+interface NodesRollback {
+  name: string;
+  records: ReleaseRecord[];
+  number: number;
+  nodes: ManifestNode[];
+  /** node -> the release it runs now, filled as each is back. */
+  done: Record<string, number>;
+}
+
+/** Each node back to the release it ran as of release `number`, in turn, over one connection each. */
+async function rollbackNodes(deps: OpsDeps, { name, records, number, nodes, done }: NodesRollback, o: RollbackOptions): Promise<void> {
+  const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
+  const secrets = secretReader(deps);
+  try {
+    for (const node of nodes) {
+      const to = releaseAsOf(records, node.name, number);
+      if (to === undefined) {
+        deps.onEvent({ type: 'warning', message: `node ${node.name} ran no release of ${name} as of release ${number}; left as it is` });
+        continue;
+      }
+      const p = await conns.place(name, node);
+      if (!p.numbers.includes(to)) throw new BerthError(`release ${to} is no longer on node ${node.name} (${p.base}); deploy again instead`, { code: 'not_found' });
+      await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, onUpdate: (v) => o.onUpdate?.(node.name, v) });
+      done[node.name] = to;
+    }
+  } finally {
+    await conns.closeAll();
+  }
 }

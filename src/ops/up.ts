@@ -21,6 +21,7 @@ import { notReady } from './up-failure.js';
 import { loadSecretEnv } from './secret-env.js';
 import { ensureBerthImage } from './image.js';
 import { runsUnder } from '../resolve/profiles.js';
+import { recordUp } from './local-release.js';
 
 export { lastLogs } from './up-failure.js';
 
@@ -36,6 +37,8 @@ export interface UpOptions {
   choices?: { vars: Record<string, string>; profiles?: string[] };
   /** A new value for a secret that existing data was made with is the user's choice. */
   allowSecretChange?: boolean;
+  /** Record a release of this machine's part (berth up of the whole stack, waiting for health). */
+  release?: boolean;
   /** What preflight() returned, when the caller ran it already (restart, before stopping anything). */
   preflighted?: string[];
   onUpdate?(views: ServiceView[]): void;
@@ -62,7 +65,8 @@ export function runChoices(s: Session, vars: string[], profiles: string[] | unde
 }
 
 export function upStack(s: Session, o: UpOptions): Promise<UpResult> {
-  return withStackLock(s, 'up', () => upLocked(s, o));
+  const release = o.release && o.wait && !s.dryRun && !o.services?.length;
+  return withStackLock(s, 'up', () => (release ? recordUp(s, () => upLocked(s, o)) : upLocked(s, o)));
 }
 
 /** The services a start brings up: those named and what they depend on (unless noDeps), else every active one. */

@@ -32,7 +32,8 @@ describe('deploy, releases, rollback', () => {
     const runner = new RecordingRunner();
     const home = await generated('services:\n  redis: {}\n');
     expectUsageError(await runCli(['deploy', 'shop'], { home, runner }), 'stack shop has no nodes; name the machines under nodes: in stack.yaml');
-    expectUsageError(await runCli(['releases', 'shop'], { home, runner }), 'stack shop has no nodes');
+    expect((await runCli(['releases', 'shop'], { home, runner })).stdout).toBe('Stack shop has no releases yet; berth up shop makes the first.\n');
+    expect(await runCli(['rollback', 'shop'], { home, runner })).toMatchObject({ code: 2, stderr: 'berth: error: stack shop has no releases yet; berth up shop makes the first\n' });
     const nodes = await generated(NODES);
     expectUsageError(await runCli(['rollback', 'shop', 'two'], { home: nodes, runner }), 'release: "two" is not a whole number from 1; berth releases shop lists them');
     expectUsageError(await runCli(['deploy', 'shop', '--keep', '0'], { home: nodes, runner }), '--keep: "0" is not a whole number from 1');

@@ -87,7 +87,7 @@ export const deploy: CommandSpec = {
 
 export const rollback: CommandSpec = {
   name: 'rollback',
-  doc: 'put release N back on the nodes (default: the last healthy one before the running one) and wait for health',
+  doc: 'put release N back, here (a release of berth up) and on the nodes (default: the last healthy one before the running one), and wait for health',
   args: [['<name>', 'stack name'], ['[release]', 'release number (berth releases lists them)']],
   flags: NODE_FLAGS,
   async run(ctx, [name, number], opts) {
@@ -112,10 +112,11 @@ export const releases: CommandSpec = {
   args: [['<name>', 'stack name']],
   flags: [{ flags: '--node <name>', doc: 'only the releases that reached this node' }],
   async run(ctx, [name], opts) {
-    const { listReleases } = await import('../../ops/releases.js');
-    const l = listReleases(opsDeps(ctx, { json: !!opts.json }), String(name), { node: opts.node === undefined ? undefined : String(opts.node) });
+    const { listReleases, firstReleaseHint } = await import('../../ops/releases.js');
+    const deps = opsDeps(ctx, { json: !!opts.json });
+    const l = listReleases(deps, String(name), { node: opts.node === undefined ? undefined : String(opts.node) });
     if (opts.json) return printJson(ctx.io, l), 0;
-    if (!l.releases.length) return ctx.io.out(`Stack ${l.stack} has no releases yet; berth deploy ${l.stack} makes the first.\n`), 0;
+    if (!l.releases.length) return ctx.io.out(`Stack ${l.stack} has no releases yet; ${firstReleaseHint(deps, l.stack)}.\n`), 0;
     const images = (r: ReleaseRecord) => [...new Set(Object.values(r.nodes).flatMap((x) => x.images.map((i) => i.ref)))].join(' ') || '-';
     const rows = l.releases.map((r) => [r.number, r.startedAt.replace('T', ' ').slice(0, 19), r.by, r.result, nodesText(r, l.current), images(r)]);
     ctx.io.out(table(['RELEASE', 'STARTED', 'BY', 'RESULT', 'NODES', 'IMAGES'], rows));

@@ -33,7 +33,7 @@ export const up: CommandSpec = {
     const show = wait && !opts.dryRun ? await progress(ctx.io, opts.json ? { plainTo: (t) => ctx.io.err(t) } : {}) : undefined;
     let result;
     try {
-      result = await upStack(s, { wait, timeoutMs, services, build: !!opts.build, choices, allowSecretChange: !!opts.allowSecretChange, onUpdate: (v) => show?.update(v) });
+      result = await upStack(s, { wait, timeoutMs, services, build: !!opts.build, choices, allowSecretChange: !!opts.allowSecretChange, release: true, onUpdate: (v) => show?.update(v) });
     } finally {
       show?.done();
     }
