@@ -9,6 +9,7 @@ import type { ReleaseRecord } from '../model/release.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
+import { SavedImages } from '../engine/images.js';
 import { Connections, openWithNodes } from './nodes.js';
 import { withStackLock } from './session.js';
 import { secretReader } from './secret-env.js';
@@ -51,6 +52,7 @@ export async function rollbackStack(deps: OpsDeps, name: string, asked: number |
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const done: Record<string, number> = {};
     const secrets = secretReader(deps);
+    const saved = new SavedImages(deps.runner);
     try {
       for (const node of nodes) {
         const to = releaseAsOf(records, node.name, number);
@@ -60,10 +62,11 @@ export async function rollbackStack(deps: OpsDeps, name: string, asked: number |
         }
         const p = await conns.place(name, node);
         if (!p.numbers.includes(to)) throw new BerthError(`release ${to} is no longer on node ${node.name} (${p.base}); deploy again instead`, { code: 'not_found' });
-        await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, onUpdate: (v) => o.onUpdate?.(node.name, v) });
+        await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, saved, onUpdate: (v) => o.onUpdate?.(node.name, v) });
         done[node.name] = to;
       }
     } finally {
+      saved.dispose();
       await conns.closeAll();
     }
     return { number, nodes: done };
