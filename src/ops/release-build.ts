@@ -20,7 +20,21 @@ import { inspectEach } from '../engine/images.js';
 import { runOrFail } from '../engine/runner.js';
 import type { OpsDeps } from './deps.js';
 import { imageOf, nodeBundle, type ReleaseBundle } from './release-files.js';
-import { allProfiles, makeSession, runCompose } from './session.js';
+import { allProfiles, makeSession } from './session.js';
+
+/** Compose's summary of a build that failed, which says less than the line before it (v1: the step's command and exit code). */
+const SUMMARY = /(failed to build : Build failed|^Build failed)$/;
+
+/** A failed build as one line: the builder's own reason; its last lines as details. */
+function buildFailed(node: ManifestNode, services: string[], output: string): BerthError {
+  const lines = output.split('\n').map((l) => l.trim()).filter(Boolean);
+  const reason = ([...lines].reverse().find((l) => !SUMMARY.test(l)) ?? lines.at(-1) ?? 'no output').replace(/^ERROR: /, '');
+  return new BerthError(`node ${node.name}: building ${services.join(', ')} here failed: ${reason}; the deploy stopped before touching any node`, {
+    code: 'engine_failed',
+    details: lines.slice(-15).map((l) => `  | ${l}`).join('\n'),
+    ...(services.length === 1 ? { path: `services.${services[0]}.build` } : {}),
+  });
+}
 
 /** An image this release built here for a service: the name the release gave it, and its id. */
 export interface BuiltImage {
@@ -91,9 +105,8 @@ export async function buildForNode(deps: OpsDeps, stackDir: string, node: Manife
   deps.onEvent({ type: 'progress', message: `${node.name}: building ${services.join(', ')} here` });
   const s = makeSession(deps, b.manifest, { name: node.project, dir: path.join(stackDir, NODES_DIR, node.name) });
   s.vars = o.vars;
-  await runCompose(s, composeArgs.build({ services }), { profiles: allProfiles(b.manifest), what: 'build' }).catch((e: BerthError) => {
-    throw new BerthError(`node ${node.name}: ${e.message}; the deploy stopped before touching any node`, { code: 'engine_failed', details: e.details, ...(services.length === 1 ? { path: `services.${services[0]}.build` } : {}) });
-  });
+  const r = await s.runner.run(await s.compose(composeArgs.build({ services }), allProfiles(b.manifest)));
+  if (r.code !== 0) throw buildFailed(node, services, `${r.stdout}\n${r.stderr}`);
   const refs = services.map((name) => imageOf(b.manifest.services.find((x) => x.name === name)!, b.env));
   const ids = await inspectEach(deps.runner, refs);
   const built = services.map((service, i) => {

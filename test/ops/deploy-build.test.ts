@@ -93,10 +93,10 @@ describe('deploy of a service that builds its image', () => {
   });
 
   it('a failed build stops the deploy with the build\'s own words before any node is reached', async () => {
-    const { deps, runner, core } = await setup(spec(), localEngine("ERROR: Service 'api' failed to build : The command '/bin/sh -c false' returned a non-zero code: 1"));
+    const { deps, runner, core } = await setup(spec(), localEngine("The command '/bin/sh -c false' returned a non-zero code: 1\nERROR: Service 'api' failed to build : Build failed"));
     const failed = deployStack(deps, 'shop', { timeoutMs: 5000 });
     await expect(failed).rejects.toThrow(
-      "node core: build failed for stack shop-core: Service 'api' failed to build : The command '/bin/sh -c false' returned a non-zero code: 1; the deploy stopped before touching any node",
+      "node core: building api here failed: The command '/bin/sh -c false' returned a non-zero code: 1; the deploy stopped before touching any node",
     );
     await expect(failed).rejects.toMatchObject({ code: 'engine_failed', path: 'services.api.build', details: expect.stringContaining('Step 2/2 : RUN false') });
     expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
