@@ -51,11 +51,15 @@ export function imageRepo(ref: string): string {
   return ref.replace(/(@.*|:[^/:]*)$/, '');
 }
 
-/** The name a release gives an image it built: its repository with the deploy's tag, or with id-<12 hex digits of its id>. */
-export function builtRef(ref: string, id: string, tag?: string): string {
+/** The deploy's tag must be able to name the images it builds (checked before anything is built). */
+export function checkBuildTag(tag: string | undefined): void {
   if (tag !== undefined && !DOCKER_TAG.test(tag)) {
     throw new UsageError(`--tag: ${JSON.stringify(tag)} cannot name the images this deploy builds (a Docker tag: letters, digits, _ . -, at most 128, not starting with . or -); give another tag`);
   }
+}
+
+/** The name a release gives an image it built: its repository with the deploy's tag, or with id-<12 hex digits of its id>. */
+export function builtRef(ref: string, id: string, tag?: string): string {
   return `${imageRepo(ref)}:${tag ?? `id-${id.replace(/^sha256:/, '').slice(0, 12)}`}`;
 }
 
@@ -102,6 +106,7 @@ export function withBuiltImages(b: ReleaseBundle, built: BuiltImage[]): ReleaseB
 export async function buildForNode(deps: OpsDeps, stackDir: string, node: ManifestNode, b: ReleaseBundle, o: { vars: Record<string, string>; tag?: string }): Promise<BuiltImage[]> {
   const services = servicesToBuild(b);
   if (!services.length) return [];
+  checkBuildTag(o.tag);
   deps.onEvent({ type: 'progress', message: `${node.name}: building ${services.join(', ')} here` });
   const s = makeSession(deps, b.manifest, { name: node.project, dir: path.join(stackDir, NODES_DIR, node.name) });
   s.vars = o.vars;

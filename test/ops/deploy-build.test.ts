@@ -79,7 +79,9 @@ describe('deploy of a service that builds its image', () => {
     await deployStack(deps, 'shop', { timeoutMs: 5000, tag: 'v1.2' });
     expect(runner.commands.map((c) => c.argv)).toContainEqual(['docker', 'tag', ID, 'shop-api:v1.2']);
     expect(parseYaml(core.files.get('/home/deploy/.berth/releases/shop/core/1/docker-compose.yaml')!).services.api.image).toBe('shop-api:v1.2');
+    const before = runner.commands.length;
     await expect(deployStack(deps, 'shop', { timeoutMs: 5000, tag: '-v2' })).rejects.toThrow('--tag: "-v2" cannot name the images this deploy builds');
+    expect(runner.commands.slice(before).filter((c) => c.argv.includes('build') || c.argv[0] === 'ssh')).toEqual([]);
   });
 
   it('with IMAGE_TAG in the image, --tag git builds <repository>:sha-<7> and sets IMAGE_TAG', async () => {

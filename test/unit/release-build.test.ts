@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { builtRef, imageRepo, servicesToBuild, withBuiltImages } from '../../src/ops/release-build.js';
+import { builtRef, checkBuildTag, imageRepo, servicesToBuild, withBuiltImages } from '../../src/ops/release-build.js';
 import { bundleOf, releaseImages, type ReleaseBundle } from '../../src/ops/release-files.js';
 import { putBack, SavedImages } from '../../src/engine/images.js';
 import { Readable } from 'node:stream';
@@ -25,10 +25,11 @@ describe('the name a release gives an image it built', () => {
     expect(builtRef('registry.example:5000/acme/api', ID)).toBe('registry.example:5000/acme/api:id-ab12cd34ef56');
     expect(imageRepo('registry.example:5000/acme/api:1.2')).toBe('registry.example:5000/acme/api');
     expect(imageRepo('acme/api@sha256:00ff')).toBe('acme/api');
+    expect(() => checkBuildTag('sha-1a2b3c4')).not.toThrow();
   });
 
   it('refuses a tag Docker cannot take, naming --tag and the fix', () => {
-    for (const bad of ['-x', '.x', 'a/b', 'a:b', 'x'.repeat(129), '']) expect(() => builtRef('api:1', ID, bad), bad).toThrow(/^--tag: .* cannot name the images this deploy builds .*; give another tag$/);
+    for (const bad of ['-x', '.x', 'a/b', 'a:b', 'x'.repeat(129), '']) expect(() => checkBuildTag(bad), bad).toThrow(/^--tag: .* cannot name the images this deploy builds .*; give another tag$/);
   });
 });
 
