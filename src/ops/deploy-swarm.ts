@@ -1,7 +1,8 @@
 /**
  * berth deploy --swarm: a node's part of the stack as a Swarm stack on the
  * node, a Swarm manager. The stack file is rendered from the model for this
- * release (its variables, each image's own start read on the manager), put
+ * release (its variables, each image's own start read on the manager; an
+ * image a service builds is built here and sent, as for Compose), put
  * in the release's folder there with the names of its secrets and configs;
  * those berth makes when missing, their values on stdin. Jobs go first, as
  * one-shot services, with what they wait for; then the whole file, and

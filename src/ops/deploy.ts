@@ -1,9 +1,11 @@
 /**
- * berth deploy: a new release of a stack on its nodes. Node by node (a node
- * after those it uses): the node's bundle copied into a new release folder,
- * its images pulled there (or sent from here), then the same start as `up`
- * (its checks, the staged start, the wait for health) on the node's engine,
- * under the stack's lock here and on the node. A release that fails its
+ * berth deploy: a new release of a stack on its nodes. The images of services
+ * that build (build:) are built here first (release-build.ts). Node by node (a
+ * node after those it uses): the node's bundle copied into a new release
+ * folder, its images pulled there (or sent from here; those built here always
+ * are), then the same start as `up` (its checks, the staged start, the wait
+ * for health) on the node's engine, under the stack's lock here and on the
+ * node. A release that fails its
  * health gate on any node is undone on every node it reached, each back to
  * the release it ran before, and the deploy fails naming the service. Every
  * deploy is recorded here and on each node.
@@ -85,7 +87,7 @@ export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions)
   const { s, nodes } = openWithNodes(deps, name, o.nodes);
   const { vars, tag } = await releaseVars(s, o, nodesBuild(s.ref.dir, nodes));
   return withStackLock(s, 'deploy', async () => {
-    // What every node gets is made and checked, and every secret a Compose node needs read, before any node is touched.
+    // What every node gets is made and checked, every secret a Compose node needs read and every image a node's services build built, before any node is touched.
     const secrets = secretReader(deps);
     const deployer = await nodeDeployer(deps, { dir: s.ref.dir, name, vars, tag }, nodes, o, secrets);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
