@@ -49,13 +49,25 @@ export async function imageFacts(runner: Runner, refs: string[]): Promise<ImageF
   });
 }
 
-/** Tags an image the host has under `ref` again; pulls it by digest first when it is gone. */
-export async function putBack(runner: Runner, image: ImageFacts): Promise<void> {
+/** Where an image a release ran can be sent from again: this machine's engine (the archives of one command). */
+export interface ImageSource {
+  local: Runner;
+  saved: SavedImages;
+}
+
+/**
+ * Tags an image the host has under `ref` again. One it no longer has is
+ * pulled by digest (from a registry), or sent again from this machine when
+ * this machine still has that image (one the deploy built or shipped).
+ */
+export async function putBack(runner: Runner, image: ImageFacts, from?: ImageSource): Promise<void> {
   const [now, has] = await inspectEach(runner, [image.ref, image.id]);
   if (now === image.id) return;
+  const short = image.id.replace(/^sha256:/, '').slice(0, 12);
   if (!has && image.digest) await must(runner, ['docker', 'pull', image.digest], `docker pull ${image.digest} on the host`);
-  else if (!has) throw new BerthError(`image ${image.ref} (${image.id.slice(7, 19)}) is no longer on the host and came from no registry; send it again with berth deploy --ship-images`, { code: 'engine_failed' });
-  await must(runner, ['docker', 'tag', has ? image.id : image.digest!, image.ref], `docker tag ${image.ref} on the host`);
+  else if (!has && from && (await inspectEach(from.local, [image.id]))[0]) await shipImages(from.local, runner, [image.id], from.saved);
+  else if (!has) throw new BerthError(`image ${image.ref} (${short}) is no longer on the host, nor on this machine, and came from no registry; deploy again (it is built or sent anew)`, { code: 'engine_failed' });
+  await must(runner, ['docker', 'tag', has || !image.digest ? image.id : image.digest, image.ref], `docker tag ${image.ref} on the host`);
 }
 
 const must = (runner: Runner, argv: string[], what: string, input?: Readable) => runOrFail(runner, { argv }, what, input ? { input } : {});

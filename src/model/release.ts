@@ -24,6 +24,8 @@ export interface ReleaseImage {
   id: string;
   /** repo@sha256:... when the image came from a registry. */
   digest?: string;
+  /** Built on the machine that deployed (the service's build:) and sent from there; ref is the name this release gave it. */
+  built?: true;
 }
 
 export interface NodeRelease {

@@ -6,7 +6,7 @@
  * are never touched: the data stays as the later release left it.
  */
 import type { ServiceView } from '../engine/state.js';
-import { putBack } from '../engine/images.js';
+import { putBack, type SavedImages } from '../engine/images.js';
 import type { OpsDeps } from './deps.js';
 import { makeCurrent, readBack, releaseDir, type NodePlace } from './node-release.js';
 import { bundleOf } from './release-files.js';
@@ -21,6 +21,8 @@ export interface ApplyOptions {
   timeoutMs: number;
   /** Reads the release's provider secrets again (on this machine). */
   secrets: SecretReader;
+  /** Images a node no longer has are sent again from this machine's engine, saved here once per command. */
+  saved: SavedImages;
   onUpdate?(views: ServiceView[]): void;
 }
 
@@ -34,7 +36,7 @@ export async function applyRelease(deps: OpsDeps, p: NodePlace, n: number, o: Ap
   const secretEnv = await releaseSecrets(deps, o.secrets, bundle.manifest, { stack: p.stack, node: p.node.name });
   const s = nodeSession(deps, p, n, bundle, secretEnv);
   await withStackLock(s, 'rollback', async () => {
-    for (const image of record?.nodes[p.node.name]?.images ?? []) await putBack(p.remote.runner, image);
+    for (const image of record?.nodes[p.node.name]?.images ?? []) await putBack(p.remote.runner, image, { local: deps.runner, saved: o.saved });
     await upLocked(s, { wait: true, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate });
     await makeCurrent(p, n);
   });

@@ -26,7 +26,7 @@ export async function applySwarmRelease(deps: OpsDeps, p: NodePlace, n: number, 
   const services = Object.keys((parse(text) as { services?: Record<string, unknown> }).services ?? {});
   const locks = remoteLocks(runner, p.locks, `node ${p.node.name} (${p.node.host})`);
   await locks.withLock(p.node.project, 'rollback', async () => {
-    for (const image of release.images) await putBack(runner, image);
+    for (const image of release.images) await putBack(runner, image, { local: deps.runner, saved: o.saved });
     const before = await updateMarks(runner, p.node.project);
     await stackDeploy(runner, file, p.node.project, 'never');
     // What a later release of berth's added goes: the stack is as release n left it (its volumes stay).

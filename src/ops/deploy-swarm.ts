@@ -1,7 +1,8 @@
 /**
  * berth deploy --swarm: a node's part of the stack as a Swarm stack on the
  * node, a Swarm manager. The stack file is rendered from the model for this
- * release (its variables, each image's own start read on the manager), put
+ * release (its variables, each image's own start read on the manager; an
+ * image a service builds is built here and sent, as for Compose), put
  * in the release's folder there with the names of its secrets and configs;
  * those berth makes when missing, their values on stdin. Jobs go first, as
  * one-shot services, with what they wait for; then the whole file, and
@@ -27,10 +28,11 @@ import { runOrFail } from '../engine/runner.js';
 import { remoteLocks } from '../engine/remote-lock.js';
 import { ensureObject, imageStarts, otherNodes, requireManager, stackDeploy } from '../engine/swarm.js';
 import type { OpsDeps } from './deps.js';
-import type { DeployRun, NodeDeployer } from './deploy.js';
+import type { DeployRun, NodeDeployer, ReleaseSource } from './deploy.js';
 import { resolveStored } from './export.js';
 import { makeCurrent, releaseDir, settleNode, upload, type NodePlace } from './node-release.js';
-import { fileRecords } from './release-files.js';
+import { fileRecords, nodeBundle } from './release-files.js';
+import { buildForNode, type BuiltImage } from './release-build.js';
 import { updateMarks, waitSwarm } from './swarm-wait.js';
 
 /** The steps before the whole file (a job's dependencies, then the job): docker-stack.step-<i>.yaml. */
@@ -45,19 +47,36 @@ interface SwarmRun {
   fromEnv: Record<string, string>;
 }
 
-/** The stack resolved once, here, with the secrets it reads from berth's environment and its providers, for every node. */
-export async function swarmDeployer(deps: OpsDeps, name: string, nodes: ManifestNode[], vars: Record<string, string>, o: { network: 'host' | 'ingress'; secrets: SecretReader }): Promise<NodeDeployer> {
-  const stack = resolveStored(deps, { name });
+/**
+ * The stack resolved once, here, with the secrets it reads from berth's
+ * environment and its providers, for every node; then the images each
+ * node's services build, built here (as for Compose, release-build.ts), and
+ * named by its part instead of the build.
+ */
+export async function swarmDeployer(deps: OpsDeps, src: ReleaseSource, nodes: ManifestNode[], o: { network: 'host' | 'ingress'; secrets: SecretReader }): Promise<NodeDeployer> {
+  const stack = resolveStored(deps, { name: src.name });
   const missing = stack.secretsFromEnv.filter((k) => deps.env[k] === undefined);
   if (missing.length) throw new BerthError(`secretsFromEnv: ${missing.join(', ')} not set in berth's environment; set ${missing.length > 1 ? 'them' : 'it'} to deploy (${missing.length > 1 ? 'they become Swarm secrets' : 'it becomes a Swarm secret'})`, { code: 'usage', path: 'secretsFromEnv' });
-  const run: SwarmRun = { stack: { ...stack, vars: { ...stack.vars, ...vars } }, network: o.network, fromEnv: { ...Object.fromEntries(stack.secretsFromEnv.map((k) => [k, deps.env[k]!])), ...(await o.secrets.values(stack.secretSources ?? {})) } };
+  const run: SwarmRun = { stack: { ...stack, vars: { ...stack.vars, ...src.vars } }, network: o.network, fromEnv: { ...Object.fromEntries(stack.secretsFromEnv.map((k) => [k, deps.env[k]!])), ...(await o.secrets.values(stack.secretSources ?? {})) } };
   refuseUrlBreakers({ urlSecrets: secretsInUrls(stack.services), secretSources: stack.secretSources }, run.fromEnv);
-  // Every node's part is made and checked before any node is touched.
+  const parts = new Map<string, SwarmPart>();
   for (const n of nodes) {
-    const built = nodePart(run.stack, n.name).services.find((s) => s.build);
-    if (built) throw new BerthError(`services.${built.origin.spec}: builds its image (build:), which Swarm does not do; build and push it, and give it image: instead`, { code: 'usage', path: `services.${built.origin.spec}.build` });
+    const built = await buildForNode(deps, src.dir, n, nodeBundle(src.dir, n, src.vars), src);
+    parts.set(n.name, { part: withBuiltServices(nodePart(run.stack, n.name), built), built: new Set(built.map((b) => b.ref)) });
   }
-  return (p, record, ro) => deploySwarmNode(deps, p, run, record, ro);
+  return (p, record, ro) => deploySwarmNode(deps, p, run, parts.get(p.node.name)!, record, ro);
+}
+
+/** A node's part of the stack for this release, and the images built here for it (by reference). */
+interface SwarmPart {
+  part: ResolvedStack;
+  built: Set<string>;
+}
+
+/** The part with each built service's image named instead of its build (one that does not run keeps its image). */
+function withBuiltServices(part: ResolvedStack, built: BuiltImage[]): ResolvedStack {
+  const refOf = new Map(built.map((b) => [b.service, b.ref]));
+  return { ...part, services: part.services.map((s) => (s.build ? { ...s, build: undefined, image: refOf.get(s.name) ?? s.image } : s)) };
 }
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -71,15 +90,14 @@ function objectsFile(objects: SwarmObject[]): FileOut {
   return { path: OBJECTS_FILE, content: JSON.stringify(objects.map(({ kind, name, of }) => ({ kind, name, of })), null, 2) + '\n' };
 }
 
-async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
+async function deploySwarmNode(deps: OpsDeps, p: NodePlace, run: SwarmRun, { part, built }: SwarmPart, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
   const n = record.number;
-  const part = nodePart(run.stack, p.node.name);
   const node: NodeRelease = { host: p.node.host, target: 'swarm', project: p.node.project, dir: releaseDir(p, n), files: [], env: { hash: '', secrets: [] }, images: [], ...(p.current !== undefined ? { previous: p.current } : {}), result: 'deploying' };
   const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
   return settleNode(deps, p, record, node, async () => {
     await requireManager(p.remote.runner, `node ${p.node.name} (${p.node.host})`);
     const locks = remoteLocks(p.remote.runner, p.locks, `node ${p.node.name} (${p.node.host})`);
-    await locks.withLock(p.node.project, 'deploy', () => onManager(deps, { p, run, part, node, n, o, say }));
+    await locks.withLock(p.node.project, 'deploy', () => onManager(deps, { p, run, part, built, node, n, o, say }));
   });
 }
 
@@ -88,26 +106,40 @@ interface SwarmNodeDeploy {
   p: NodePlace;
   run: SwarmRun;
   part: ResolvedStack;
+  built: Set<string>;
   node: NodeRelease;
   n: number;
   o: DeployRun;
   say(message: string): void;
 }
 
-/** Under the node's lock: images, the stack file and its objects, the jobs, then the rest and the wait. */
-async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: SwarmNodeDeploy): Promise<void> {
+/**
+ * The images of the node's services on the manager: sent from here (all
+ * with --ship-images, else those built here, which no registry has), the
+ * rest pulled there; each recorded with its id. Returns their references.
+ */
+async function imagesOnManager(deps: OpsDeps, { p, part, built, node, o, say }: SwarmNodeDeploy): Promise<string[]> {
   const runner = p.remote.runner;
   const images = imagesOf(part);
   const refs = [...new Set(images.map((i) => i.ref))];
-  say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
-  if (o.shipImages) {
-    await shipImages(deps.runner, runner, refs, o.saved);
-    const others = await otherNodes(runner);
-    if (others.length) deps.onEvent({ type: 'warning', message: `${p.node.name}: --ship-images sends images to this manager only; the Swarm's other nodes (${others.join(', ')}) must have them already or pull them from a registry, or the tasks placed there do not start` });
+  const send = o.shipImages ? refs : refs.filter((r) => built.has(r));
+  const pull = refs.filter((r) => !send.includes(r));
+  if (send.length) {
+    say(`sending the images it lacks of ${send.join(', ')}`);
+    await shipImages(deps.runner, runner, send, o.saved);
   }
-  else for (const ref of refs) await runOrFail(runner, { argv: ['docker', 'pull', ref] }, `docker pull ${ref} on ${p.node.name}`);
+  if (pull.length) say('pulling images');
+  for (const ref of pull) await runOrFail(runner, { argv: ['docker', 'pull', ref] }, `docker pull ${ref} on ${p.node.name}`);
   const facts = await imageFacts(runner, refs);
-  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
+  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)!, ...(built.has(i.ref) ? { built: true as const } : {}) }));
+  return refs;
+}
+
+/** Under the node's lock: images, the stack file and its objects, the jobs, then the rest and the wait. */
+async function onManager(deps: OpsDeps, d: SwarmNodeDeploy): Promise<void> {
+  const { p, run, part, built, node, n, o, say } = d;
+  const runner = p.remote.runner;
+  const refs = await imagesOnManager(deps, d);
   const starts = await imageStarts(runner, refs);
   const opts = { network: run.network, secretsFromEnv: run.fromEnv, imageStart: (ref: string) => starts.get(ref) };
   const bundle = renderSwarm(part, opts);
@@ -123,7 +155,8 @@ async function onManager(deps: OpsDeps, { p, run, part, node, n, o, say }: Swarm
   const dir = releaseDir(p, n);
   const runFile = async (file: string, services: string[]) => {
     const before = await updateMarks(runner, p.node.project);
-    await stackDeploy(runner, `${dir}/${file}`, p.node.project, o.shipImages ? 'never' : 'always');
+    // An image sent from here is on the manager only: no registry knows its digest.
+    await stackDeploy(runner, `${dir}/${file}`, p.node.project, o.shipImages || built.size ? 'never' : 'always');
     await waitSwarm(deps, runner, p.node.project, services, { timeoutMs: o.timeoutMs, before, say });
   };
   for (const [i, step] of steps.entries()) {

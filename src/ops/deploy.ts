@@ -1,9 +1,11 @@
 /**
- * berth deploy: a new release of a stack on its nodes. Node by node (a node
- * after those it uses): the node's bundle copied into a new release folder,
- * its images pulled there (or sent from here), then the same start as `up`
- * (its checks, the staged start, the wait for health) on the node's engine,
- * under the stack's lock here and on the node. A release that fails its
+ * berth deploy: a new release of a stack on its nodes. The images of services
+ * that build (build:) are built here first (release-build.ts). Node by node (a
+ * node after those it uses): the node's bundle copied into a new release
+ * folder, its images pulled there (or sent from here; those built here always
+ * are), then the same start as `up` (its checks, the staged start, the wait
+ * for health) on the node's engine, under the stack's lock here and on the
+ * node. A release that fails its
  * health gate on any node is undone on every node it reached, each back to
  * the release it ran before, and the deploy fails naming the service. Every
  * deploy is recorded here and on each node.
@@ -22,6 +24,7 @@ import { pruneObjects } from '../engine/swarm.js';
 import { nodeSession } from './node-session.js';
 import { Connections, openWithNodes, whoDeploys } from './nodes.js';
 import { envRecord, fileRecords, nodeBundle, releaseImages, type ReleaseBundle } from './release-files.js';
+import { buildForNode, nodesBuild, withBuiltImages } from './release-build.js';
 import { runCompose, withStackLock, type Session } from './session.js';
 import { upLocked } from './up.js';
 import { swarmDeployer } from './deploy-swarm.js';
@@ -55,13 +58,19 @@ export type DeployRun = DeployOptions & { saved: SavedImages; secrets: SecretRea
 /** Puts one node's part of release `record` on it; a failure of its gate is returned, not thrown. */
 export type NodeDeployer = (p: NodePlace, record: ReleaseRecord, o: DeployRun) => Promise<{ node: NodeRelease; error?: BerthError }>;
 
-/** The variables this release sets: --var pairs and --tag, each a variable of the stack. */
-export async function releaseVars(s: Session, o: DeployOptions): Promise<Record<string, string>> {
-  if (o.tag !== undefined && !Object.hasOwn(stackVars(s), 'IMAGE_TAG')) {
+/**
+ * The variables this release sets (--var pairs and --tag, each a variable of
+ * the stack) and its tag. --tag also names the images the deploy builds, so
+ * a stack that `builds` may have one without IMAGE_TAG.
+ */
+export async function releaseVars(s: Session, o: DeployOptions, builds = false): Promise<{ vars: Record<string, string>; tag?: string }> {
+  const hasTag = Object.hasOwn(stackVars(s), 'IMAGE_TAG');
+  if (o.tag !== undefined && !hasTag && !builds) {
     throw new UsageError(`--tag sets IMAGE_TAG, which stack ${s.ref.name} does not have; add IMAGE_TAG under vars: in stack.yaml and use \${IMAGE_TAG} in an image`);
   }
   const tag = o.tag === 'git' ? await gitTag(s) : o.tag;
-  return parseVars(s, [...(o.vars ?? []), ...(tag !== undefined ? [`IMAGE_TAG=${tag}`] : [])]);
+  const vars = parseVars(s, [...(o.vars ?? []), ...(tag !== undefined && hasTag ? [`IMAGE_TAG=${tag}`] : [])]);
+  return { vars, ...(tag !== undefined ? { tag } : {}) };
 }
 
 /** `--tag git`: sha-<7> of the commit checked out where stack.yaml was written, as CI tags the images it builds. */
@@ -76,11 +85,11 @@ async function gitTag(s: Session): Promise<string> {
 
 export async function deployStack(deps: OpsDeps, name: string, o: DeployOptions): Promise<ReleaseRecord> {
   const { s, nodes } = openWithNodes(deps, name, o.nodes);
-  const vars = await releaseVars(s, o);
+  const { vars, tag } = await releaseVars(s, o, nodesBuild(s.ref.dir, nodes));
   return withStackLock(s, 'deploy', async () => {
-    // What every node gets is made and checked, and every secret a Compose node needs read, before any node is touched.
+    // What every node gets is made and checked, every secret a Compose node needs read and every image a node's services build built, before any node is touched.
     const secrets = secretReader(deps);
-    const deployer = await nodeDeployer(deps, s.ref.dir, name, nodes, vars, o, secrets);
+    const deployer = await nodeDeployer(deps, { dir: s.ref.dir, name, vars, tag }, nodes, o, secrets);
     const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
     const saved = new SavedImages(deps.runner);
     try {
@@ -126,63 +135,96 @@ async function deployAll(deps: OpsDeps, places: NodePlace[], deployNode: NodeDep
   }
 }
 
+/** What every node's part of a release is made from here: the stack dir, the release's variables and its tag. */
+export interface ReleaseSource {
+  dir: string;
+  name: string;
+  vars: Record<string, string>;
+  tag?: string;
+}
+
 /** Swarm for the nodes that run it (all with --swarm), Compose for the rest. */
-async function nodeDeployer(deps: OpsDeps, dir: string, name: string, nodes: ManifestNode[], vars: Record<string, string>, o: DeployOptions, secrets: SecretReader): Promise<NodeDeployer> {
+async function nodeDeployer(deps: OpsDeps, src: ReleaseSource, nodes: ManifestNode[], o: DeployOptions, secrets: SecretReader): Promise<NodeDeployer> {
   const onSwarm = (n: ManifestNode) => !!o.swarm || n.target === 'swarm';
   const swarmNodes = nodes.filter(onSwarm);
   if (o.swarmNetwork && !swarmNodes.length) throw new UsageError('--swarm-network: applies to a Swarm deploy only; add --swarm, or target: swarm to the node in stack.yaml');
-  const swarm = swarmNodes.length ? await swarmDeployer(deps, name, swarmNodes, vars, { network: o.swarmNetwork ?? 'host', secrets }) : undefined;
+  const swarm = swarmNodes.length ? await swarmDeployer(deps, src, swarmNodes, { network: o.swarmNetwork ?? 'host', secrets }) : undefined;
   const rest = nodes.filter((n) => !onSwarm(n));
-  const compose = rest.length ? await composeDeployer(deps, dir, name, rest, vars, secrets) : undefined;
+  const compose = rest.length ? await composeDeployer(deps, src, rest, secrets) : undefined;
   return (p, record, ro) => (onSwarm(p.node) ? swarm! : compose!)(p, record, ro);
 }
 
-/** Each node's Compose bundle from the stack dir, with the release's variables, checked here, and the secrets each node needs, read here. */
-async function composeDeployer(deps: OpsDeps, dir: string, name: string, nodes: ManifestNode[], vars: Record<string, string>, secrets: SecretReader): Promise<NodeDeployer> {
-  const bundles = new Map(nodes.map((n) => [n.name, nodeBundle(dir, n, vars)] as const));
-  for (const b of bundles.values()) releaseImages(b);
+/**
+ * Each node's Compose bundle from the stack dir, with the release's
+ * variables, checked here; the secrets each node needs, read here; then the
+ * images its services build, built here, and named by its bundle instead.
+ */
+async function composeDeployer(deps: OpsDeps, src: ReleaseSource, nodes: ManifestNode[], secrets: SecretReader): Promise<NodeDeployer> {
+  const raw = new Map(nodes.map((n) => [n.name, nodeBundle(src.dir, n, src.vars)] as const));
   const secretEnv = new Map<string, Record<string, string>>();
-  for (const n of nodes) secretEnv.set(n.name, await releaseSecrets(deps, secrets, bundles.get(n.name)!.manifest, { stack: name, node: n.name }));
-  return (p, record, o) => deployNode(deps, p, { bundle: bundles.get(p.node.name)!, secretEnv: secretEnv.get(p.node.name)! }, record, o);
+  for (const n of nodes) secretEnv.set(n.name, await releaseSecrets(deps, secrets, raw.get(n.name)!.manifest, { stack: src.name, node: n.name }));
+  const parts = new Map<string, NodePart>();
+  for (const n of nodes) {
+    const built = await buildForNode(deps, src.dir, n, raw.get(n.name)!, src);
+    const bundle = withBuiltImages(raw.get(n.name)!, built);
+    releaseImages(bundle);
+    parts.set(n.name, { bundle, secretEnv: secretEnv.get(n.name)!, built: new Set(built.map((b) => b.ref)) });
+  }
+  return (p, record, o) => deployNode(deps, p, parts.get(p.node.name)!, record, o);
+}
+
+/** A node's part of the release, made here: its bundle, the secrets it reads, the images built for it (by reference). */
+interface NodePart {
+  bundle: ReleaseBundle;
+  secretEnv: Record<string, string>;
+  built: Set<string>;
 }
 
 /** One node: the release's files and images there, then its start and health gate. A failure is returned, not thrown. */
-async function deployNode(deps: OpsDeps, p: NodePlace, { bundle, secretEnv }: { bundle: ReleaseBundle; secretEnv: Record<string, string> }, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
+async function deployNode(deps: OpsDeps, p: NodePlace, part: NodePart, record: ReleaseRecord, o: DeployRun): Promise<{ node: NodeRelease; error?: BerthError }> {
   const n = record.number;
   const node: NodeRelease = {
     host: p.node.host,
     project: p.node.project,
     dir: releaseDir(p, n),
-    files: fileRecords(bundle.files),
-    env: envRecord(bundle),
+    files: fileRecords(part.bundle.files),
+    env: envRecord(part.bundle),
     images: [],
     ...(p.current !== undefined ? { previous: p.current } : {}),
     result: 'deploying',
   };
-  const s = nodeSession(deps, p, n, bundle, secretEnv);
-  return settleNode(deps, p, record, node, () => withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, bundle, node }, o)));
+  const s = nodeSession(deps, p, n, part.bundle, part.secretEnv);
+  return settleNode(deps, p, record, node, () => withStackLock(s, 'deploy', () => startOnNode(deps, s, { p, n, part, node }, o)));
 }
 
 /** Release n of a node, as it is being deployed. */
 interface NodeDeploy {
   p: NodePlace;
   n: number;
-  bundle: ReleaseBundle;
+  part: NodePart;
   node: NodeRelease;
 }
 
 /** Under the node's lock: files, images, then up's start and wait; the node runs the release once it is healthy. */
-async function startOnNode(deps: OpsDeps, s: Session, { p, n, bundle, node }: NodeDeploy, o: DeployRun): Promise<void> {
+async function startOnNode(deps: OpsDeps, s: Session, { p, n, part, node }: NodeDeploy, o: DeployRun): Promise<void> {
   const say = (message: string) => deps.onEvent({ type: 'progress', message: `${p.node.name}: ${message}` });
   say(`copying release ${n}`);
-  await upload(p, n, bundle.files, deps.now());
-  const images = releaseImages(bundle);
+  await upload(p, n, part.bundle.files, deps.now());
+  const images = releaseImages(part.bundle);
   const refs = [...new Set(images.map((i) => i.ref))];
-  say(o.shipImages ? `sending the images it lacks of ${refs.join(', ')}` : 'pulling images');
-  if (o.shipImages) await shipImages(deps.runner, p.remote.runner, refs, o.saved);
-  else await runCompose(s, composeArgs.pull(images.map((i) => i.service)), { what: 'pull' });
+  // An image built here can only come from here: it is sent whatever --ship-images says.
+  const send = o.shipImages ? refs : refs.filter((r) => part.built.has(r));
+  const pull = o.shipImages ? [] : images.filter((i) => !part.built.has(i.ref)).map((i) => i.service);
+  if (send.length) {
+    say(`sending the images it lacks of ${send.join(', ')}`);
+    await shipImages(deps.runner, p.remote.runner, send, o.saved);
+  }
+  if (pull.length) {
+    say('pulling images');
+    await runCompose(s, composeArgs.pull(pull), { what: 'pull' });
+  }
   const facts = await imageFacts(p.remote.runner, refs);
-  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)! }));
+  node.images = images.map((i) => ({ service: i.service, ...facts.find((f) => f.ref === i.ref)!, ...(part.built.has(i.ref) ? { built: true as const } : {}) }));
   say(`starting release ${n}`);
   // A job counts as run by this release once it was seen not done (made or started anew) and then done.
   const pending = new Set<string>();
@@ -215,7 +257,7 @@ export async function failed(deps: OpsDeps, record: ReleaseRecord, reached: Node
       continue;
     }
     try {
-      await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, secrets: o.secrets, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
+      await applyRelease(deps, p, node.previous, { timeoutMs: o.timeoutMs, secrets: o.secrets, saved: o.saved, onUpdate: (v) => o.onUpdate?.(p.node.name, v) });
       node.result = 'rolled-back';
       back.push(`${p.node.name} to release ${node.previous}${node.jobsRan?.length ? ` (release ${record.number} had already run ${node.jobsRan.join(', ')} there: what ${node.jobsRan.length > 1 ? 'they' : 'it'} changed in the data stays)` : ''}`);
       // The node's own record of the release says so too.

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
 import type { FileOut } from '../model/files.js';
-import type { Manifest, ManifestNode } from '../model/manifest.js';
+import type { Manifest, ManifestNode, ManifestService } from '../model/manifest.js';
 import type { ReleaseFile } from '../model/release.js';
 import { parseInterpolated } from '../spec/interpolation.js';
 import { textValue } from '../model/text.js';
@@ -80,15 +80,17 @@ export function envRecord(b: ReleaseBundle): { hash: string; secrets: string[] }
   return { hash: `sha256:${sha256(plain.join(''))}`, secrets: [...secrets].sort() };
 }
 
+/** A service's image reference with the release's variables filled in (from its .env). */
+export const imageOf = (s: ManifestService, env: Record<string, string>): string => textValue(parseInterpolated(s.image), env) ?? s.image;
+
 /**
  * The image each running service of the release uses, its variables filled in
- * from the release's .env. What deploy cannot carry to a node yet is refused
- * here, before any node is touched: images built from a context.
+ * from the release's .env. A bundle must name its images: one that still
+ * builds (release-build.ts replaces a build with the image made here) is an
+ * internal error, refused before any node is touched.
  */
 export function releaseImages(b: ReleaseBundle): { service: string; ref: string }[] {
   const built = b.manifest.services.find((s) => s.build);
-  if (built) throw new BerthError(`service ${built.name} builds its image (build:), which deploy cannot do on a node yet; build and push it, and give it image: instead`, { code: 'usage' });
-  return b.manifest.services
-    .filter((s) => runsUnder(s.profiles, b.manifest.profiles) && s.image)
-    .map((s) => ({ service: s.name, ref: textValue(parseInterpolated(s.image), b.env) ?? s.image }));
+  if (built) throw new BerthError(`internal: service ${built.name} of the release still builds its image; its bundle must name the image built for it`);
+  return b.manifest.services.filter((s) => runsUnder(s.profiles, b.manifest.profiles) && s.image).map((s) => ({ service: s.name, ref: imageOf(s, b.env) }));
 }

@@ -10,6 +10,7 @@ import type { ManifestNode } from '../model/manifest.js';
 import type { ServiceView } from '../engine/state.js';
 import type { OpsDeps } from './deps.js';
 import { applyRelease } from './apply-release.js';
+import { SavedImages } from '../engine/images.js';
 import { Connections, openReleases } from './nodes.js';
 import { rollbackHere } from './local-rollback.js';
 import { firstReleaseHint } from './releases.js';
@@ -76,6 +77,7 @@ interface NodesRollback {
 async function rollbackNodes(deps: OpsDeps, { name, records, number, nodes, done }: NodesRollback, o: RollbackOptions): Promise<void> {
   const conns = new Connections(deps, { acceptNewHostKey: o.acceptNewHostKey });
   const secrets = secretReader(deps);
+  const saved = new SavedImages(deps.runner);
   try {
     for (const node of nodes) {
       const to = releaseAsOf(records, node.name, number);
@@ -85,10 +87,11 @@ async function rollbackNodes(deps: OpsDeps, { name, records, number, nodes, done
       }
       const p = await conns.place(name, node);
       if (!p.numbers.includes(to)) throw new BerthError(`release ${to} is no longer on node ${node.name} (${p.base}); deploy again instead`, { code: 'not_found' });
-      await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, onUpdate: (v) => o.onUpdate?.(node.name, v) });
+      await applyRelease(deps, p, to, { timeoutMs: o.timeoutMs, secrets, saved, onUpdate: (v) => o.onUpdate?.(node.name, v) });
       done[node.name] = to;
     }
   } finally {
+    saved.dispose();
     await conns.closeAll();
   }
 }

@@ -47,7 +47,7 @@ export function buildManifest(stack: ResolvedStack, history: { volumesEver?: str
     ...urlSecretsOf(stack.services),
     secrets: [...new Set([...Object.keys(stack.secrets), ...stack.secretsFromEnv, ...Object.keys(stack.secretSources)])].sort(),
     initOnlySecrets: stack.initOnlySecrets,
-    specDir: stack.specDir,
+    ...(stack.specDir ? { specDir: stack.specDir } : {}),
     ...(stack.nodes?.length ? { nodes: stack.nodes.map((n) => ({ ...n, project: nodeProject(stack.name, n.name) })) } : {}),
     ...(stack.network?.name ? { network: { name: stack.network.name, external: !!stack.network.external } } : {}),
   };

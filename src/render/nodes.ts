@@ -60,6 +60,8 @@ export function nodePart(stack: ResolvedStack, node: string | undefined): Resolv
     // Entries an earlier generation left are kept on this machine's .env only.
     keptEnv: node ? {} : stack.keptEnv,
     nodes: node ? undefined : stack.nodes,
+    // A node's bundle names no path of this machine (regenerating is done here, from the stack's own manifest).
+    specDir: node ? '' : stack.specDir,
     warnings: [],
   };
 }

@@ -22,7 +22,7 @@ const NodeSchema = v.object({
   dir: v.string(),
   files: v.array(v.object({ path: v.string(), mode: v.number(), sha256: v.optional(v.string()), content: v.optional(v.string()), secret: v.optional(v.literal(true)) })),
   env: v.object({ hash: v.string(), secrets: v.array(v.string()) }),
-  images: v.array(v.object({ service: v.string(), ref: v.string(), id: v.string(), digest: v.optional(v.string()) })),
+  images: v.array(v.object({ service: v.string(), ref: v.string(), id: v.string(), digest: v.optional(v.string()), built: v.optional(v.literal(true)) })),
   previous: v.optional(v.number()),
   result,
   error: v.optional(v.string()),

@@ -83,15 +83,21 @@ describe('target: swarm on a node', () => {
   });
 });
 
-describe('deploy --swarm refusals', () => {
-  it('refuses a service that builds its image, before reaching any node', async () => {
-    const runner = new RecordingRunner();
+describe('deploy of a service that builds its image', () => {
+  it('builds it here first, for a Swarm node too: a failed build ends the deploy with its words (exit 1, --json too) before any node is reached', async () => {
+    const runner = new RecordingRunner((cmd) => (cmd.argv.includes('build') ? { code: 1, stderr: 'failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1\n' } : undefined));
     const home = newHome();
     fs.writeFileSync(path.join(home, 'Dockerfile'), 'FROM scratch\n');
     fs.writeFileSync(path.join(home, 'stack.yaml'), `${NODES}  api: {component: app, node: core, build: ., image: x/api:1}\n`);
     expect((await runCli(['generate', 'shop', '-f', path.join(home, 'stack.yaml')], { home })).code).toBe(0);
-    expectUsageError(await runCli(['deploy', 'shop', '--swarm'], { home, runner }), 'services.api: builds its image (build:), which Swarm does not do; build and push it');
-    expect(runner.commands).toEqual([]);
+    for (const swarm of [[], ['--swarm']]) {
+      const r = await runCli(['deploy', 'shop', ...swarm], { home, runner });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain('berth: error: node core: building api here failed: failed to solve: process "/bin/sh -c false" did not complete successfully: exit code: 1; the deploy stopped before touching any node');
+    }
+    const json = await runCli(['deploy', 'shop', '--json'], { home, runner });
+    expect(JSON.parse(json.stdout || json.stderr).error).toMatchObject({ code: 'engine_failed', path: 'services.api.build' });
+    expect(runner.commands.filter((c) => c.argv[0] === 'ssh')).toEqual([]);
   });
 });
 

@@ -59,9 +59,9 @@ export const deploy: CommandSpec = {
   args: [['<name>', 'stack name']],
   flags: [
     ...NODE_FLAGS,
-    { flags: '--tag <tag>', doc: 'IMAGE_TAG for this release; git: sha-<7> of the commit checked out where stack.yaml is' },
+    { flags: '--tag <tag>', doc: 'IMAGE_TAG for this release, and the tag of the images it builds here (build:); git: sha-<7> of the commit checked out where stack.yaml is' },
     { flags: '--var <NAME=value>', doc: 'set a variable of the stack for this release (repeatable)', repeat: true },
-    { flags: '--ship-images', doc: 'send the images from this machine (docker save | docker load) instead of pulling them on the nodes' },
+    { flags: '--ship-images', doc: 'send the images from this machine (docker save | docker load) instead of pulling them on the nodes (those of services with build: are built here and sent anyway)' },
     { flags: '--keep <n>', doc: 'release folders kept on each node (older ones are removed)', default: '5' },
     { flags: '--swarm', doc: 'run each node\'s part as a Docker Swarm stack (the node is a Swarm manager)' },
     { flags: '--swarm-network <mode>', doc: 'for Swarm nodes: host (default: DNS round robin, ports on the node a task runs on) or ingress (virtual IPs and the routing mesh, which need IPVS)' },
