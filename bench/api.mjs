@@ -65,10 +65,25 @@ async function until(what, fn, ms = 30_000) {
 async function measure(url, seconds) {
   const times = [];
   const before = os.loadavg()[0];
+  const cpu = serverCpuSeconds();
   const run = autocannon({ url: `${base}${url}`, connections: CONNECTIONS, duration: seconds, headers });
   run.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   const r = await run;
-  return { answers: r.requests.total, seconds: r.duration, failed: r.non2xx + r.errors + r.timeouts, times, load: [before, os.loadavg()[0]] };
+  return { answers: r.requests.total, seconds: r.duration, failed: r.non2xx + r.errors + r.timeouts, times, load: [before, os.loadavg()[0]], cpu: serverCpuSeconds() - cpu };
+}
+
+/**
+ * The server process's CPU time so far (user + system, all its threads), from
+ * /proc: what an answer costs the server, which other work on the host does
+ * not change the way it changes latencies. NaN where there is no /proc.
+ */
+function serverCpuSeconds() {
+  try {
+    const fields = fs.readFileSync(`/proc/${server.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime (fields 14, 15) in clock ticks of 1/100 s
+  } catch {
+    return NaN;
+  }
 }
 
 /** Rounds of one route as one: answers per second over their time, percentiles over every answer. */
@@ -76,10 +91,12 @@ function overall(rs) {
   const times = rs.flatMap((r) => r.times).sort((a, b) => a - b);
   const at = (q) => times[Math.min(times.length - 1, Math.floor(q * times.length))];
   const seconds = rs.reduce((s, r) => s + r.seconds, 0);
-  return { rate: rs.reduce((s, r) => s + r.answers, 0) / seconds, failed: rs.reduce((s, r) => s + r.failed, 0), p50: at(0.5), p99: at(0.99), max: times.at(-1) };
+  const answers = rs.reduce((s, r) => s + r.answers, 0);
+  const cpuUs = (rs.reduce((s, r) => s + r.cpu, 0) / answers) * 1e6;
+  return { rate: answers / seconds, failed: rs.reduce((s, r) => s + r.failed, 0), p50: at(0.5), p99: at(0.99), max: times.at(-1), cpuUs };
 }
 
-const figures = (o) => `${o.rate.toFixed(0)} req/s, p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms, max ${o.max.toFixed(0)} ms`;
+const figures = (o) => `${o.rate.toFixed(0)} req/s, p50 ${o.p50.toFixed(1)} ms, p99 ${o.p99.toFixed(1)} ms, max ${o.max.toFixed(0)} ms, server CPU ${o.cpuUs.toFixed(0)} µs an answer`;
 
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
