@@ -69,7 +69,7 @@ async function overviewRow(deps: OpsDeps, name: string, seen: EngineView | undef
   try {
     m = await deps.store.stacks.manifestAsync(name);
     const written = m && (await fs.promises.stat(path.join(dir, MANIFEST_FILE)).catch((e) => (isAbsent(e) ? undefined : Promise.reject(e))));
-    if (!m || !written) return []; // removed while it was being read
+    if (!m || !written) return []; // no manifest: not written yet, or removed while it was being read
     row = stackRow(name, dir, m, written.mtime);
   } catch (e) {
     if (!isDamaged(e)) throw e;
