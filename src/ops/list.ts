@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { isBerthError } from '../errors.js';
 import { MANIFEST_FILE } from '../render/files.js';
+import type { Manifest } from '../model/manifest.js';
 import type { OpsDeps } from './deps.js';
 
 export interface StackRow {
@@ -17,6 +18,21 @@ export interface StackRow {
   updated: string;
 }
 
+/** A stored stack's row, from its manifest and when that was written. */
+export function stackRow(name: string, dir: string, m: Manifest, written: Date): StackRow {
+  return {
+    name,
+    services: m.services.map((s) => s.name),
+    ports: m.services.flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
+    profiles: m.profiles,
+    dir,
+    updated: written.toISOString(),
+  };
+}
+
+/** A stack whose stored files cannot be read, listed as such, with why. */
+export const damagedRow = (name: string, dir: string, why: string): StackRow => ({ name, damaged: why, services: [], ports: [], profiles: [], dir, updated: '' });
+
 export function listStacks(deps: OpsDeps): StackRow[] {
   const { stacks } = deps.store;
   return stacks.names().flatMap((name): StackRow[] => {
@@ -24,18 +40,11 @@ export function listStacks(deps: OpsDeps): StackRow[] {
     try {
       const m = stacks.manifest(name);
       if (!m) return [];
-      return [{
-        name,
-        services: m.services.map((s) => s.name),
-        ports: m.services.flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
-        profiles: m.profiles,
-        dir,
-        updated: fs.statSync(path.join(dir, MANIFEST_FILE)).mtime.toISOString(),
-      }];
+      return [stackRow(name, dir, m, fs.statSync(path.join(dir, MANIFEST_FILE)).mtime)];
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
       deps.onEvent({ type: 'warning', message: e.message });
-      return [{ name, damaged: e.message, services: [], ports: [], profiles: [], dir, updated: '' }];
+      return [damagedRow(name, dir, e.message)];
     }
   });
 }

@@ -24,6 +24,7 @@ function releaseStore(deps: OpsDeps, p: NodePlace, dir: string, b: ReleaseBundle
       dir: () => dir,
       exists: () => true,
       manifest: () => b.manifest,
+      manifestAsync: async () => b.manifest,
       requireManifest: () => b.manifest,
       env: () => b.env,
       specText: () => undefined,
@@ -32,7 +33,7 @@ function releaseStore(deps: OpsDeps, p: NodePlace, dir: string, b: ReleaseBundle
       delete: written,
     },
     locks: remoteLocks(p.remote.runner, p.locks, `node ${p.node.name} (${p.node.host})`),
-    runtime: { read: () => runtime.read(), update: (_, change) => runtime.update(change), forget: () => runtime.update(() => ({ scale: {}, initSecrets: {} })) },
+    runtime: { read: () => runtime.read(), readAsync: async () => runtime.read(), update: (_, change) => runtime.update(change), forget: () => runtime.update(() => ({ scale: {}, initSecrets: {} })) },
     releases: deps.store.releases,
   };
 }

@@ -1,6 +1,8 @@
 /** Status from the engine: one container listing for all stacks; for one stack, restart counts too. */
 import { isBerthError } from '../errors.js';
-import { LABEL_PROJECT, LABEL_STACK } from '../engine/docker-api.js';
+import { LABEL_PROJECT, LABEL_STACK, type ContainerSummary } from '../engine/docker-api.js';
+import type { Manifest } from '../model/manifest.js';
+import type { RuntimeState } from '../store/runtime.js';
 import type { OpsDeps } from './deps.js';
 import { Prober } from '../engine/probe.js';
 import { orphanViews, stackState, stackViews, type ServiceView, type StackState } from '../engine/state.js';
@@ -100,20 +102,46 @@ async function serviceViews(s: Session): Promise<ServiceView[]> {
   return [...stackViews(s.manifest, containers, o), ...orphanViews(s.manifest, containers, o)];
 }
 
-export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
+/** What the engine says of every stack: one container listing, and berth's own probe of the containers Docker has not judged yet. */
+export interface EngineView {
+  containers: ContainerSummary[];
+  confirmed: ReadonlySet<string>;
+}
+
+export async function engineView(deps: OpsDeps): Promise<EngineView> {
   const engine = deps.engine();
-  const names = deps.store.stacks.names();
   const containers = await engine.listContainers([LABEL_STACK]);
   // Only containers Docker has not judged yet are probed: none, once stacks are up.
   const prober = new Prober(engine);
   await prober.probeOnce(containers, PROBE_WAIT_MS);
+  return { containers, confirmed: prober.confirmed };
+}
+
+/** One stack at a glance, from its manifest, its run-time choices and what the engine says. */
+export function stackSummary(m: Manifest, runtime: RuntimeState, seen: EngineView): StackSummary {
+  const views = stackViews(m, seen.containers, { profiles: runtime.profiles ?? m.profiles, scaled: runtime.scale, confirmed: seen.confirmed });
+  const active = views.filter((v) => v.active);
+  return {
+    name: m.stack,
+    state: stackState(views),
+    ready: active.filter((v) => v.ready && v.containers.length > 0).length,
+    services: active.length,
+    ports: m.services.filter((s) => views.find((v) => v.name === s.name)?.active).flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
+  };
+}
+
+export const damagedSummary = (name: string): StackSummary => ({ name, state: 'damaged', ready: 0, services: 0, ports: [] });
+
+export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
+  const names = deps.store.stacks.names();
+  const seen = await engineView(deps);
   return names.flatMap((name): StackSummary[] => {
     let m;
     try {
       m = deps.store.stacks.manifest(name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
-      return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }]; // one bad stack must not hide the others
+      return [damagedSummary(name)]; // one bad stack must not hide the others
     }
     if (!m) return [];
     let runtime;
@@ -121,16 +149,8 @@ export async function allStatus(deps: OpsDeps): Promise<StackSummary[]> {
       runtime = deps.store.runtime.read(name);
     } catch (e) {
       if (!isBerthError(e) || e.code !== 'damaged') throw e;
-      return [{ name, state: 'damaged', ready: 0, services: 0, ports: [] }];
+      return [damagedSummary(name)];
     }
-    const views = stackViews(m, containers, { profiles: runtime.profiles ?? m.profiles, scaled: runtime.scale, confirmed: prober.confirmed });
-    const active = views.filter((v) => v.active);
-    return [{
-      name: m.stack,
-      state: stackState(views),
-      ready: active.filter((v) => v.ready && v.containers.length > 0).length,
-      services: active.length,
-      ports: m.services.filter((s) => views.find((v) => v.name === s.name)?.active).flatMap((s) => s.ports.map((p) => p.host)).sort((a, b) => a - b),
-    }];
+    return [stackSummary(m, runtime, seen)];
   });
 }

@@ -95,19 +95,19 @@ function dashboardOf(o: AppOptions, ctx: ServerContext): Dashboard | undefined {
   return { ctx, sessions, limiter: new LoginLimiter({ now, ...o.loginLimit }), token: o.token, now };
 }
 
-export async function buildApp(o: AppOptions): Promise<ServerApp> {
-  const readOnly = o.mode === 'reporting' || !!o.readOnly;
-  const app = Fastify({
+/** Fastify as berth uses it: no logger of its own, a body as large as a stack.yaml, strict bodies. */
+function fastify(o: AppOptions): FastifyInstance {
+  return Fastify({
     logger: false,
     bodyLimit: BODY_LIMIT,
     ...(o.https ? { https: o.https } : {}),
     // Unknown fields are refused rather than dropped; query strings are coerced (tail=5).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array' } },
   }) as unknown as FastifyInstance;
-  const ctx = context(o, readOnly);
-  const dashboard = dashboardOf(o, ctx);
-  const streams = new Set<() => void>();
+}
 
+/** What every route relies on: YAML bodies, the shared schemas, berth's errors as JSON, and 404s that say where the routes are listed. */
+function registerBasics(app: FastifyInstance, o: AppOptions, ctx: ServerContext, dashboard: Dashboard | undefined): void {
   app.addContentTypeParser(['text/yaml', 'application/yaml', 'application/x-yaml'], { parseAs: 'string' }, (_req, body, done) => done(null, body));
   for (const s of SHARED) app.addSchema(s);
   app.setErrorHandler((e, req, reply) => {
@@ -119,11 +119,15 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
     if (dashboard && !req.url.startsWith('/api/')) return pageNotFound(dashboard, req, reply);
     return reply.code(404).send({ error: { code: 'not_found', message: `no route ${req.method} ${req.url.split('?')[0]}; GET /api/v1/openapi.json lists them` } });
   });
+}
+
+/** Access rules, metrics and the OpenAPI document first (they apply to the routes after them), then the API's routes, then the dashboard's pages. */
+async function registerRoutes(app: FastifyInstance, o: AppOptions, ctx: ServerContext, dashboard: Dashboard | undefined, streams: Set<() => void>): Promise<void> {
   // Cookies are signed with the key (an unsigned one is never read); forms arrive URL-encoded.
   await app.register(cookie, o.secretKey ? { secret: o.secretKey } : {});
   await app.register(formbody);
-  registerAccess(app, { token: o.token, readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics, dashboard: !!dashboard, sessions: dashboard?.sessions, agentOf: (c) => ctx.agents.authenticate(c) });
-  await registerOpenApi(app, o.mode, readOnly);
+  registerAccess(app, { token: o.token, readOnly: ctx.readOnly, publicApi: o.publicApi, publicMetrics: o.publicMetrics, dashboard: !!dashboard, sessions: dashboard?.sessions, agentOf: (c) => ctx.agents.authenticate(c) });
+  await registerOpenApi(app, o.mode, ctx.readOnly);
   registerMetrics(app, { deps: o.deps, jobs: ctx.jobStore, watcher: ctx.watcher, agents: ctx.agents });
   registerHealth(app, ctx);
   registerStackRoutes(app, ctx);
@@ -134,18 +138,32 @@ export async function buildApp(o: AppOptions): Promise<ServerApp> {
   registerLogFollow(app, ctx, streams);
   if (dashboard) await registerDashboard(app, dashboard);
   else registerDashboardOff(app, o.mode);
+}
+
+/** Readies the app and starts what runs beside the requests (sampling, agents' sweep); what stopping ends first. */
+async function start(app: FastifyInstance, ctx: ServerContext, streams: Set<() => void>): Promise<void> {
   // Before the socket waits for its connections: an open event stream would keep it waiting forever.
   app.addHook('preClose', async () => {
     for (const end of [...streams]) end();
     await ctx.agents.close();
   });
   // Jobs left behind by a previous process of this server cannot be running any more (a read-only server runs none, and leaves them alone).
-  const abandoned = readOnly ? 0 : await ctx.jobStore.failAbandoned(new Date().toISOString());
+  const abandoned = ctx.readOnly ? 0 : await ctx.jobStore.failAbandoned(new Date().toISOString());
   if (abandoned) ctx.log(`${abandoned} job(s) a previous run left queued or running are marked failed`);
   await app.ready();
   ctx.sampler.start();
   // A read-only server takes no heartbeats: it has nothing of agents' to sweep.
-  if (!readOnly) ctx.agents.start();
+  if (!ctx.readOnly) ctx.agents.start();
+}
+
+export async function buildApp(o: AppOptions): Promise<ServerApp> {
+  const app = fastify(o);
+  const ctx = context(o, o.mode === 'reporting' || !!o.readOnly);
+  const dashboard = dashboardOf(o, ctx);
+  const streams = new Set<() => void>();
+  registerBasics(app, o, ctx, dashboard);
+  await registerRoutes(app, o, ctx, dashboard, streams);
+  await start(app, ctx, streams);
   return {
     app,
     ctx,

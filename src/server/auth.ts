@@ -40,12 +40,15 @@ export interface AccessPolicy {
   agentOf?: (credential: string) => Promise<AgentRecord | undefined>;
 }
 
+const digest = (s: string) => createHash('sha256').update(s).digest();
+
 /** Equal lengths for timingSafeEqual, and no early exit on the first differing byte. */
 export function tokenMatches(given: string, expected: string): boolean {
-  const a = createHash('sha256').update(given).digest();
-  const b = createHash('sha256').update(expected).digest();
-  return timingSafeEqual(a, b);
+  return timingSafeEqual(digest(given), digest(expected));
 }
+
+/** The same against a token whose digest was taken once (the API token, checked on every request). */
+const digestMatches = (given: string, expected: Buffer) => timingSafeEqual(digest(given), expected);
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 /** Changes to sessions, not to stacks: a read-only server takes them. */
@@ -75,14 +78,15 @@ function guardOf(p: AccessPolicy, path: string): Guard {
 
 const bearerOf = (req: FastifyRequest) => /^Bearer (.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
 
-const bearerOk = (req: FastifyRequest, token: string | undefined) => {
+const bearerOk = (req: FastifyRequest, token: Buffer | undefined) => {
   const given = bearerOf(req);
-  return !!token && !!given && tokenMatches(given, token);
+  return !!token && !!given && digestMatches(given, token);
 };
 
 const unauthorized = () => new BerthError('this endpoint needs Authorization: Bearer <BERTH_AUTH_TOKEN>; the token was missing or wrong', { code: 'unauthorized' });
 
 export function registerAccess(app: FastifyInstance, p: AccessPolicy): void {
+  const token = p.token ? digest(p.token) : undefined;
   app.decorateRequest('berthSession', null);
   app.decorateRequest('berthAgent', null);
   app.addHook('onRequest', async (req: FastifyRequest, reply: FastifyReply) => {
@@ -99,7 +103,7 @@ export function registerAccess(app: FastifyInstance, p: AccessPolicy): void {
       return refuse(reply, new BerthError("this endpoint is an agent's: it needs Authorization: Bearer <the agent's credential>; it was missing, wrong or revoked", { code: 'unauthorized' }), { 'www-authenticate': 'Bearer realm="berth-agent"' });
     }
     if (guard === 'token') {
-      if (bearerOk(req, p.token)) return;
+      if (bearerOk(req, token)) return;
       if (read && p.sessions && path.startsWith('/api/v1/') && (req.berthSession = await p.sessions.of(req))) return;
       return refuse(reply, unauthorized(), { 'www-authenticate': 'Bearer realm="berth"' });
     }

@@ -1,12 +1,18 @@
 /**
- * GET /api/v1/stacks under load: reading every stack's files and asking the
- * engine takes milliseconds per stack listing, so concurrent callers share
- * one look (one in flight at a time), and a look answers for `maxAgeMs`
- * (1 s) after it; an older one (up to 5 s) still answers while the next
- * look is under way, so no caller waits for it. What the server itself changes (a job
- * that ends, a generate) drops the look at once, and callers wait for a
- * new one, so a caller never sees the state from before its own change; a
- * change made outside (a container that died) shows within 5 x `maxAgeMs`.
+ * GET /api/v1/stacks under load: a look at every stack (its files, read
+ * asynchronously a few at a time, and one container listing from the engine)
+ * takes tens of milliseconds for 100 stacks, so concurrent callers share one
+ * look (one in flight at a time), and a look answers for `maxAgeMs` (1 s)
+ * after it began. An older one, up to 5 x `maxAgeMs`, still answers at once
+ * while the next look is under way (stale while revalidate): no caller waits
+ * for a look while callers keep coming. How stale an answer can be:
+ * - what the server itself changes (a job that ends, a generate, a removed
+ *   stack) drops the look at once, and callers wait for a new one, so a
+ *   caller never sees the state from before its own change;
+ * - a change made outside (a container that died, berth run on the host)
+ *   shows once a look that began after it answers: while callers keep coming,
+ *   within `maxAgeMs` plus one look; never later than 5 x `maxAgeMs`, after
+ *   which callers wait for a new look (also when the last one failed).
  */
 import type { OpsDeps } from '../ops/deps.js';
 import { stacksOverview, type StacksOverview } from '../ops/overview.js';

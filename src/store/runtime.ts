@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as v from 'valibot';
 import { BerthError } from '../errors.js';
+import { isAbsent } from '../util/fs-errors.js';
 import { validateStackName } from './home.js';
 
 const FORMAT = 1;
@@ -51,10 +52,28 @@ export function readRuntimeFile(f: string): RuntimeState {
   try {
     text = fs.readFileSync(f, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return { scale: {}, initSecrets: {} };
+    if (isAbsent(e)) return none();
     throw e;
   }
+  return parseRuntime(text, f);
+}
+
+/** The same for a stack, read without blocking (a server listing every stack). */
+export async function readRuntimeAsync(home: string, name: string): Promise<RuntimeState> {
+  const f = file(home, name);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(f, 'utf8');
+  } catch (e) {
+    if (isAbsent(e)) return none();
+    throw e;
+  }
+  return parseRuntime(text, f);
+}
+
+const none = (): RuntimeState => ({ scale: {}, initSecrets: {} });
+
+function parseRuntime(text: string, f: string): RuntimeState {
   let data: unknown;
   try {
     data = JSON.parse(text);

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { BerthError } from '../errors.js';
+import { isAbsent } from '../util/fs-errors.js';
 import type { Manifest } from '../model/manifest.js';
 import { MANIFEST_FILE, SPEC_FILE } from '../render/files.js';
 import { ENV_FILE, parseEnv } from '../render/env.js';
@@ -31,8 +32,7 @@ function readIfExists(file: string): string | undefined {
   try {
     return fs.readFileSync(file, 'utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') return undefined;
+    if (isAbsent(e)) return undefined;
     throw e;
   }
 }
@@ -55,6 +55,22 @@ export function readManifest(home: string, name: string): Manifest | undefined {
   const file = path.join(stackDir(home, name), MANIFEST_FILE);
   const text = readIfExists(file);
   return text === undefined ? undefined : parseManifest(text, file, name);
+}
+
+/**
+ * The same, read without blocking: a server that lists every stack reads them
+ * between answering others, and a slow disk holds up only the listing.
+ */
+export async function readManifestAsync(home: string, name: string): Promise<Manifest | undefined> {
+  const file = path.join(stackDir(home, name), MANIFEST_FILE);
+  let text: string;
+  try {
+    text = await fs.promises.readFile(file, 'utf8');
+  } catch (e) {
+    if (isAbsent(e)) return undefined;
+    throw e;
+  }
+  return parseManifest(text, file, name);
 }
 
 /** The manifest of a stack that must exist; a clear error otherwise. */

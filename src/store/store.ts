@@ -11,9 +11,9 @@ import type { Manifest } from '../model/manifest.js';
 import { replaceDir, repairStackDir } from './atomic.js';
 import { stackDir, stacksDir } from './home.js';
 import { isLocked, withLock } from './lock.js';
-import { forgetRuntime, readRuntime, updateRuntime, type RuntimeState } from './runtime.js';
+import { forgetRuntime, readRuntime, readRuntimeAsync, updateRuntime, type RuntimeState } from './runtime.js';
 import { fileReleases, type ReleaseStore } from './releases.js';
-import { listStackNames, readManifest, readSpecText, readStackEnv, requireManifest, stackExists } from './stacks.js';
+import { listStackNames, readManifest, readManifestAsync, readSpecText, readStackEnv, requireManifest, stackExists } from './stacks.js';
 
 export interface StackStore {
   /** Every stored stack's name; a stack a crash left half-swapped is put back first. */
@@ -23,6 +23,8 @@ export interface StackStore {
   exists(name: string): boolean;
   /** Validated, older formats migrated; undefined when there is none; a damaged one is an error. */
   manifest(name: string): Manifest | undefined;
+  /** The same, read without blocking (a server lists every stack between answering others). */
+  manifestAsync(name: string): Promise<Manifest | undefined>;
   /** The manifest of a stack that must exist. */
   requireManifest(name: string): Manifest;
   /** .env entries (the stack's variables and secrets). */
@@ -46,6 +48,8 @@ export interface LockStore {
 
 export interface RuntimeStore {
   read(name: string): RuntimeState;
+  /** The same, read without blocking. */
+  readAsync(name: string): Promise<RuntimeState>;
   update(name: string, change: (s: RuntimeState) => RuntimeState): void;
   forget(name: string): void;
 }
@@ -65,6 +69,7 @@ export function fileStore(home: string): Store {
       dir: (name) => stackDir(home, name),
       exists: (name) => stackExists(home, name),
       manifest: (name) => readManifest(home, name),
+      manifestAsync: (name) => readManifestAsync(home, name),
       requireManifest: (name) => requireManifest(home, name),
       env: (name) => readStackEnv(home, name),
       specText: (name) => readSpecText(home, name),
@@ -78,6 +83,7 @@ export function fileStore(home: string): Store {
     },
     runtime: {
       read: (name) => readRuntime(home, name),
+      readAsync: (name) => readRuntimeAsync(home, name),
       update: (name, change) => updateRuntime(home, name, change),
       forget: (name) => forgetRuntime(home, name),
     },

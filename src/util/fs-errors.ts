@@ -15,6 +15,9 @@ interface FsErrno extends Error {
   dest?: string;
 }
 
+/** A file that is not there, or whose folder is not (a stack removed, a file never written). */
+export const isAbsent = (e: unknown) => ['ENOENT', 'ENOTDIR'].includes((e as NodeJS.ErrnoException | undefined)?.code ?? '');
+
 /** A Node error from a file operation; spawn errors carry a path too, but they are about a program. */
 export function isFsErrno(e: unknown): e is FsErrno {
   const x = e as Partial<FsErrno> | undefined;

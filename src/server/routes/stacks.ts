@@ -83,19 +83,19 @@ function registerActions(app: FastifyInstance, ctx: ServerContext): void {
 }
 
 export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): void {
-  const written = new WeakMap<object, string>();
+  // One look answers many callers: it is written out (through the route's schema) once, as the bytes every answer sends.
+  const written = new WeakMap<object, Buffer>();
   app.get('/api/v1/stacks', {
     schema: {
       summary: 'every stack on this host with its state',
-      description: 'When the Docker engine does not answer, the stacks are still listed, with the state `unknown`, and `engine` says why. Callers at the same moment share one look, which answers for a second; a job that ends or a generate through this server shows at once.',
+      description: 'When the Docker engine does not answer, the stacks are still listed, with the state `unknown`, and `engine` says why. Callers at the same moment share one look at the stacks, which answers for a second; an older one (up to 5 s) answers while the next look is under way, so a change made outside the server shows within about a second while callers keep coming, within 5 s at most. A job that ends or a generate through this server shows at once.',
       tags: ['stacks'],
       response: { 200: { type: 'object', properties: { engine: ref('Engine'), stacks: { type: 'array', items: ref('StackRow') } } }, ...ERRORS },
     },
   }, async (_req, reply) => {
-    // One look answers many callers: it is written out (through the route's schema) once.
     const o = await ctx.overview.get();
     let body = written.get(o);
-    if (body === undefined) written.set(o, (body = reply.serialize(o) as string));
+    if (body === undefined) written.set(o, (body = Buffer.from(reply.serialize(o) as string)));
     return reply.type('application/json; charset=utf-8').send(body);
   });
 
