@@ -70,7 +70,23 @@ export async function releaseVars(s: Session, o: DeployOptions, builds = false):
   }
   const tag = o.tag === 'git' ? await gitTag(s) : o.tag;
   const vars = parseVars(s, [...(o.vars ?? []), ...(tag !== undefined && hasTag ? [`IMAGE_TAG=${tag}`] : [])]);
-  return { vars, ...(tag !== undefined ? { tag } : {}) };
+  // Without --tag, what the deploy builds from a clean checkout is named for its commit (IMAGE_TAG stays as it is).
+  const built = tag ?? (builds ? await cleanCheckoutTag(s) : undefined);
+  return { vars, ...(built !== undefined ? { tag: built } : {}) };
+}
+
+/** sha-<7> of HEAD where stack.yaml was written, when that is a git checkout without uncommitted changes. */
+async function cleanCheckoutTag(s: Session): Promise<string | undefined> {
+  const dir = s.manifest.specDir;
+  if (!dir) return undefined;
+  const git = (args: string[]) => s.deps.runner.run({ argv: ['git', '-C', dir, ...args] }).catch(() => ({ code: 127, stdout: '', stderr: '' }));
+  const [head, changes] = await Promise.all([git(['rev-parse', '--short=7', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no'])]);
+  if (head.code !== 0 || changes.code !== 0 || !/^[0-9a-f]{7,}$/.test(head.stdout.trim())) return undefined;
+  if (changes.stdout.trim()) {
+    s.deps.onEvent({ type: 'note', message: `${dir} has uncommitted changes: the images this deploy builds are named by their id, not sha-${head.stdout.trim()}` });
+    return undefined;
+  }
+  return `sha-${head.stdout.trim()}`;
 }
 
 /** `--tag git`: sha-<7> of the commit checked out where stack.yaml was written, as CI tags the images it builds. */

@@ -94,6 +94,19 @@ describe('deploy of a service that builds its image', () => {
     expect(runner.commands.map((c) => c.argv)).toContainEqual(['docker', 'tag', ID, 'acme/api:sha-1a2b3c4']);
   });
 
+  it('without --tag, builds from a clean git checkout are named for its commit; uncommitted changes name them by id, and say so', async () => {
+    const git = (dirty: string) => (cmd: Command) => (cmd.argv[0] !== 'git' ? localEngine()(cmd) : { stdout: cmd.argv.includes('status') ? dirty : '1a2b3c4\n' });
+    const clean = await setup(spec(), git(''));
+    const r = await deployStack(clean.deps, 'shop', { timeoutMs: 5000 });
+    expect(r.vars).toEqual({});
+    expect(clean.runner.commands.map((c) => c.argv)).toContainEqual(['docker', 'tag', ID, 'shop-api:sha-1a2b3c4']);
+    const dirty = await setup(spec(), git(' M api/Dockerfile\n'));
+    const notes: string[] = [];
+    await deployStack({ ...dirty.deps, onEvent: (e) => void (e.type === 'note' && notes.push(e.message)) }, 'shop', { timeoutMs: 5000 });
+    expect(dirty.runner.commands.map((c) => c.argv)).toContainEqual(['docker', 'tag', ID, 'shop-api:id-4d2f9a01c3be']);
+    expect(notes.some((n) => n.endsWith('has uncommitted changes: the images this deploy builds are named by their id, not sha-1a2b3c4'))).toBe(true);
+  });
+
   it('a failed build stops the deploy with the build\'s own words before any node is reached', async () => {
     const { deps, runner, core } = await setup(spec(), localEngine("The command '/bin/sh -c false' returned a non-zero code: 1\nERROR: Service 'api' failed to build : Build failed"));
     const failed = deployStack(deps, 'shop', { timeoutMs: 5000 });
