@@ -127,6 +127,8 @@ async function imagesOnManager(deps: OpsDeps, { p, part, built, node, o, say }: 
   if (send.length) {
     say(`sending the images it lacks of ${send.join(', ')}`);
     await shipImages(deps.runner, runner, send, o.saved);
+    const others = await otherNodes(runner);
+    if (others.length) deps.onEvent({ type: 'warning', message: `${p.node.name}: images sent from here reach this manager only; the Swarm's other nodes (${others.join(', ')}) must have them already or pull them from a registry, or the tasks placed there do not start` });
   }
   if (pull.length) say('pulling images');
   for (const ref of pull) await runOrFail(runner, { argv: ['docker', 'pull', ref] }, `docker pull ${ref} on ${p.node.name}`);

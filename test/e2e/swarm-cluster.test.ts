@@ -66,7 +66,7 @@ services:
     const r = await berth(['deploy', name, '--swarm', '--ship-images']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`Release 1 of stack ${name} is healthy on cluster`);
-    expect(r.stderr).toContain("cluster: --ship-images sends images to this manager only; the Swarm's other nodes (host-1) must have them already");
+    expect(r.stderr).toContain("cluster: images sent from here reach this manager only; the Swarm's other nodes (host-1) must have them already");
     expect(placed('db')).toEqual([expect.stringMatching(/^host-0 Running/)]);
     expect(placed('api')).toEqual([expect.stringMatching(/^host-1 Running/), expect.stringMatching(/^host-1 Running/)]);
     const api = hosts.sh(worker, `docker ps -q --filter label=com.docker.swarm.service.name=${project()}_api`).split('\n').filter(Boolean);
