@@ -12,14 +12,19 @@ import { restartStack } from './restart.js';
 import { parseScale, scaleStack } from './scale.js';
 import { ensureEngine, expandServices, openStack, type Session } from './session.js';
 import { upStack } from './up.js';
+import { rollbackStack } from './rollback.js';
+import { HERE } from '../model/release.js';
+import { BerthError } from '../errors.js';
 
 export type StackAction =
   | { action: 'up'; services?: string[]; wait?: boolean; timeoutMs?: number }
   | { action: 'down'; services?: string[] }
   | { action: 'restart'; services?: string[]; wait?: boolean; timeoutMs?: number }
-  | { action: 'scale'; replicas: Record<string, number>; wait?: boolean; timeoutMs?: number };
+  | { action: 'scale'; replicas: Record<string, number>; wait?: boolean; timeoutMs?: number }
+  /** This host's part back at release N (default: the last healthy one before the running one). */
+  | { action: 'rollback'; release?: number; timeoutMs?: number };
 
-export const ACTIONS = ['up', 'down', 'restart', 'scale'] as const;
+export const ACTIONS = ['up', 'down', 'restart', 'scale', 'rollback'] as const;
 
 /** How long an action waits for health unless told: as long as `berth up` does. */
 export const DEFAULT_TIMEOUT_MS = 300_000;
@@ -27,8 +32,19 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
 /** The action with its services expanded and its scale checked; throws a usage or not_found error. */
 export function checkAction(deps: OpsDeps, stack: string, a: StackAction): StackAction {
   const s = openStack(deps, stack);
+  if (a.action === 'rollback') return checkRollback(deps, stack, a);
   if (a.action === 'scale') return { ...a, replicas: parseScale(s, Object.entries(a.replicas).map(([k, n]) => `${k}=${n}`)) };
   return { ...a, services: expandServices(s, a.services ?? []) };
+}
+
+/** A rollback of a stack that has releases here, to one that ran here. */
+function checkRollback(deps: OpsDeps, stack: string, a: Extract<StackAction, { action: 'rollback' }>): StackAction {
+  const here = deps.store.releases.list(stack).filter((r) => r.nodes[HERE]);
+  if (!here.length) throw new BerthError(`stack ${stack} has no releases on this host yet; an up makes the first`, { code: 'not_found' });
+  if (a.release !== undefined && !here.some((r) => r.number === a.release)) {
+    throw new BerthError(`release: stack ${stack} has no release ${a.release} on this host; its releases here: ${here.map((r) => r.number).join(', ')}`, { code: 'not_found', path: 'release' });
+  }
+  return a;
 }
 
 export interface ActionProgress {
@@ -39,7 +55,7 @@ export interface ActionProgress {
 /** Runs a checked action; resolves to what it did, as data. */
 export async function runAction(deps: OpsDeps, stack: string, a: StackAction, p: ActionProgress = {}): Promise<Record<string, unknown>> {
   const s: Session = openStack(deps, stack);
-  const wait = a.action === 'down' ? false : a.wait !== false;
+  const wait = a.action === 'down' ? false : !('wait' in a) || a.wait !== false;
   const timeoutMs = ('timeoutMs' in a && a.timeoutMs) || DEFAULT_TIMEOUT_MS;
   await ensureEngine(s);
   switch (a.action) {
@@ -57,5 +73,9 @@ export async function runAction(deps: OpsDeps, stack: string, a: StackAction, p:
     case 'scale':
       await scaleStack(s, a.replicas, { wait, timeoutMs, onUpdate: p.onUpdate });
       return { stack, scale: a.replicas };
+    case 'rollback': {
+      const r = await rollbackStack(deps, stack, a.release, { nodes: [HERE], timeoutMs, onUpdate: (_, v) => p.onUpdate?.(v) });
+      return { stack, release: r.number, runs: r.nodes[HERE] };
+    }
   }
 }

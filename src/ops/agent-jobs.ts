@@ -1,7 +1,8 @@
 /**
  * What a server may ask an agent to do, as data, and how the agent does it:
- * deploy a stack from its stack.yaml (generate, then up), or up, down,
- * restart, status or logs of a stack on the agent's host. Nothing else: an
+ * deploy a stack from its stack.yaml (generate, then up: a release), or up,
+ * down, restart, status, logs, releases or rollback of a stack on the
+ * agent's host. Nothing else: an
  * agent runs no command it is sent. The server checks a request with
  * `checkAgentJob` before it queues it (names as the CLI checks them, the
  * stack.yaml parsed and validated); the agent checks it again and runs it
@@ -17,8 +18,9 @@ import { streamStackLogs, type LogRecord } from './logs.js';
 import { ensureEngine, expandServices, openStack } from './session.js';
 import { loadSpec } from './spec-source.js';
 import { stackStatus } from './status.js';
+import { listReleases } from './releases.js';
 
-export const AGENT_ACTIONS = ['deploy', 'up', 'down', 'restart', 'status', 'logs'] as const;
+export const AGENT_ACTIONS = ['deploy', 'up', 'down', 'restart', 'status', 'logs', 'releases', 'rollback'] as const;
 export type AgentAction = (typeof AGENT_ACTIONS)[number];
 
 export interface AgentJobParams {
@@ -29,6 +31,8 @@ export interface AgentJobParams {
   timeoutSeconds?: number;
   /** logs: lines from the end of each container's log. */
   tail?: number;
+  /** rollback: the release to put back (default: the last healthy one before the running one). */
+  release?: number;
 }
 
 export interface AgentJobRequest extends AgentJobParams {
@@ -50,6 +54,7 @@ export function checkAgentJob(r: AgentJobRequest): { action: AgentAction; stack:
     if (Buffer.byteLength(r.spec) > MAX_SPEC) throw new UsageError('spec: is larger than 1 MiB, the most berth reads for a stack file');
     parseSpecText(r.spec, 'spec');
   } else if (r.spec !== undefined) throw new UsageError(`spec: only a deploy takes a stack.yaml; ${r.action} acts on the stack the agent has`);
+  if (r.release !== undefined && (r.action !== 'rollback' || !Number.isInteger(r.release) || r.release < 1)) throw new UsageError(`release: only a rollback takes one, a release number from 1 (releases lists them)`);
   const { action, stack, ...params } = r;
   return { action, stack, params };
 }
@@ -67,6 +72,8 @@ export async function runAgentJob(deps: OpsDeps, r: AgentJobRequest, p: ActionPr
     return { ...up, generated: g.created ? 'new' : 'regenerated' };
   }
   if (action === 'status') return { ...(await stackStatus(deps, stack)) };
+  if (action === 'releases') return { ...listReleases(deps, stack) };
+  if (action === 'rollback') return runAction(deps, stack, checkAction(deps, stack, { action, ...(params.release !== undefined ? { release: params.release } : {}), timeoutMs }), p);
   if (action === 'logs') {
     const s = openStack(deps, stack);
     const services = expandServices(s, params.services ?? []);

@@ -122,6 +122,14 @@ export const actionBodies = {
     required: ['replicas'],
     properties: { replicas: { type: 'object', additionalProperties: { type: 'integer', minimum: 0 }, description: 'service -> number of replicas, e.g. {"worker": 3}' }, ...waiting },
   },
+  rollback: {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      release: { type: 'integer', minimum: 1, description: 'the release to put back on this host (default: the last healthy one before the running one); GET /api/v1/stacks/{name}/releases lists them' },
+      timeoutSeconds: waiting.timeoutSeconds,
+    },
+  },
 } as const;
 
 export const generateResult = {

@@ -20,6 +20,8 @@ const ROUTES = [
   'POST /api/v1/stacks/{name}/down',
   'POST /api/v1/stacks/{name}/restart',
   'POST /api/v1/stacks/{name}/scale',
+  'POST /api/v1/stacks/{name}/rollback',
+  'GET /api/v1/stacks/{name}/releases',
   'GET /api/v1/stacks/{name}/logs',
   'GET /api/v1/stacks/{name}/logs/follow',
   'GET /api/v1/jobs',

@@ -17,13 +17,13 @@ export type FormAction = (typeof ACTIONS)[number];
 /** What the form sent, as the API's action body. */
 export interface ActionRequest {
   action: FormAction;
-  body: { replicas?: Record<string, number> };
+  body: { replicas?: Record<string, number>; release?: number };
   confirmed: boolean;
   /** The form's own fields, to ask again on the confirmation page. */
   fields: Record<string, string>;
 }
 
-const DESTRUCTIVE: ReadonlySet<FormAction> = new Set(['down', 'restart', 'scale']);
+const DESTRUCTIVE: ReadonlySet<FormAction> = new Set(['down', 'restart', 'scale', 'rollback']);
 
 const field = (b: Record<string, unknown>, k: string) => (typeof b[k] === 'string' ? (b[k] as string).trim() : '');
 
@@ -40,13 +40,20 @@ export function parseActionForm(b: Record<string, unknown>): ActionRequest {
     Object.assign(fields, { service, replicas });
     body.replicas = { [service]: Number(replicas) };
   }
+  if (action === 'rollback') {
+    const release = field(b, 'release');
+    if (!/^[1-9]\d{0,8}$/.test(release)) throw new UsageError(`release: ${JSON.stringify(release)} is not a release number`);
+    fields.release = release;
+    body.release = Number(release);
+  }
   return { action, body, confirmed: field(b, 'confirm') === 'yes', fields };
 }
 
 export const needsConfirmation = (r: ActionRequest) => DESTRUCTIVE.has(r.action) && !r.confirmed;
 
 /** What a destructive action asks; `{service}` and `{replicas}` stay as they are for the script to fill in. */
-export function confirmText(stack: string, action: FormAction, f: { service?: string; replicas?: string } = {}): string {
+export function confirmText(stack: string, action: FormAction, f: { service?: string; replicas?: string; release?: string } = {}): string {
+  if (action === 'rollback') return `Put release ${f.release ?? '{release}'} of stack ${stack} back on this host? Its files and images come back and its services restart; volumes and data stay as they are.`;
   if (action === 'down') return `Stop stack ${stack}? Its containers are removed; its volumes and data are kept.`;
   if (action === 'restart') return `Restart every service of stack ${stack}? They stop and start again, in order.`;
   if (action === 'scale') return `Scale ${f.service ?? '{service}'} of stack ${stack} to ${f.replicas ?? '{replicas}'} replicas? Replicas above that are removed.`;

@@ -4,6 +4,9 @@
  * deployments, one deployment, agents.
  * Each reads through the same operations and records the API does.
  */
+import { listReleases } from '../../ops/releases.js';
+import { HERE } from '../../model/release.js';
+import type { HereReleases } from './releases-part.js';
 import type { FastifyInstance } from 'fastify';
 import { BerthError, isBerthError } from '../../errors.js';
 import { stacksOverview } from '../../ops/overview.js';
@@ -60,6 +63,12 @@ function jobQuery(q: JobQuery['Querystring']): { stack?: string; state?: JobStat
   return { stack: q.stack || undefined, state, limit };
 }
 
+/** The stack's releases that ran on this host, newest first, and the one it runs. */
+function hereReleases(d: Dashboard, name: string): HereReleases {
+  const l = listReleases(d.ctx.deps, name);
+  return { releases: l.releases.filter((r) => r.nodes[HERE]).slice(0, 10), ...(l.current[HERE] !== undefined ? { current: l.current[HERE] } : {}) };
+}
+
 function registerStackPages(app: FastifyInstance, d: Dashboard): void {
   app.get('/', PAGE, (_req, reply) => reply.redirect('/stacks', 303));
   app.get('/stacks', PAGE, async (req, reply) => sendHtml(reply, stacksPage(frameOf(d, req), await stacksOverview(d.ctx.deps), agentStacks(await d.ctx.agents.list()))));
@@ -71,7 +80,8 @@ function registerStackPages(app: FastifyInstance, d: Dashboard): void {
     const state = await statusOrWhy(d, name);
     const logs = state.status ? await tail(d, name).catch(() => []) : [];
     const jobs = await d.ctx.jobStore.list({ stack: name, limit: 5 });
-    return sendHtml(reply, stackPage(frameOf(d, req), { details, ...state, logs, jobs, timeline: await timeline(d, name, hours), hours }));
+    const releases = hereReleases(d, name);
+    return sendHtml(reply, stackPage(frameOf(d, req), { details, ...state, logs, jobs, timeline: await timeline(d, name, hours), hours, releases }));
   });
   app.get<Named>('/parts/stacks/:name/services', PAGE, async (req, reply) => {
     const state = await statusOrWhy(d, req.params.name);

@@ -3,6 +3,7 @@
  * read-only server), its health timeline, a log tail that follows, its
  * latest deployments, and what it is made of (secret names, never values).
  */
+import { releasesSection, type HereReleases } from './releases-part.js';
 import type { LogRecord } from '../../ops/logs.js';
 import type { StackDetails } from '../../ops/show.js';
 import type { StackStatus } from '../../ops/status.js';
@@ -24,6 +25,7 @@ export interface StackView {
   /** The health timeline (its picture and legend), for the hours shown. */
   timeline: SafeHtml;
   hours: number;
+  releases: HereReleases;
 }
 
 /** The live part: the stack's state and one row per service. */
@@ -92,6 +94,7 @@ export function stackPage(f: Omit<PageFrame, 'title' | 'section'>, v: StackView)
 <div id="services" data-live="/parts/stacks/${name}/services" data-live-on="stack" data-live-stack="${name}">${servicesPart(v.status, v.engineError)}</div>
 </section>
 ${actionsPart(f, name, scalable)}
+${releasesSection(name, v.releases, { actions: !f.readOnly && f.ownStack !== name, session: f.session })}
 ${timelineSection(name, v)}
 <section aria-labelledby="logs-title">
 <h2 id="logs-title">Logs</h2>

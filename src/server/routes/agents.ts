@@ -68,7 +68,7 @@ function registerAgentJobRoute(app: FastifyInstance, ctx: ServerContext): void {
   app.post<ById & { Body: AgentJobRequest }>('/api/v1/agents/:id/jobs', {
     schema: {
       summary: 'a job for an agent',
-      description: "deploy (the stack.yaml in spec: generated and started on the agent's host), up, down, restart, status or logs of a stack there. Queued until the agent takes it (at once when it is online); answers 202 with the job (Location: /api/v1/jobs/{id}).",
+      description: "deploy (the stack.yaml in spec: generated and started on the agent's host, a release there), up, down, restart, status, logs, releases or rollback (to release, default the last healthy one before the running one) of a stack there. Queued until the agent takes it (at once when it is online); answers 202 with the job (Location: /api/v1/jobs/{id}).",
       tags: ['agents'],
       params: idParams,
       body: {
@@ -83,6 +83,7 @@ function registerAgentJobRoute(app: FastifyInstance, ctx: ServerContext): void {
           wait: { type: 'boolean' },
           timeoutSeconds: { type: 'integer', minimum: 1, maximum: 86_400 },
           tail: { type: 'integer', minimum: 0, maximum: 10_000 },
+          release: { type: 'integer', minimum: 1, description: 'rollback: the release to put back' },
         },
       },
       response: { 202: { type: 'object', properties: { job: ref('Job') } }, ...ERRORS },

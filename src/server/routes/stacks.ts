@@ -10,7 +10,8 @@ import { loadSpec } from '../../ops/spec-source.js';
 import { generateStack, type GenerateResult } from '../../ops/generate.js';
 import { ensureEngine, expandServices, openStack } from '../../ops/session.js';
 import { streamStackLogs, type LogRecord } from '../../ops/logs.js';
-import type { StackAction } from '../../ops/actions.js';
+import { ACTIONS, type StackAction } from '../../ops/actions.js';
+import { listReleases } from '../../ops/releases.js';
 import type { ServerContext } from '../context.js';
 import { refuseOwnStack } from '../jobs.js';
 import { ERRORS, actionBodies, generateResult, logRecord, openObject, ref, stackParams } from '../schemas.js';
@@ -47,18 +48,20 @@ export interface ActionBody {
   wait?: boolean;
   timeoutSeconds?: number;
   replicas?: Record<string, number>;
+  release?: number;
 }
 
 /** An action's body (as the API takes it, and as the dashboard's forms are read into) as the operation's action. */
 export function stackAction(action: StackAction['action'], body: ActionBody): StackAction {
   const timeoutMs = body.timeoutSeconds !== undefined ? body.timeoutSeconds * 1000 : undefined;
   if (action === 'scale') return { action, replicas: body.replicas ?? {}, wait: body.wait, timeoutMs };
+  if (action === 'rollback') return { action, ...(body.release !== undefined ? { release: body.release } : {}), timeoutMs };
   if (action === 'down') return { action, services: body.services };
   return { action, services: body.services, wait: body.wait, timeoutMs };
 }
 
 function registerActions(app: FastifyInstance, ctx: ServerContext): void {
-  for (const action of ['up', 'down', 'restart', 'scale'] as const) {
+  for (const action of ACTIONS) {
     app.post<Named & { Body?: Record<string, unknown> }>(
       `/api/v1/stacks/:name/${action}`,
       {
@@ -108,6 +111,16 @@ export function registerStackRoutes(app: FastifyInstance, ctx: ServerContext): v
       response: { 200: { type: 'object', properties: { details: openObject, status: openObject } }, ...ERRORS },
     },
   }, (req) => stackOverview(ctx.deps, req.params.name));
+
+  app.get<Named>('/api/v1/stacks/:name/releases', {
+    schema: {
+      summary: "a stack's releases, newest first",
+      description: 'As `berth releases NAME --json` prints them: every `up` of the whole stack on this host (node `here`) and every deploy, with files that carry no secret, images with ids and digests, variables and results; `current` says which release each node runs. No secret value.',
+      tags: ['stacks'],
+      params: stackParams,
+      response: { 200: { type: 'object', properties: { stack: { type: 'string' }, releases: { type: 'array', items: openObject }, current: { type: 'object', additionalProperties: { type: 'integer' } } } }, ...ERRORS },
+    },
+  }, (req) => listReleases(ctx.deps, req.params.name));
 
   registerGenerate(app, ctx);
   registerActions(app, ctx);
