@@ -7,9 +7,10 @@
  * runs and reports healthy; the agent stopped shows offline, a job queued
  * meanwhile waits, and once the agent is back it runs, once. An agent
  * killed in the middle of a job says so when it is back, and does not run
- * the job again.
+ * the job again. Each deploy through the agent is a release on its host,
+ * and a rollback job puts an earlier one back.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -139,5 +140,29 @@ describe.skipIf(!engine)('berth agent against a real engine', () => {
     } finally {
       child.kill('SIGKILL');
     }
+  });
+
+  it('each deploy through the agent is a release on its host, and a rollback job puts release 1 back', async () => {
+    const id = (await agents())[0].id;
+    await until('the agent to be online', async () => (await agents())[0].online, 60_000, 200);
+    const name = agentSb.name('rel');
+    const spec = (mark: string) => `services:\n  redis: {env: {MARK: ${mark}}}\n`;
+    for (const mark of ['one', 'two']) {
+      const d = (await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'deploy', stack: name, spec: spec(mark), timeoutSeconds: 180 })).json.job;
+      expect((await ended(d.id)).job.state).toBe('succeeded');
+    }
+    const mark = async () => {
+      const [c] = await agentSb.containers(name, 'redis', false);
+      return execFileSync('docker', ['inspect', '-f', '{{range .Config.Env}}{{println .}}{{end}}', c!.Id], { encoding: 'utf8' }).split('\n').find((e) => e.startsWith('MARK='));
+    };
+    expect(await mark()).toBe('MARK=two');
+    const listed = await ended((await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'releases', stack: name })).json.job.id);
+    expect(listed.job.result.current).toEqual({ here: 2 });
+    expect(listed.job.result.releases.map((r: any) => [r.number, r.nodes.here.result])).toEqual([[2, 'healthy'], [1, 'healthy']]);
+    const back = await ended((await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'rollback', stack: name, release: 1, timeoutSeconds: 180 })).json.job.id);
+    expect(back.job, JSON.stringify(back)).toMatchObject({ state: 'succeeded', result: { release: 1, runs: 1 } });
+    expect(await mark()).toBe('MARK=one');
+    const down = (await api('POST', `/api/v1/agents/${id}/jobs`, { action: 'down', stack: name })).json.job;
+    expect((await ended(down.id)).job.state).toBe('succeeded');
   });
 });
