@@ -12,15 +12,19 @@ import path from 'node:path';
 import { run, type RunResult } from './_tools.js';
 import { TLS_DIR } from '../../src/catalog/nginx.js';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
+/** `n` distinct free loopback ports: every socket is held until all are picked, so none is handed out twice. */
+async function freePorts(n: number): Promise<number[]> {
+  const servers: net.Server[] = [];
+  try {
+    for (let i = 0; i < n; i++) {
+      const srv = net.createServer();
+      servers.push(srv);
+      await new Promise<void>((resolve, reject) => srv.once('error', reject).listen(0, '127.0.0.1', resolve));
+    }
+    return servers.map((srv) => (srv.address() as net.AddressInfo).port);
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise((resolve) => srv.close(resolve))));
+  }
 }
 
 /** A throwaway self-signed EC certificate (the bundle's test certificate is not a real PEM). */
@@ -46,10 +50,12 @@ export async function nginxTest(nginx: string, conf: string, certDir: string): P
         `http {\n    client_body_temp_path ${dir}/body;\n    proxy_temp_path ${dir}/proxy;\n    fastcgi_temp_path ${dir}/fastcgi;\n    uwsgi_temp_path ${dir}/uwsgi;\n    scgi_temp_path ${dir}/scgi;`,
       );
     if (!text.includes(`pid ${dir}/nginx.pid;`)) throw new Error('nginx.conf has no `pid /var/run/nginx.pid;` line to redirect');
-    const LISTEN = /^(\s*listen\s+)\d+\b/gm;
-    const ports: number[] = [];
-    for (let n = (text.match(LISTEN) ?? []).length; n > 0; n--) ports.push(await freePort());
-    text = text.replace(LISTEN, (_, lead: string) => `${lead}127.0.0.1:${ports.shift()}`);
+    // Each port the file listens on becomes its own free loopback port (the same one wherever it is repeated).
+    const LISTEN = /^(\s*listen\s+)(\d+)\b/gm;
+    const given = [...new Set([...text.matchAll(LISTEN)].map((m) => m[2]!))];
+    const free = await freePorts(given.length);
+    const port = new Map(given.map((p, i) => [p, free[i]!]));
+    text = text.replace(LISTEN, (_, lead: string, p: string) => `${lead}127.0.0.1:${port.get(p)}`);
     const file = path.join(dir, 'nginx.conf');
     fs.writeFileSync(file, text);
     const r = await run(nginx, ['-t', '-q', '-c', file, '-p', `${dir}/`, '-e', path.join(dir, 'startup-error.log')]);
