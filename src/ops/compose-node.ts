@@ -1,5 +1,5 @@
 /**
- * status and logs of a stack's part that a node runs with Compose (berth
+ * status, logs and scale of a stack's part that a node runs with Compose (berth
  * deploy without --swarm): the release that runs there as a session whose
  * engine is the node's, over the node's ssh connection, read by the same
  * code as status and logs of a stack here. A Swarm node's status is the
@@ -16,6 +16,9 @@ import { expandServices, type Session } from './session.js';
 import { sessionStatus, type StackStatus } from './status.js';
 import { streamStackLogs, type LogRecord, type LogsOptions } from './logs.js';
 import { swarmStatus, type SwarmStatus } from './swarm-node.js';
+import { parseScale, scaleStack } from './scale.js';
+import { releaseSecrets, secretReader } from './secret-env.js';
+import type { ServiceView } from '../engine/state.js';
 
 export interface ComposeNodeStatus extends StackStatus {
   node: string;
@@ -68,4 +71,22 @@ export async function composeNodeLogs(deps: OpsDeps, name: string, nodeName: str
   const run = nodeRun(deps, name, nodeName);
   if (run.release.target === 'swarm') throw new Error('internal: a Swarm node\'s logs are read by swarm-node.ts');
   return onComposeNode(deps, run, name, o, (s) => streamStackLogs(s, { ...o, services: expandServices(s, o.services) }, write));
+}
+
+/**
+ * Replicas of a node's Compose services, as `berth scale` sets them here:
+ * the release the node runs started again for those services, with its
+ * secrets read here and sent on stdin, until the node's next deploy.
+ */
+export async function composeNodeScale(deps: OpsDeps, name: string, nodeName: string, pairs: string[], o: ConnectOptions & { wait: boolean; timeoutMs: number; onUpdate?(views: ServiceView[]): void }): Promise<Record<string, number>> {
+  const run = nodeRun(deps, name, nodeName);
+  if (run.release.target === 'swarm') throw new Error("internal: a Swarm node's scale is swarm-node.ts's");
+  return onComposeNode(deps, run, name, o, async (_, p, n) => {
+    // Its .env too (Compose starts containers with it), read back from the node.
+    const s = nodeSession(deps, p, n, bundleOf((await readBack(p, n)).files, p.node.project, `${p.node.name}:${releaseDir(p, n)}`));
+    const scale = parseScale(s, pairs);
+    s.secretEnv = await releaseSecrets(deps, secretReader(deps), s.manifest, { stack: name, node: p.node.name });
+    await scaleStack(s, scale, { wait: o.wait, timeoutMs: o.timeoutMs, onUpdate: o.onUpdate });
+    return scale;
+  });
 }

@@ -152,6 +152,16 @@ services:
     expect(r.stdout).toContain(`berth status ${name} --node core`);
   });
 
+  it("scale of a Compose node's service runs there, with the same checks as here", async () => {
+    const refused = await berth(['scale', name, 'worker=2', '--node', 'workers']);
+    expect([refused.code, refused.stderr]).toEqual([2, 'berth: error: scale: worker publishes host port 5003, which 2 replicas cannot share; drop its port (put nginx in front) or use scale: in stack.yaml for one port per instance\n']);
+    const before = container(b, 'worker');
+    const r = await berth(['scale', name, 'worker=1', '--node', 'workers']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Scaled worker to 1 on node workers');
+    expect(container(b, 'worker')).toBe(before);
+  });
+
   it('a release whose app fails its health check is rolled back by itself; the data written before it is still there', async () => {
     psql('create table kept (x int); insert into kept values (42)');
     const r = await berth(['deploy', name, '--ship-images', '--tag', 'bad', '--timeout', '60s']);

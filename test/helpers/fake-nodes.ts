@@ -61,7 +61,9 @@ export class FakeNode {
     const project = argv[argv.indexOf('--project-name') + 1]!;
     const doc = parseYaml(this.files.get(`${cwd}/docker-compose.yaml`)!) as { services: Record<string, { image: string }> };
     const env = parseEnv(this.files.get(`${cwd}/.env`) ?? '');
-    for (const service of argv.slice(argv.indexOf('--no-start') + 1).filter((a) => !a.startsWith('--'))) {
+    // The services named after the options (a --scale takes a value).
+    const words = argv.slice(argv.indexOf('--no-start') + 1);
+    for (const service of words.filter((a, i) => !a.startsWith('--') && words[i - 1] !== '--scale')) {
       const image = doc.services[service]!.image.replace(/\$\{(\w+)\}/g, (_, k: string) => env[k] ?? '');
       const old = this.engine.containers.find((c) => c.Labels['com.docker.compose.project'] === project && c.Labels['com.docker.compose.service'] === service);
       if (old?.Image === image) continue;

@@ -13,7 +13,7 @@ import { describe, expect, it, onTestFinished } from 'vitest';
 import { generateStack } from '../../src/ops/generate.js';
 import { loadSpec } from '../../src/ops/spec-source.js';
 import { deployStack } from '../../src/ops/deploy.js';
-import { composeNodeLogs, nodeStatus, nodeTarget } from '../../src/ops/compose-node.js';
+import { composeNodeLogs, composeNodeScale, nodeStatus, nodeTarget } from '../../src/ops/compose-node.js';
 import { stackStatus } from '../../src/ops/status.js';
 import { openSsh } from '../../src/engine/remote.js';
 import { followServiceLogs } from '../../src/engine/swarm.js';
@@ -74,6 +74,19 @@ describe('a Compose node\'s status and logs', () => {
     Object.assign(core.engine.containers.find((c) => c.Labels['com.docker.compose.service'] === 'api')!, { State: 'exited', Status: 'Exited (1) 1 second ago' });
     const again = await nodeStatus(deps, 'shop', 'core');
     expect(again.status.ready).toBe(false);
+  });
+
+  it('scale of a Compose node starts its release again for those services there, with its checks', async () => {
+    const { deps, runner } = await setup();
+    await deployStack(deps, 'shop', { timeoutMs: 5000, nodes: ['core'] });
+    await expect(composeNodeScale(deps, 'shop', 'core', ['api=2'], { wait: false, timeoutMs: 5000 })).rejects.toThrow('scale: api publishes host port 8000, which 2 replicas cannot share');
+    const from = runner.commands.length;
+    expect(await composeNodeScale(deps, 'shop', 'core', ['api=1'], { wait: false, timeoutMs: 5000 })).toEqual({ api: 1 });
+    const lines = sshLines(runner, from);
+    expect(lines.some((l) => /^cd \/home\/deploy\/\.berth\/releases\/shop\/core\/1 && exec docker-compose --project-name shop-core .* up --no-start .*--no-deps --scale api=1 api$/.test(l))).toBe(true);
+    // Under the node's lock, over one connection closed after.
+    expect(lines.some((l) => l.includes('.berth/locks/shop-core.lock'))).toBe(true);
+    expect(runner.commands.slice(from).filter((c) => c.argv.includes('-O')).length).toBe(1);
   });
 
   it('a stack that runs only on its nodes lists them with the release each runs, without asking them', async () => {

@@ -77,9 +77,12 @@ function countsOf(pairs: string[]): Record<string, number> {
 }
 
 async function scaleOnNode(ctx: Parameters<CommandSpec['run']>[0], name: string, node: string, pairs: string[], opts: Record<string, unknown>): Promise<number> {
+  const [{ swarmScale }, { composeNodeScale, nodeTarget }] = await Promise.all([import('../../ops/swarm-node.js'), import('../../ops/compose-node.js')]);
+  const deps = opsDeps(ctx, { json: !!opts.json });
+  const timeoutMs = parseDuration(String(opts.timeout ?? '300'), '--timeout');
   const replicas = countsOf(pairs);
-  const { swarmScale } = await import('../../ops/swarm-node.js');
-  await swarmScale(opsDeps(ctx, { json: !!opts.json }), name, node, replicas, { timeoutMs: parseDuration(String(opts.timeout ?? '300'), '--timeout') });
+  if (nodeTarget(deps, name, node) === 'swarm') await swarmScale(deps, name, node, replicas, { timeoutMs });
+  else await composeNodeScale(deps, name, node, pairs, { wait: opts.wait !== false, timeoutMs });
   if (opts.json) printJson(ctx.io, { stack: name, node, scale: replicas });
   else ctx.io.out(`Scaled ${Object.entries(replicas).map(([k, n]) => `${k} to ${n}`).join(', ')} on node ${node} (until the next deploy; set replicas: in stack.yaml to keep it).\n`);
   return 0;
@@ -93,7 +96,7 @@ export const scale: CommandSpec = {
   flags: [
     { flags: '--no-wait', doc: 'do not wait for the new replicas to be healthy' },
     WAIT_FLAGS[1]!,
-    { flags: '--node <name>', doc: 'scale services a node runs as a Swarm stack (berth deploy --swarm; until its next deploy)' },
+    { flags: '--node <name>', doc: "scale services a node runs (its Compose release or Swarm stack; until the node's next deploy)" },
   ],
   async run(ctx, [name, pairs], opts) {
     if (opts.node !== undefined) return scaleOnNode(ctx, String(name), String(opts.node), listOf(pairs), opts);
