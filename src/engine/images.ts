@@ -36,6 +36,11 @@ export interface ImageFacts {
   digest?: string;
 }
 
+/** The repository of an image reference: what comes before its tag or digest. */
+export function imageRepo(ref: string): string {
+  return ref.replace(/(@.*|:[^/:]*)$/, '');
+}
+
 /** The id and registry digest of each image on the host; an image it does not have is an error naming it. */
 export async function imageFacts(runner: Runner, refs: string[]): Promise<ImageFacts[]> {
   const found = await inspectEach(runner, refs, '{{.Id}} {{json .RepoDigests}}');
@@ -43,7 +48,7 @@ export async function imageFacts(runner: Runner, refs: string[]): Promise<ImageF
     const line = found[i];
     if (!line) throw new BerthError(`image ${ref} is not on the host after the pull; check the reference`, { code: 'engine_failed' });
     const [id, digests] = [line.slice(0, line.indexOf(' ')), JSON.parse(line.slice(line.indexOf(' ') + 1)) as string[] | null];
-    const repo = ref.replace(/(@.*|:[^/:]*)$/, '');
+    const repo = imageRepo(ref);
     const digest = (digests ?? []).find((d) => d.startsWith(`${repo}@`)) ?? digests?.[0];
     return { ref, id, ...(digest ? { digest } : {}) };
   });

@@ -16,7 +16,7 @@ import type { ManifestNode } from '../model/manifest.js';
 import { COMPOSE_FILE, MANIFEST_FILE, NODES_DIR } from '../render/files.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { composeArgs } from '../engine/compose.js';
-import { inspectEach } from '../engine/images.js';
+import { imageRepo, inspectEach } from '../engine/images.js';
 import { runOrFail } from '../engine/runner.js';
 import type { OpsDeps } from './deps.js';
 import { imageOf, nodeBundle, type ReleaseBundle } from './release-files.js';
@@ -45,11 +45,6 @@ export interface BuiltImage {
 
 /** What a Docker tag may be: letters, digits, _ . -, not starting with . or -, at most 128. */
 const DOCKER_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-
-/** The repository of an image reference: what comes before its tag or digest. */
-export function imageRepo(ref: string): string {
-  return ref.replace(/(@.*|:[^/:]*)$/, '');
-}
 
 /** The deploy's tag must be able to name the images it builds (checked before anything is built). */
 export function checkBuildTag(tag: string | undefined): void {
