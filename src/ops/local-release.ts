@@ -14,13 +14,11 @@ import { isBerthError } from '../errors.js';
 import { imageFacts } from '../engine/images.js';
 import type { FileOut } from '../model/files.js';
 import { HERE, RELEASE_FORMAT, type NodeRelease, type ReleaseImage, type ReleaseRecord } from '../model/release.js';
-import { parseInterpolated } from '../spec/interpolation.js';
-import { textValue } from '../model/text.js';
 import { ENV_FILE, envLine, parseEnv } from '../render/env.js';
 import { NODES_DIR } from '../render/files.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { releasesDir } from '../store/releases.js';
-import { bundleOf, envRecord, fileRecords, filesUnder, type ReleaseBundle } from './release-files.js';
+import { bundleOf, envRecord, fileRecords, filesUnder, imageOf, type ReleaseBundle } from './release-files.js';
 import { whoDeploys } from './nodes.js';
 import type { Session } from './session.js';
 import type { UpResult } from './up.js';
@@ -41,7 +39,7 @@ function imageRefs(b: ReleaseBundle, profiles: string[], vars: Record<string, st
   const env = { ...b.env, ...vars };
   return b.manifest.services
     .filter((x) => runsUnder(x.profiles, profiles) && x.image)
-    .map((x) => ({ service: x.name, ref: textValue(parseInterpolated(x.image), env) ?? x.image }));
+    .map((x) => ({ service: x.name, ref: imageOf(x, env) }));
 }
 
 /** .env without its secrets: what a rollback puts back of it (the secrets stay as .env has them then). */
