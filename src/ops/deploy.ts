@@ -75,12 +75,17 @@ export async function releaseVars(s: Session, o: DeployOptions, builds = false):
   return { vars, ...(built !== undefined ? { tag: built } : {}) };
 }
 
+/** git in the folder stack.yaml was written in; a git that cannot run answers as one that failed. */
+const git = (s: Session, dir: string, args: string[]) => s.deps.runner.run({ argv: ['git', '-C', dir, ...args] }).catch((e: Error) => ({ code: 127, stdout: '', stderr: e.message }));
+
+/** The short (7) sha of HEAD there. */
+const headSha = (s: Session, dir: string) => git(s, dir, ['rev-parse', '--short=7', 'HEAD']);
+
 /** sha-<7> of HEAD where stack.yaml was written, when that is a git checkout without uncommitted changes. */
 async function cleanCheckoutTag(s: Session): Promise<string | undefined> {
   const dir = s.manifest.specDir;
   if (!dir) return undefined;
-  const git = (args: string[]) => s.deps.runner.run({ argv: ['git', '-C', dir, ...args] }).catch(() => ({ code: 127, stdout: '', stderr: '' }));
-  const [head, changes] = await Promise.all([git(['rev-parse', '--short=7', 'HEAD']), git(['status', '--porcelain', '--untracked-files=no'])]);
+  const [head, changes] = await Promise.all([headSha(s, dir), git(s, dir, ['status', '--porcelain', '--untracked-files=no'])]);
   if (head.code !== 0 || changes.code !== 0 || !/^[0-9a-f]{7,}$/.test(head.stdout.trim())) return undefined;
   if (changes.stdout.trim()) {
     s.deps.onEvent({ type: 'note', message: `${dir} has uncommitted changes: the images this deploy builds are named by their id, not sha-${head.stdout.trim()}` });
@@ -94,7 +99,7 @@ async function gitTag(s: Session): Promise<string> {
   const dir = s.manifest.specDir;
   const fix = 'pass the tag itself (--tag sha-1a2b3c4)';
   if (!dir) throw new UsageError(`--tag git: stack ${s.ref.name} was not generated from a stack.yaml in a folder; ${fix}`);
-  const r = await s.deps.runner.run({ argv: ['git', '-C', dir, 'rev-parse', '--short=7', 'HEAD'] }).catch((e: Error) => ({ code: 127, stdout: '', stderr: e.message }));
+  const r = await headSha(s, dir);
   if (r.code !== 0) throw new UsageError(`--tag git: ${dir} is not in a git checkout with a commit (${r.stderr.trim().split('\n')[0] || `git exited ${r.code}`}); ${fix}`);
   return `sha-${r.stdout.trim()}`;
 }
