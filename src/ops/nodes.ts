@@ -5,7 +5,7 @@
  */
 import os from 'node:os';
 import { UsageError } from '../errors.js';
-import type { ManifestNode } from '../model/manifest.js';
+import type { Manifest, ManifestNode } from '../model/manifest.js';
 import { HERE, type NodeRelease } from '../model/release.js';
 import type { Remote } from '../engine/remote.js';
 import { validateStackName } from '../store/home.js';
@@ -13,15 +13,25 @@ import type { ConnectOptions, OpsDeps } from './deps.js';
 import { makeSession, type Session } from './session.js';
 import { placeOn, type NodePlace } from './node-release.js';
 
+/**
+ * The stack as a session, and its nodes asked for (default: all, in deploy
+ * order); a name it does not know is refused, naming those it does (`also`:
+ * names that are not nodes, such as `here`).
+ */
+function asked(deps: OpsDeps, name: string, manifest: Manifest, only: string[], also: string[] = []): { s: Session; nodes: ManifestNode[] } {
+  const all = manifest.nodes ?? [];
+  const known = [...all.map((n) => n.name), ...also];
+  const unknown = only.find((n) => !known.includes(n));
+  if (unknown) throw new UsageError(`--node: ${unknown} is not a node of stack ${name}; its nodes: ${known.join(', ')}${also.includes(HERE) ? ` (${HERE} is this machine)` : ''}`);
+  return { s: makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }), nodes: all.filter((n) => !only.length || only.includes(n.name)) };
+}
+
 /** The stored stack, which must have nodes, and the nodes asked for (default: all), in deploy order. */
 export function openWithNodes(deps: OpsDeps, name: string, only: string[] = []): { s: Session; nodes: ManifestNode[] } {
   validateStackName(name);
   const manifest = deps.store.stacks.requireManifest(name);
-  const all = manifest.nodes ?? [];
-  if (!all.length) throw new UsageError(`stack ${name} has no nodes; name the machines under nodes: in stack.yaml and place services with node:, or run it here with berth up ${name}`);
-  const unknown = only.find((n) => !all.some((x) => x.name === n));
-  if (unknown) throw new UsageError(`--node: ${unknown} is not a node of stack ${name}; its nodes: ${all.map((n) => n.name).join(', ')}`);
-  return { s: makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }), nodes: all.filter((n) => !only.length || only.includes(n.name)) };
+  if (!manifest.nodes?.length) throw new UsageError(`stack ${name} has no nodes; name the machines under nodes: in stack.yaml and place services with node:, or run it here with berth up ${name}`);
+  return asked(deps, name, manifest, only);
 }
 
 /**
@@ -30,11 +40,7 @@ export function openWithNodes(deps: OpsDeps, name: string, only: string[] = []):
  */
 export function openReleases(deps: OpsDeps, name: string, only: string[] = []): { s: Session; nodes: ManifestNode[]; here: boolean } {
   validateStackName(name);
-  const manifest = deps.store.stacks.requireManifest(name);
-  const all = manifest.nodes ?? [];
-  const unknown = only.find((n) => n !== HERE && !all.some((x) => x.name === n));
-  if (unknown) throw new UsageError(`--node: ${unknown} is not a node of stack ${name}; its nodes: ${[...all.map((n) => n.name), HERE].join(', ')} (${HERE} is this machine)`);
-  return { s: makeSession(deps, manifest, { name, dir: deps.store.stacks.dir(name) }), nodes: all.filter((n) => !only.length || only.includes(n.name)), here: !only.length || only.includes(HERE) };
+  return { ...asked(deps, name, deps.store.stacks.requireManifest(name), only, [HERE]), here: !only.length || only.includes(HERE) };
 }
 
 /** Each node opened once, on first use, and all closed together. */
