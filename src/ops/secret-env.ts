@@ -47,6 +47,11 @@ export async function releaseSecrets(deps: OpsDeps, reader: SecretReader, m: Man
   return values;
 }
 
+/** The values of the secrets a start here has that .env does not keep: from berth's environment, and read from providers. */
+export function unstoredValues(s: Session): Record<string, string | undefined> {
+  return { ...Object.fromEntries((s.manifest.secretsFromEnv ?? []).map((n) => [n, s.deps.env[n]])), ...s.secretEnv };
+}
+
 /**
  * The values berth did not make (a provider's, the environment's) must not
  * break a URL they are written into (a password with "@" in DATABASE_URL).

@@ -7,13 +7,11 @@
 import { BerthError, UsageError } from '../errors.js';
 import { LABEL_STACK } from '../engine/docker-api.js';
 import type { Session } from './session.js';
-import { refuseUrlBreakers } from './secret-env.js';
 
 /** Secrets stack.yaml reads from the environment must be there, or Compose would start services with blank ones. */
 export function mustHaveSecretsFromEnv(s: Session): void {
-  const fromEnv = s.manifest.secretsFromEnv ?? [];
-  const missing = fromEnv.filter((n) => !(s.secretEnv?.[n] ?? s.deps.env[n]));
-  if (!missing.length) return refuseUrlBreakers(s.manifest, { ...Object.fromEntries(fromEnv.map((n) => [n, s.deps.env[n]])), ...s.secretEnv });
+  const missing = (s.manifest.secretsFromEnv ?? []).filter((n) => !(s.secretEnv?.[n] ?? s.deps.env[n]));
+  if (!missing.length) return;
   const list = missing.join(', ');
   const many = missing.length > 1;
   throw new BerthError(

@@ -18,7 +18,7 @@ import { guardInitSecrets, mustHaveStoredSecrets, recordInitSecrets } from './in
 import { mustHaveSecretsFromEnv, mustOwnNetwork, parseVars, refuseEnvOverrides } from './up-checks.js';
 import { UsageError } from '../errors.js';
 import { notReady } from './up-failure.js';
-import { loadSecretEnv } from './secret-env.js';
+import { loadSecretEnv, refuseUrlBreakers, unstoredValues } from './secret-env.js';
 import { ensureBerthImage } from './image.js';
 import { runsUnder } from '../resolve/profiles.js';
 import { recordUp } from './local-release.js';
@@ -180,6 +180,7 @@ export async function preflight(s: Session, profiles: string[], allowSecretChang
   await s.engine().ping();
   await loadSecretEnv(s);
   mustHaveSecretsFromEnv(s);
+  refuseUrlBreakers(s.manifest, unstoredValues(s));
   mustHaveStoredSecrets(s);
   refuseEnvOverrides(s);
   await mustOwnNetwork(s);
