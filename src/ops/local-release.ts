@@ -110,11 +110,13 @@ function pruneLocal(home: string, stack: string, newest: number): void {
   }
 }
 
-/** The files of release `n` of this machine's part, with the secrets .env has now; why not, when it cannot be. */
-export function localReleaseFiles(s: Session, record: NodeRelease, n: number): FileOut[] {
+/**
+ * The files of release `n` of this machine's part, with the secrets .env has
+ * now (`current`: the stack folder's files now); why not, when it cannot be.
+ */
+export function localReleaseFiles(s: Session, record: NodeRelease, n: number, current: FileOut[]): FileOut[] {
   const envFile = localEnvFile(s.deps.home, s.ref.name, n);
   if (!fs.existsSync(envFile)) throw new Error(`release ${n} is older than the ${KEEP_LOCAL} this machine keeps`);
-  const current = filesUnder(s.ref.dir);
   const nowEnv = parseEnv(current.find((f) => f.path === ENV_FILE)?.content ?? '');
   const secrets = Object.fromEntries(Object.entries(nowEnv).filter(([k]) => record.env.secrets.includes(k)));
   const missing = record.env.secrets.filter((k) => !Object.hasOwn(secrets, k) && !(s.manifest.secretSources ?? {})[k] && !(s.manifest.secretsFromEnv ?? []).includes(k));

@@ -42,14 +42,14 @@ export async function rollbackHere(s: Session, n: number, o: HereOptions): Promi
   const record = deps.store.releases.list(name).find((r) => r.number === n);
   const here = record?.nodes[HERE];
   if (!record || !here) throw new BerthError(`release ${n} of stack ${name} did not run on this machine; berth releases ${name} lists them`, { code: 'not_found' });
+  const before = filesUnder(s.ref.dir);
   let files: FileOut[];
   try {
-    files = keepVolumesEver(localReleaseFiles(s, here, n), s);
+    files = keepVolumesEver(localReleaseFiles(s, here, n, before), s);
   } catch (e) {
     throw new BerthError(`release ${n} of stack ${name} cannot be put back here: ${(e as Error).message}; pick a newer one (berth releases ${name})`, { code: 'not_found' });
   }
   deps.onEvent({ type: 'progress', message: `${HERE}: starting release ${n}` });
-  const before = filesUnder(s.ref.dir);
   replaceDir(s.ref.dir, files);
   try {
     for (const image of here.images) await putBack(deps.runner, image);
